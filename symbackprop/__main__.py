@@ -1,0 +1,4 @@
+"""python -m symbackprop."""
+from .cli import main
+
+raise SystemExit(main())

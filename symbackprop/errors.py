@@ -1,0 +1,33 @@
+"""One base exception and one subclass per kind of failure the user can cause."""
+
+
+class SymbackpropError(Exception):
+    """Base class: the CLI prints these as one line and exits non-zero."""
+
+    exit_code = 2
+
+
+class SpecError(SymbackpropError):
+    """The spec (TOML) is malformed or describes an invalid network."""
+
+
+class QuantityError(SymbackpropError):
+    """A quantity name does not exist for this network."""
+
+
+class LatexParseError(SymbackpropError):
+    """A LaTeX or ASCII expression could not be parsed."""
+
+
+class ClaimsError(SymbackpropError):
+    """A claims or answers file is malformed."""
+
+
+class TexNotInstalledError(SymbackpropError):
+    """latexmk or pdflatex is missing."""
+
+
+class LatexBuildError(SymbackpropError):
+    """latexmk failed; the .tex file is kept."""
+
+    exit_code = 1
