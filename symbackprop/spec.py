@@ -126,7 +126,7 @@ def _reject_unknown(table: dict, allowed: set, prefix: str, source: str) -> None
     for key in table:
         if key not in allowed:
             raise SpecError(
-                f"{source}: unknown key {prefix}{key!r}; expected one of {', '.join(sorted(allowed))} "
+                f"{source}: unknown key '{prefix}{key}'; expected one of {', '.join(sorted(allowed))} "
                 f"(did you mean {functions.closest(key, allowed)!r}?)"
             )
 
@@ -176,14 +176,14 @@ def _parse_network(table: dict, source: str) -> Network:
         raise SpecError(f"{source}: network.activations: expected {depth} (one per layer after the input), "
                         f"got {len(activations)}")
     for position, name in enumerate(activations):
-        entry = functions.activation(name)
+        entry = _lookup(functions.activation, name, source)
         if entry.output_only and position != depth - 1:
             raise SpecError(f"{source}: network.activations: {name} is allowed on the output layer only, "
                             f"got it on hidden layer {position}")
     loss_name = table["loss"]
     if not isinstance(loss_name, str):
         raise SpecError(f"{source}: network.loss: expected a string, got {loss_name!r}")
-    loss = functions.loss(loss_name)
+    loss = _lookup(functions.loss, loss_name, source)
     if loss.requires_output and activations[-1] not in loss.requires_output:
         raise SpecError(f"{source}: network.loss: {loss_name} needs a {' or '.join(loss.requires_output)} "
                         f"output layer, got {activations[-1]}")
@@ -199,6 +199,14 @@ def _parse_network(table: dict, source: str) -> Network:
         raise SpecError(f"{source}: network.layers: {network.n_parameters} parameters exceed the symbolic "
                         f"size limit of {MAX_PARAMETERS}; use smaller layers")
     return network
+
+
+def _lookup(table_lookup, name: str, source: str):
+    """An activation or loss entry, errors prefixed with the spec's source."""
+    try:
+        return table_lookup(name)
+    except SpecError as err:
+        raise SpecError(f"{source}: {err}") from None
 
 
 def value_keys(network: Network) -> list[str]:
