@@ -12,8 +12,17 @@ from .spec import Network, Spec
 EXPAND_MAX_PARAMETERS = 60  # --expand writes leaf-symbol closed forms only up to this many parameters
 
 
+def _has_denominator(expr: sympy.Expr) -> bool:
+    return any(node.is_Pow and node.exp.is_negative for node in sympy.preorder_traversal(expr))
+
+
 def product(*factors) -> sympy.Expr:
-    """factors multiplied as a slide writes them: numbers folded in front, the rest in the given order."""
+    """factors multiplied as a slide writes them: numbers folded in front, the rest in the given order.
+
+    Fractions are cancelled as a lecturer would (−y/ŷ · ŷ(1−ŷ) = −y(1−ŷ)) by factoring the product.
+    """
+    if any(_has_denominator(factor) for factor in factors):
+        return sympy.factor(sympy.Mul(*factors))
     coefficient, rest = sympy.Integer(1), []
     for factor in factors:
         parts = factor.args if isinstance(factor, sympy.Mul) else (factor,)
@@ -197,6 +206,21 @@ class Derivation:
         """L in the leaf symbols, for the naive reference and small-network checks."""
         terms = [self.expressions[self.names.loss_term(k)] for k in range(self.network.layers[-1])]
         return sympy.Add(*terms).xreplace(self._leaf_map)
+
+    # -- numbers -----------------------------------------------------------------------------------
+    def evaluate(self, values=None, training=None) -> dict[str, float]:
+        """Every named quantity at `values` (default: the spec's [values] and [training])."""
+        from .evaluate import quantity_values
+
+        if values is None and self.spec is not None:
+            values, training = self.spec.values, training or self.spec.training
+        return quantity_values(self.network, values, training)
+
+    def lambdify(self):
+        """The batched numeric engine (NumericNetwork) generated from this derivation's matrix form."""
+        from .numeric import NumericNetwork
+
+        return NumericNetwork(self.network)
 
     # -- display -----------------------------------------------------------------------------------
     def tex(self, expr: sympy.Expr) -> str:
