@@ -94,9 +94,17 @@ class NumericNetwork:
         return self.loss_term(T, self.forward(params, X)[2][-1]).sum(axis=1)
 
     def run(self, params: Parameters, X: np.ndarray, T: np.ndarray) -> Pass:
-        """Forward and backward: δ^l = (δ^{l+1} (W^{l+1})^T) ⊙ g'(V^l), ∂L/∂W^l = (Y^{l-1})^T δ^l."""
-        X, T = np.atleast_2d(X).astype(float), np.atleast_2d(T).astype(float)
+        """Forward and backward keeping every intermediate array (for worked examples)."""
+        X, T = np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(T, dtype=float))
         inputs, vs, ys = self.forward(params, X)
+        d_act, local, delta = self._backward(params, vs, ys, T)
+        depth = len(self.layers)
+        d_weights = [inputs[layer].T @ delta[layer] for layer in range(depth)]
+        d_biases = [delta[layer].sum(axis=0) for layer in range(depth)]
+        return Pass(inputs, vs, ys, self.loss_term(T, ys[-1]), d_act, local, delta, d_weights, d_biases)
+
+    def _backward(self, params: Parameters, vs, ys, T):
+        """δ^l = (δ^{l+1} (W^{l+1})^T) ⊙ g'(V^l), from δ^L = ∂L/∂Ŷ ⊙ g'(V^L); returns (∂L/∂Y, g', δ) per layer."""
         depth = len(self.layers)
         d_act, local, delta = [None] * depth, [None] * depth, [None] * depth
         upstream = self.loss_derivative(T, ys[-1])
@@ -110,14 +118,15 @@ class NumericNetwork:
                 delta[layer] = vjp(ys[layer], upstream)
             if layer:
                 upstream = delta[layer] @ params.weights[layer].T
-        d_weights = [inputs[layer].T @ delta[layer] for layer in range(depth)]
-        d_biases = [delta[layer].sum(axis=0) for layer in range(depth)]
-        return Pass(inputs, vs, ys, self.loss_term(T, ys[-1]), d_act, local, delta, d_weights, d_biases)
+        return d_act, local, delta
 
     def gradients(self, params: Parameters, X: np.ndarray, T: np.ndarray):
-        """(∂L/∂W per layer, ∂L/∂b per layer), summed over the batch."""
-        result = self.run(params, X, T)
-        return result.d_weights, result.d_biases
+        """(∂L/∂W per layer, ∂L/∂b per layer), summed over the batch: ∂L/∂W^l = (Y^{l-1})^T δ^l."""
+        X, T = np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(T, dtype=float))
+        inputs, vs, ys = self.forward(params, X)
+        delta = self._backward(params, vs, ys, T)[2]
+        return ([inputs[layer].T @ delta[layer] for layer in range(len(self.layers))],
+                [delta[layer].sum(axis=0) for layer in range(len(self.layers))])
 
     def train(self, params: Parameters, X, T, training: Training) -> list[tuple[Parameters, float]]:
         """Gradient descent with momentum: Δw(t) = -ε ∂E/∂w + α Δw(t-1); (parameters, loss) after each step."""
