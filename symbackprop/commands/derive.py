@@ -105,7 +105,7 @@ def render_text(spec, derivation, values: dict, decimals: int, expand: bool) -> 
         chain = derivation.chains[name]
         lines.append(f"  {name} = {' × '.join(chain)}")
         for factor in chain:
-            if factor.startswith("dL/dy") and values:
+            if factor.startswith(("dL/dy", "dL/dv")) and values:
                 lines.append(f"      {factor} = {text(factor)} = {num(factor)}")
         lines.append(f"      = {text(name)}")
         if values:
