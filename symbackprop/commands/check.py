@@ -1,0 +1,109 @@
+"""Check claimed numbers and derivatives (a worked example, a student's solution) step by step.
+
+CLAIMS is a TOML file: a spec inline ([network], [values]) or `spec = "path.toml"`, and a [claims] table
+mapping quantity names to a number or to a LaTeX/ASCII expression. Each claim is correct, consistent
+(wrong, but exactly what follows from the author's own earlier claims) or wrong, with a diagnosed mistake.
+Exit status: 0 when every claim is correct, 1 when any is not, 2 for invalid input.
+"""
+import json
+import math
+import sys
+
+from ..check import Checker
+from ..claims import Tolerance, load_claims
+from ..errors import ClaimsError
+from ..formatting import number
+from ..mistakes import MISTAKES
+
+
+def add_arguments(parser) -> None:
+    """Arguments of `symbackprop check`."""
+    parser.add_argument("claims", help="CLAIMS TOML file")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--abs-tol", type=float, help="accept |claimed - correct| <= this (overrides [tolerance])")
+    parser.add_argument("--rel-tol", type=float, help="accept |claimed - correct| <= this × |correct|")
+
+
+def run(args) -> int:
+    """Check every claim; print a table or JSON; 0 all correct, 1 otherwise."""
+    claims = load_claims(args.claims)
+    tolerance = claims.tolerance
+    if args.abs_tol is not None or args.rel_tol is not None:
+        for flag, value in (("--abs-tol", args.abs_tol), ("--rel-tol", args.rel_tol)):
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise ClaimsError(f"{flag}: expected a number >= 0, got {value!r}")
+        tolerance = Tolerance(args.abs_tol, args.rel_tol)
+    results = Checker(claims.spec, tolerance).check(claims.claims)
+    if args.json:
+        json.dump({"claims": [finite(r.as_dict()) for r in results]}, sys.stdout, indent=1, ensure_ascii=False)
+        print()
+    else:
+        print(render_table(results))
+    return 0 if all(r.verdict == "correct" for r in results) else 1
+
+
+def finite(value):
+    """JSON-safe data: non-finite floats become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value
+
+
+def _decimals(shown: str) -> int:
+    mantissa = shown.replace(",", ".").lower().partition("e")[0]
+    return len(mantissa.partition(".")[2])
+
+
+def _cells(result) -> tuple[str, str]:
+    if isinstance(result.claimed, str):
+        return "(expression)", "(expression)"
+    correct = result.correct
+    text = "undefined" if correct is None or not math.isfinite(correct) else number(
+        correct, min(12, max(4, _decimals(result.shown) + 2)))
+    return result.shown, text
+
+
+def _note(result) -> list[str]:
+    """Lines under a row: expressions, carried-forward sources, counterexamples, mistakes."""
+    d, lines = result.detail, []
+    if isinstance(result.claimed, str):
+        lines += [f"claimed: {result.claimed}", f"correct: {result.correct}"]
+        if "error" in d:
+            lines.append(d["error"])
+        elif result.verdict == "correct":
+            lines.append(f"equivalent (by {d.get('method')}, {d.get('points')} points compared)")
+        elif result.verdict == "consistent":
+            lines.append(f"follows from your claimed {', '.join(d.get('from', []))}")
+        elif d.get("point"):
+            where = ", ".join(f"{k} = {v:.6g}" for k, v in d["point"].items())
+            claimed = d.get("claimed_value")
+            claimed = "undefined" if claimed is None else f"{claimed:.6g}"
+            lines.append(f"differs at {where}: claimed {claimed}, correct {d['correct_value']:.6g}")
+    elif result.verdict == "consistent":
+        lines.append(f"follows from your claimed {', '.join(d.get('from', []))}: "
+                     f"{d['carried_forward']:.6g}")
+    elif result.verdict == "wrong":
+        lines.append(f"off by {abs(result.claimed - result.correct):.3g} (tolerance {d.get('tolerance', 0):.2g})"
+                     if result.correct is not None and math.isfinite(result.correct) else "no correct value")
+    if result.mistake:
+        lines.append(f"mistake {result.mistake}: {MISTAKES[result.mistake].description}")
+    return lines
+
+
+def render_table(results) -> str:
+    """One row per claim (claimed, correct, verdict, mistake), notes indented under the rows that need them."""
+    header = ("quantity", "claimed", "correct", "verdict", "mistake")
+    rows = [(r.name, *_cells(r), r.verdict, r.mistake or "") for r in results]
+    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(header, widths)).rstrip()]
+    for result, row in zip(results, rows):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        lines += [f"    {line}" for line in _note(result)]
+    counts = {v: sum(r.verdict == v for r in results) for v in ("correct", "consistent", "wrong")}
+    lines += ["", f"{len(results)} claims: {counts['correct']} correct, {counts['consistent']} consistent "
+                  f"(error carried forward), {counts['wrong']} wrong"]
+    return "\n".join(lines)

@@ -1,0 +1,39 @@
+"""Grade a class's answers against the exam manifest: points per student and a per-question summary.
+
+ANSWERS.csv has columns student, variant (the manifest's variant id), then one column per asked quantity
+headed by its name; an empty cell is unanswered. Each answer is checked against the student's own
+variant with the exam's tolerances, error carried forward from the student's other answers, and the
+mistake catalogue. Writes a per-student report CSV and prints the summary.
+"""
+import sys
+
+from ..grade import Grader, grade_all, load_manifest, read_answers, summary, write_report
+
+
+def add_arguments(parser) -> None:
+    """Arguments of `symbackprop grade`."""
+    parser.add_argument("answers", help="answers CSV: student,variant,<quantity>,...")
+    parser.add_argument("--manifest", required=True, help="the exam's manifest.json (from symbackprop exam)")
+    parser.add_argument("-o", "--output", default="report.csv", help="report CSV to write (default report.csv)")
+    parser.add_argument("--consistent-credit", type=float, default=1.0,
+                        help="fraction of the points for an answer consistent with the student's own earlier "
+                             "answers (error carried forward); default 1 (full credit)")
+
+
+def run(args) -> int:
+    """Grade every row, write the report, print the summary."""
+    variants = load_manifest(args.manifest)
+    questions, records = read_answers(args.answers)
+    grader = Grader(variants, args.consistent_credit)
+    grader.validate(questions, records, args.answers)
+    graded = grade_all(grader, records)
+    write_report(args.output, questions, graded)
+    for warning in grader.warnings:
+        print(f"symbackprop: warning: {warning}", file=sys.stderr)
+    for g in graded:
+        for name, problem in g.problems.items():
+            problem = problem if problem.startswith(f"{name}: ") else f"{name}: {problem}"
+            print(f"symbackprop: invalid answer: {g.student} ({g.variant}) {problem}", file=sys.stderr)
+    print("\n".join(summary(questions, graded)))
+    print(f"wrote {args.output}")
+    return 0

@@ -1,0 +1,205 @@
+"""`symbackprop grade`: answers CSV against a fixture manifest, points, partial credit, report and summary."""
+import csv
+import json
+import math
+
+import numpy as np
+import pytest
+
+from symbackprop.cli import main
+from symbackprop.grade import load_manifest, parse_answers
+
+TOL = {"abs_tol": 1e-4, "rel_tol": 0.001}
+RATE = 0.5
+
+
+def neuron_variant(vid: str, x: float, w: float, b: float, t: float) -> dict:
+    """A variant of the single sigmoid neuron with mse, its answers worked out by hand."""
+    v = x * w + b
+    y = 1 / (1 + math.exp(-v))
+    loss = (t - y) ** 2
+    dw = -2 * (t - y) * y * (1 - y) * x
+    answers = {"v0[0]": v, "y0[0]": y, "L": loss, "dL/dW0[0][0]": dw, "step1.W0[0][0]": w - RATE * dw}
+    points = {"v0[0]": 1, "y0[0]": 1, "L": 2, "dL/dW0[0][0]": 3, "step1.W0[0][0]": 1}
+    return {"id": vid, "seed": hash(vid) % 1000,
+            "values": {"x[0]": x, "y[0]": t, "W0[0][0]": w, "b0[0]": b},
+            "answers": {name: {"value": value, **TOL, "points": points[name]} for name, value in answers.items()}}
+
+
+SPEC = {"title": "quiz", "network": {"layers": [1, 1], "activations": ["sigmoid"], "loss": "mse",
+                                     "convention": "row", "index_base": 0, "leaky_slope": 0.01},
+        "training": {"learning_rate": RATE, "momentum": 0.0, "steps": 1}}
+A = neuron_variant("v01", 0.7, 0.1, 0.25, 1.0)
+B = neuron_variant("v02", 0.5, -0.3, 0.1, 0.0)
+KEY = {v["id"]: {name: a["value"] for name, a in v["answers"].items()} for v in (A, B)}
+QUESTIONS = ["v0[0]", "y0[0]", "L", "dL/dW0[0][0]", "step1.W0[0][0]"]
+
+
+def fmt(value: float) -> str:
+    return f"{value:.4f}"
+
+
+@pytest.fixture
+def manifest(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"seed": 3, "spec": SPEC, "variants": [A, B]}), encoding="utf-8")
+    return str(path)
+
+
+def answers_file(tmp_path, rows, questions=QUESTIONS, delimiter=","):
+    path = tmp_path / "answers.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(["student", "variant", *questions])
+        writer.writerows(rows)
+    return str(path)
+
+
+def class_rows():
+    a, b = KEY["v01"], KEY["v02"]
+    wrong_v = 0.33  # ana's error: carried forward into ŷ and L
+    y_cf = 1 / (1 + math.exp(-wrong_v))
+    return [
+        ["ana", "v01", "0.3300", fmt(y_cf), fmt((1 - y_cf) ** 2), fmt(a["dL/dW0[0][0]"]), fmt(a["step1.W0[0][0]"])],
+        ["bia", "v01", *map(fmt, (a[q] for q in QUESTIONS))],
+        ["caio", "v02", fmt(b["v0[0]"]), fmt(b["y0[0]"]), fmt(b["L"]), fmt(-b["dL/dW0[0][0]"]), ""],
+        ["duda", "v02", fmt(b["v0[0]"]), "0.5-", fmt(b["L"]), fmt(-b["dL/dW0[0][0]"]), "x_0"],
+    ]
+
+
+def read_report(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_grade_end_to_end(tmp_path, manifest, capsys):
+    report = tmp_path / "out" / "report.csv"
+    code = main(["grade", answers_file(tmp_path, class_rows()), "--manifest", manifest, "-o", str(report)])
+    assert code == 0
+    rows = {r["student"]: r for r in read_report(report)}
+    assert list(next(iter(rows.values()))) == ["student", "variant", "points", "max_points", *QUESTIONS]
+    ana, bia, caio, duda = rows["ana"], rows["bia"], rows["caio"], rows["duda"]
+    assert (ana["v0[0]"], ana["y0[0]"], ana["L"]) == ("wrong", "consistent", "consistent")
+    assert ana["points"] == "7" and ana["max_points"] == "8"  # consistent answers get full credit by default
+    assert bia["points"] == "8" and set(list(bia.values())[4:]) == {"correct"}
+    assert caio["dL/dW0[0][0]"] == "wrong:sign_flipped" and caio["step1.W0[0][0]"] == "unanswered"
+    assert caio["points"] == "4"
+    assert duda["y0[0]"] == "invalid" and duda["step1.W0[0][0]"] == "invalid"
+    out = capsys.readouterr().out.splitlines()
+    assert "v0[0]: 3/4 correct, 1 wrong" in out
+    assert "y0[0]: 2/4 correct, 1 consistent, 1 invalid" in out
+    assert "dL/dW0[0][0]: 2/4 correct, 2 wrong; most common mistake: sign_flipped (2)" in out
+    assert "step1.W0[0][0]: 2/4 correct, 1 invalid, 1 unanswered" in out
+    assert out[-2] == "4 students: mean 5.5 of 8 points"
+
+
+def test_partial_credit_for_consistent_answers(tmp_path, manifest, capsys):
+    report = tmp_path / "report.csv"
+    main(["grade", answers_file(tmp_path, class_rows()[:1]), "--manifest", manifest, "-o", str(report),
+          "--consistent-credit", "0.5"])
+    assert read_report(report)[0]["points"] == "5.5"  # ŷ 1 × 0.5 + L 2 × 0.5 + 3 + 1
+    assert main(["grade", answers_file(tmp_path, class_rows()[:1]), "--manifest", manifest, "-o", str(report),
+                 "--consistent-credit", "2"]) == 2
+
+
+def test_decimal_commas_semicolons_and_arithmetic(tmp_path, manifest, capsys):
+    a = KEY["v01"]
+    row = ["eva", "v01", "0.7*0.1 + 0.25", fmt(a["y0[0]"]).replace(".", ","), "\u2212" + fmt(-a["L"])[1:],
+           fmt(a["dL/dW0[0][0]"]).replace(".", ","), ""]
+    report = tmp_path / "report.csv"
+    assert main(["grade", answers_file(tmp_path, [row], delimiter=";"), "--manifest", manifest,
+                 "-o", str(report)]) == 0
+    graded = read_report(report)[0]
+    assert graded["v0[0]"] == "correct" and graded["y0[0]"] == "correct"
+    assert graded["L"] == "wrong"  # a negative loss
+    assert graded["dL/dW0[0][0]"] == "correct"
+
+
+def test_the_exam_tolerance_is_authoritative(tmp_path, manifest, capsys):
+    # "0.6" would pass by printed precision (±0.05) but the exam asks max(1e-4, 0.001 |ŷ|)
+    report = tmp_path / "report.csv"
+    main(["grade", answers_file(tmp_path, [["f", "v01", "", "0.6", "", "", ""]]), "--manifest", manifest,
+          "-o", str(report)])
+    assert read_report(report)[0]["y0[0]"] == "wrong"
+
+
+@pytest.mark.parametrize("rows, questions, message", [
+    ([["x", "v99", "0.3", "", "", "", ""]], QUESTIONS, r"unknown variant id in row 2 \(x\): 'v99'"),
+    ([["x", "v01", "0.3"]], ["v[0]"], r"column 'v\[0\]': unknown quantity 'v\[0\]'; did you mean 'v0\[0\]'"),
+    ([["x", "v01", "0.3", "0.3"]], ["L", "L"], "appears more than once"),
+])
+def test_bad_answers_are_invalid_input(tmp_path, manifest, capsys, rows, questions, message):
+    code = main(["grade", answers_file(tmp_path, rows, questions), "--manifest", manifest,
+                 "-o", str(tmp_path / "r.csv")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("symbackprop: error: ")
+    import re
+    assert re.search(message, err), err
+
+
+def test_bad_manifests(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    for content, message in [("{", "malformed JSON"), ("[]", "expected an object"),
+                             (json.dumps({"spec": SPEC, "variants": [{"id": "a", "values": {}, "answers": {}}]}),
+                              "'x\\[0\\]' is missing"),
+                             (json.dumps({"spec": SPEC, "variants": []}), "no variants")]:
+        bad.write_text(content, encoding="utf-8")
+        with pytest.raises(Exception, match=message):
+            load_manifest(bad)
+
+
+def test_header_must_start_with_student_and_variant():
+    with pytest.raises(Exception, match="first columns must be student,variant"):
+        parse_answers("name,variant,L\na,b,1\n")
+
+
+def test_a_manifest_key_that_disagrees_is_reported(tmp_path, capsys):
+    wrong_key = json.loads(json.dumps(A))
+    wrong_key["answers"]["L"]["value"] = 0.5
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"seed": 1, "spec": SPEC, "variants": [wrong_key]}), encoding="utf-8")
+    main(["grade", answers_file(tmp_path, [["a", "v01", "", "", "", "", ""]]), "--manifest", str(path),
+          "-o", str(tmp_path / "r.csv")])
+    assert "the manifest's L = 0.5 but the spec gives 0.176968" in capsys.readouterr().err
+
+
+def test_column_convention_and_index_base_one(tmp_path, capsys):
+    """W named W1[j][i] in the column convention: the variant's values must land on the right weights."""
+    spec = {"title": "", "network": {"layers": [2, 1], "activations": ["sigmoid"], "loss": "mse",
+                                     "convention": "column", "index_base": 1, "leaky_slope": 0.01}}
+    x, w, b, t = np.array([0.2, 0.9]), np.array([0.3, -0.6]), 0.1, 1.0
+    y = 1 / (1 + np.exp(-(x @ w + b)))
+    grad = -2 * (t - y) * y * (1 - y) * x
+    variant = {"id": "c1", "seed": 0,
+               "values": {"x[1]": 0.2, "x[2]": 0.9, "y[1]": 1.0, "W1[1][1]": 0.3, "W1[1][2]": -0.6, "b1[1]": 0.1},
+               "answers": {"dL/dW1[1][2]": {"value": grad[1], **TOL, "points": 1},
+                           "y1[1]": {"value": y, **TOL, "points": 1}}}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"seed": 1, "spec": spec, "variants": [variant]}), encoding="utf-8")
+    rows = [["g", "c1", fmt(grad[1]), fmt(y)], ["h", "c1", fmt(grad[0]), fmt(y)]]
+    report = tmp_path / "r.csv"
+    assert main(["grade", answers_file(tmp_path, rows, ["dL/dW1[1][2]", "y1[1]"]), "--manifest", str(path),
+                 "-o", str(report)]) == 0
+    graded = read_report(report)
+    assert graded[0]["dL/dW1[1][2]"] == "correct" and graded[0]["points"] == "2"
+    assert graded[1]["dL/dW1[1][2]"] == "wrong"
+    assert capsys.readouterr().err == ""
+
+
+def test_a_symbolic_question(tmp_path, capsys):
+    variant = json.loads(json.dumps(A))
+    variant["answers"] = {"dL/db0[0]": {"value": r"-2(y_{0} - \hat{y}^{0}_{0}) \hat{y}^{0}_{0} (1 - \hat{y}^{0}_{0})",
+                                        "abs_tol": 0, "rel_tol": 0, "points": 4}}
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"seed": 1, "spec": SPEC, "variants": [variant]}), encoding="utf-8")
+    rows = [["p", "v01", r"2 (\hat y^0_0 - y_0) \cdot \hat y^0_0 (1 - \hat y^0_0)"],
+            ["q", "v01", r"-2(y_0 - \hat{y}^0_0)"],
+            ["r", "v01", r"-2(y_0 - \hat{y}^0_0"]]
+    report = tmp_path / "r.csv"
+    assert main(["grade", answers_file(tmp_path, rows, ["dL/db0[0]"]), "--manifest", str(path),
+                 "-o", str(report)]) == 0
+    graded = {r["student"]: r for r in read_report(report)}
+    assert graded["p"]["dL/db0[0]"] == "correct" and graded["p"]["points"] == "4"
+    assert graded["q"]["dL/db0[0]"] == "wrong:missing_activation_derivative"
+    assert graded["r"]["dL/db0[0]"] == "invalid"
