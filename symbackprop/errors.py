@@ -31,3 +31,7 @@ class LatexBuildError(SymbackpropError):
     """latexmk failed; the .tex file is kept."""
 
     exit_code = 1
+
+
+class DocumentError(SymbackpropError):
+    """A template, language catalogue or document option is missing or invalid."""

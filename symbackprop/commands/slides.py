@@ -1,0 +1,23 @@
+"""Write beamer slides for a spec (default: the course's 2-3-2 network): diagram, forward pass, backpropagation,
+functions and, with [values], the worked example.
+
+Writes DIR/slides.tex and DIR/slides_body.tex (the frames alone, to \\input into your own deck);
+with --pdf also DIR/slides.pdf."""
+from ..document import slides_context
+from ..publish import add_document_arguments, document_options, publish
+from ..spec import load_spec
+
+
+def add_arguments(parser) -> None:
+    """Arguments of `symbackprop slides`."""
+    add_document_arguments(parser)
+
+
+def run(args) -> int:
+    """Render, write and optionally compile the slides."""
+    options = document_options(args)
+    context = slides_context(load_spec(args.spec), options)
+    templates = {"slides.tex": "slides.tex.j2", "slides_body.tex": "slides_body.tex.j2"}
+    for path in publish(templates, context, args, ["slides.tex"]):
+        print(f"wrote {path}")
+    return 0

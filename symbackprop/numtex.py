@@ -1,0 +1,117 @@
+"""Numbers in LaTeX math: the number format, and closed forms with numbers put in for their symbols."""
+import re
+from dataclasses import dataclass
+
+import sympy
+
+from . import symbols
+from .formatting import number
+from .printing import CoursePrinter, printer_settings
+from .quantities import Names
+from .spec import Network
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How documents print numbers: fixed decimals, optionally a decimal comma."""
+
+    decimals: int = 4
+    decimal_comma: bool = False
+
+    def text(self, value: float) -> str:
+        """A number for running text: 0.1900 or 0,1900."""
+        return number(value, self.decimals, self.decimal_comma)
+
+    def tex(self, value: float) -> str:
+        """A number for math mode; the decimal comma is braced so TeX adds no space after it."""
+        return number(value, self.decimals).replace(".", "{,}" if self.decimal_comma else ".")
+
+    def factor(self, value: float) -> str:
+        """A number as a factor of a product: negative numbers in parentheses."""
+        text = self.tex(value)
+        return f"({text})" if text.startswith("-") else text
+
+
+class NumberPrinter(CoursePrinter):
+    """The course printer with given text (numbers) in place of symbols, products joined by a dot."""
+
+    _default_settings = {**CoursePrinter._default_settings, "numbers": None, "mul_symbol": "dot",
+                         "joiner": r" \cdot ", "if_word": "if"}
+
+    def _print_Symbol(self, expr, style="plain"):
+        numbers = self._settings["numbers"] or {}
+        if expr in numbers:
+            return numbers[expr]
+        return super()._print_Symbol(expr, style)
+
+    def _print_Piecewise(self, expr):
+        """Cases, each with its own condition in words of the document's language: 1 if v > 0, 0 if v <= 0."""
+        rows, previous = [], []
+        for value, condition in expr.args:
+            holds = condition if condition is not sympy.true else sympy.And(*[sympy.Not(c) for c in previous])
+            rows.append(rf"{self._print(value)} & \text{{{self._settings['if_word']} }} {self._print(holds)}")
+            previous.append(condition)
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+    def _print_Mul(self, expr):
+        if not expr.is_Mul or any(arg.is_Pow and arg.exp.is_negative for arg in expr.args):
+            return super()._print_Mul(expr)
+        coefficient, factors = sympy.Integer(1), []
+        for arg in expr.args:
+            if arg.is_Number:
+                coefficient *= arg
+            else:
+                factors.append(arg)
+        if not factors:
+            return self._print(coefficient)
+        sign = "- " if coefficient < 0 else ""
+        parts = [] if abs(coefficient) == 1 else [self._print(abs(coefficient))]
+        for factor in factors:
+            text = self._print(factor)
+            if factor.is_Add or (factor.is_Mul and factor.could_extract_minus_sign()):
+                text = rf"\left({text}\right)"
+            parts.append(text)
+        return sign + self._settings["joiner"].join(parts)
+
+
+_LONE_NEGATIVE = re.compile(r"\\left\(\((-[0-9.{},]+)\) ?\\right\)")
+
+
+def symbol_quantity(symbol: sympy.Symbol, names: Names) -> str | None:
+    """The quantity name a factory symbol stands for (δ^l_j is dL/dv{l}[j]), or None."""
+    if symbol == symbols.LOSS:
+        return "L"
+    parsed = symbols.parse_symbol(symbol)
+    if parsed is None:
+        return None
+    idx = parsed.indices
+    return {
+        "input": lambda: names.x(*idx),
+        "target": lambda: names.y(*idx),
+        "weight": lambda: names.weight(*idx),
+        "bias": lambda: names.bias(*idx),
+        "preactivation": lambda: names.v(*idx),
+        "activation": lambda: names.act(*idx),
+        "delta": lambda: names.d_v(*idx),
+        "loss_term": lambda: names.loss_term(*idx),
+    }[parsed.kind]()
+
+
+def closed_tex(expr, network: Network | None, if_word: str = "if", shown: dict | None = None) -> str:
+    """LaTeX of a closed form in the course notation, cases worded in the document's language;
+    `shown` maps symbols to the text printed in their place."""
+    settings = {**printer_settings(network), "numbers": shown or {}, "joiner": " ", "if_word": if_word}
+    return NumberPrinter(settings).doprint(expr)
+
+
+def substituted(expr, network: Network, values: dict[str, float], fmt: NumberFormat, if_word: str = "if") -> str:
+    """LaTeX of expr with every symbol replaced by its number, e.g. - (1.0000 - 0.7693)."""
+    names = Names(network)
+    numbers = {}
+    for symbol in expr.free_symbols:
+        name = symbol_quantity(symbol, names)
+        if name is not None:
+            numbers[symbol] = fmt.factor(values[name])
+    settings = {**printer_settings(network), "numbers": numbers, "if_word": if_word}
+    text = NumberPrinter(settings).doprint(expr)
+    return _LONE_NEGATIVE.sub(r"\\left(\1 \\right)", text)  # tanh((-0.16)) -> tanh(-0.16)
