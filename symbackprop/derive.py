@@ -6,7 +6,7 @@ import sympy
 from . import functions, symbols
 from .errors import SpecError
 from .printing import quantity_tex, tex
-from .quantities import Names, Quantity
+from .quantities import Names, Quantity, quantity_symbol
 from .spec import Network, Spec
 
 EXPAND_MAX_PARAMETERS = 60  # --expand writes leaf-symbol closed forms only up to this many parameters
@@ -138,8 +138,7 @@ class Derivation:
         self.quantity(name)
         expr = self.expressions.get(name)
         if expr is None:  # a leaf: x, y, W, b
-            from .printing import _symbol_for
-            expr = _symbol_for(self.quantity(name), self.network)
+            expr = quantity_symbol(self.quantity(name))
         return self.expand(expr) if expand else expr
 
     def chain(self, name: str) -> list[str]:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import Checker, Result
+from .check import Checker
 from .claims import MAX_CLAIM_CHARS, Claim, Number, number_from_text
 from .derive import derive
 from .errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError

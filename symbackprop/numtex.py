@@ -4,10 +4,9 @@ from dataclasses import dataclass
 
 import sympy
 
-from . import symbols
 from .formatting import number
 from .printing import CoursePrinter, printer_settings
-from .quantities import Names
+from .quantities import Names, symbol_quantity
 from .spec import Network
 
 
@@ -53,48 +52,8 @@ class NumberPrinter(CoursePrinter):
             previous.append(condition)
         return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
-    def _print_Mul(self, expr):
-        if not expr.is_Mul or any(arg.is_Pow and arg.exp.is_negative for arg in expr.args):
-            return super()._print_Mul(expr)
-        coefficient, factors = sympy.Integer(1), []
-        for arg in expr.args:
-            if arg.is_Number:
-                coefficient *= arg
-            else:
-                factors.append(arg)
-        if not factors:
-            return self._print(coefficient)
-        sign = "- " if coefficient < 0 else ""
-        parts = [] if abs(coefficient) == 1 else [self._print(abs(coefficient))]
-        for factor in factors:
-            text = self._print(factor)
-            if factor.is_Add or (factor.is_Mul and factor.could_extract_minus_sign()):
-                text = rf"\left({text}\right)"
-            parts.append(text)
-        return sign + self._settings["joiner"].join(parts)
-
 
 _LONE_NEGATIVE = re.compile(r"\\left\(\((-[0-9.{},]+)\) ?\\right\)")
-
-
-def symbol_quantity(symbol: sympy.Symbol, names: Names) -> str | None:
-    """The quantity name a factory symbol stands for (δ^l_j is dL/dv{l}[j]), or None."""
-    if symbol == symbols.LOSS:
-        return "L"
-    parsed = symbols.parse_symbol(symbol)
-    if parsed is None:
-        return None
-    idx = parsed.indices
-    return {
-        "input": lambda: names.x(*idx),
-        "target": lambda: names.y(*idx),
-        "weight": lambda: names.weight(*idx),
-        "bias": lambda: names.bias(*idx),
-        "preactivation": lambda: names.v(*idx),
-        "activation": lambda: names.act(*idx),
-        "delta": lambda: names.d_v(*idx),
-        "loss_term": lambda: names.loss_term(*idx),
-    }[parsed.kind]()
 
 
 def closed_tex(expr, network: Network | None, if_word: str = "if", shown: dict | None = None) -> str:

@@ -4,7 +4,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from . import symbols
-from .quantities import Quantity
+from .quantities import Names, Quantity, quantity_symbol, symbol_quantity
 from .spec import Network
 
 
@@ -17,6 +17,7 @@ class CoursePrinter(LatexPrinter):
         "convention": "row",
         "output_layer": None,
         "order": "none",
+        "joiner": " ",  # between the factors of a product
     }
 
     def _print_Mul(self, expr):
@@ -39,7 +40,7 @@ class CoursePrinter(LatexPrinter):
             if factor.is_Add or (factor.is_Mul and factor.could_extract_minus_sign()):
                 text = rf"\left({text}\right)"
             parts.append(text)
-        return sign + " ".join(parts)
+        return sign + self._settings["joiner"].join(parts)
 
     def _n(self, index: int) -> int:
         return index + self._settings["index_base"]
@@ -81,21 +82,6 @@ def tex(expr, network: Network | None = None, **settings) -> str:
     return CoursePrinter({**printer_settings(network), **settings}).doprint(expr)
 
 
-def _symbol_for(q: Quantity, network: Network):
-    """The factory symbol a plain (non-derivative) quantity stands for."""
-    layer, idx = q.layer, q.indices
-    return {
-        "x": lambda: symbols.x(idx[0]),
-        "y": lambda: symbols.target(idx[0]),
-        "W": lambda: symbols.weight(layer, *idx),
-        "b": lambda: symbols.bias(layer, idx[0]),
-        "v": lambda: symbols.preactivation(layer, idx[0]),
-        "act": lambda: symbols.activation(layer, idx[0]),
-        "l": lambda: symbols.loss_term(idx[0]),
-        "L": lambda: symbols.LOSS,
-    }[q.kind]()
-
-
 def quantity_tex(q: Quantity, network: Network) -> str:
     """LaTeX for a named quantity: a symbol, or a partial derivative as a fraction."""
     def sym(expr):
@@ -107,7 +93,7 @@ def quantity_tex(q: Quantity, network: Network) -> str:
     layer, idx = q.layer, q.indices
     if q.kind in ("dL/dW", "dL/db", "dL/dy", "dL/dv"):
         inner = {"dL/dW": "W", "dL/db": "b", "dL/dy": "act", "dL/dv": "v"}[q.kind]
-        return frac("L", sym(_symbol_for(Quantity(inner, layer, idx), network)))
+        return frac("L", sym(quantity_symbol(Quantity(inner, layer, idx))))
     if q.kind == "dy/dv":
         k, j = idx
         return frac(sym(symbols.activation(layer, k)), sym(symbols.preactivation(layer, j)))
@@ -116,7 +102,7 @@ def quantity_tex(q: Quantity, network: Network) -> str:
         return frac(sym(symbols.preactivation(layer, j)), sym(symbols.weight(layer, i, j)))
     if q.kind == "dv/db":
         return frac(sym(symbols.preactivation(layer, idx[0])), sym(symbols.bias(layer, idx[0])))
-    text = sym(_symbol_for(q, network))
+    text = sym(quantity_symbol(q))
     if q.step is not None:
         return rf"{text}^{{({q.step})}}" if q.kind == "L" else text.replace("^{", rf"^{{({q.step})\,", 1)
     return text
@@ -128,23 +114,11 @@ class AsciiPrinter(StrPrinter):
     _default_settings = {**StrPrinter._default_settings, "network": None, "order": "none"}
 
     def _print_Symbol(self, expr):
-        parsed = symbols.parse_symbol(expr)
         network = self._settings["network"]
-        if parsed is None or network is None:
+        name = symbol_quantity(expr, Names(network)) if network is not None else None
+        if name is None:
             return super()._print_Symbol(expr)
-        from .quantities import Names
-
-        names, idx = Names(network), parsed.indices
-        return {
-            "input": lambda: names.x(idx[0]),
-            "target": lambda: names.y(idx[0]),
-            "weight": lambda: names.weight(*idx),
-            "bias": lambda: names.bias(*idx),
-            "preactivation": lambda: names.v(*idx),
-            "activation": lambda: names.act(*idx),
-            "delta": lambda: f"d{idx[0] + network.index_base}[{idx[1] + network.index_base}]",
-            "loss_term": lambda: names.loss_term(idx[0]),
-        }[parsed.kind]()
+        return name.replace("dL/dv", "d", 1) if name.startswith("dL/dv") else name  # δ as d{l}[j]
 
 
 def ascii_text(expr, network: Network | None = None) -> str:

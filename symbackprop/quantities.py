@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from . import symbols
 from .errors import QuantityError
 from .spec import Network
 
@@ -132,3 +133,42 @@ class Names:
         if close:
             return "did you mean " + " or ".join(repr(c) for c in close) + "?"
         return "expected names such as " + ", ".join(repr(n) for n in list(self.table)[:4]) + " (see README: quantity names)"
+
+
+SYMBOL_OF_KIND = {
+    "x": lambda layer, idx: symbols.x(idx[0]),
+    "y": lambda layer, idx: symbols.target(idx[0]),
+    "W": lambda layer, idx: symbols.weight(layer, *idx),
+    "b": lambda layer, idx: symbols.bias(layer, idx[0]),
+    "v": lambda layer, idx: symbols.preactivation(layer, idx[0]),
+    "act": lambda layer, idx: symbols.activation(layer, idx[0]),
+    "dL/dv": lambda layer, idx: symbols.delta(layer, idx[0]),
+    "l": lambda layer, idx: symbols.loss_term(idx[0]),
+    "L": lambda layer, idx: symbols.LOSS,
+}
+
+
+def quantity_symbol(q: Quantity):
+    """The factory symbol a quantity is written as (δ for dL/dv), or None for other derivatives."""
+    make = SYMBOL_OF_KIND.get(q.kind)
+    return make(q.layer, q.indices) if make else None
+
+
+def symbol_quantity(symbol, names: Names) -> str | None:
+    """The quantity name a factory symbol stands for (δ^l_j is dL/dv{l}[j]), or None."""
+    if symbol == symbols.LOSS:
+        return "L"
+    parsed = symbols.parse_symbol(symbol)
+    if parsed is None:
+        return None
+    idx = parsed.indices
+    return {
+        "input": lambda: names.x(*idx),
+        "target": lambda: names.y(*idx),
+        "weight": lambda: names.weight(*idx),
+        "bias": lambda: names.bias(*idx),
+        "preactivation": lambda: names.v(*idx),
+        "activation": lambda: names.act(*idx),
+        "delta": lambda: names.d_v(*idx),
+        "loss_term": lambda: names.loss_term(*idx),
+    }[parsed.kind]()

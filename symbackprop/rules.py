@@ -5,9 +5,8 @@ from functools import cached_property
 import numpy as np
 import sympy
 
-from . import symbols
 from .derive import Derivation, product
-from .quantities import Names, Quantity
+from .quantities import Names, Quantity, quantity_symbol
 from .spec import Network, Training, Values
 
 LEAF_KINDS = ("x", "y", "W", "b")
@@ -78,19 +77,8 @@ class Rules:
 
     def _own_symbol(self, name: str, q: Quantity, count: int) -> sympy.Symbol:
         """The factory symbol of a quantity the course writes as a letter, else a fresh one (q17)."""
-        layer, idx = q.layer, q.indices
-        known = {
-            "x": lambda: symbols.x(idx[0]),
-            "y": lambda: symbols.target(idx[0]),
-            "W": lambda: symbols.weight(layer, *idx),
-            "b": lambda: symbols.bias(layer, idx[0]),
-            "v": lambda: symbols.preactivation(layer, idx[0]),
-            "act": lambda: symbols.activation(layer, idx[0]),
-            "dL/dv": lambda: symbols.delta(layer, idx[0]),
-            "l": lambda: symbols.loss_term(idx[0]),
-            "L": lambda: symbols.LOSS,
-        }.get(q.kind)
-        return known() if known else sympy.Symbol(f"q{count}", real=True)
+        known = quantity_symbol(q)
+        return known if known is not None else sympy.Symbol(f"q{count}", real=True)
 
     # -- structure ---------------------------------------------------------------------------------
     def kind(self, name: str) -> Quantity:
@@ -213,7 +201,7 @@ class Rules:
     # -- points ------------------------------------------------------------------------------------
     def point(self, values: Values) -> dict[str, float]:
         """The leaves of a spec's [values] table by name."""
-        names, net = self.names, self.network
+        names = self.names
         point = {names.x(i): float(v) for i, v in enumerate(values.x)}
         point.update({names.y(k): float(v) for k, v in enumerate(values.y)})
         for name, q in names.parameters():

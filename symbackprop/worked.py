@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 import sympy
 
 from .derive import Derivation
-from .numtex import NumberFormat, NumberPrinter, closed_tex, substituted, symbol_quantity
+from .numtex import NumberFormat, NumberPrinter, closed_tex, substituted
 from .printing import printer_settings, quantity_tex
+from .quantities import symbol_quantity
 from .spec import Training
 
 TIMES = r" \times "
