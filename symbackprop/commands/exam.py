@@ -1,0 +1,111 @@
+"""Write randomized exam variants of a spec (default: the course's 2-3-2 network) with answer keys.
+
+Variant k (V001, V002, ...) depends only on the seed, k and the spec, so asking for more variants keeps
+the first ones unchanged. Writes DIR/exam.tex, DIR/key.tex and DIR/manifest.json; --pdf compiles exam.pdf
+and key.pdf in parallel; --moodle adds DIR/moodle.xml (Moodle XML, one cloze question per variant).
+--stress M draws M variants, checks every constraint and every answer (finite differences) and prints a
+table of rejections and of the spread of the answers; it writes nothing and exits 1 if an answer fails."""
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
+
+from .. import i18n
+from ..draw import Drawer
+from ..errors import SpecError
+from ..exam_config import parse_exam
+from ..exam_content import ExamContent, exam_context
+from ..latex_build import build_pdf, require_tex
+from ..manifest import build_manifest, manifest_json
+from ..moodle import exam_quiz
+from ..outputs import write_atomic
+from ..progress import Progress
+from ..render import render
+from ..spec import load_spec
+from ..stress import report_text, stress
+
+MAX_VARIANTS = 10_000
+DOCUMENTS = {"exam.tex": "exam.tex.j2", "key.tex": "key.tex.j2"}
+
+
+def add_arguments(parser) -> None:
+    """Arguments of `symbackprop exam`."""
+    parser.add_argument("spec", nargs="?", help="TOML spec with an optional [exam] table (default: the built-in "
+                                                "2-3-2 network)")
+    parser.add_argument("--variants", type=int, metavar="N", help="number of variants (V001 .. VN)")
+    parser.add_argument("--seed", type=int, required=True, metavar="S", help="random seed (a whole number >= 0)")
+    parser.add_argument("-o", "--output", default="output/exam", metavar="DIR",
+                        help="folder for the files (default: output/exam/)")
+    parser.add_argument("--lang", default=i18n.DEFAULT_LANGUAGE, metavar="L",
+                        help=f"language of the fixed words: {', '.join(i18n.languages())} (default en)")
+    parser.add_argument("--pdf", action="store_true", help="also compile exam.pdf and key.pdf (in parallel)")
+    parser.add_argument("--moodle", action="store_true", help="also write moodle.xml for Moodle's XML importer")
+    parser.add_argument("--stress", type=int, metavar="M",
+                        help="stress test: draw M variants, check them, print the tables; writes nothing")
+    parser.add_argument("--template-dir", metavar="DIR",
+                        help="templates here override the built-in ones of the same name")
+    parser.add_argument("--decimal-comma", action="store_true", help="write 0,1900 instead of 0.1900")
+
+
+def run(args) -> int:
+    """Draw the variants, then write (and compile) the exam, the key, the manifest and the Moodle file."""
+    spec = load_spec(args.spec)
+    config = parse_exam(spec, source=args.spec or "built-in default")
+    if args.stress is not None:
+        return run_stress(spec, config, args)
+    if args.variants is None:
+        raise SpecError("--variants: expected the number of variants, e.g. --variants 30 (or --stress M)")
+    _check_count("--variants", args.variants)
+    i18n.catalogue(args.lang)
+    if args.pdf:
+        require_tex()
+    with Progress("drawing  ", args.variants) as bar:
+        variants = Drawer(spec, args.seed, config).draw(args.variants, bar.update)
+    content = ExamContent(spec, config, args.lang, args.decimal_comma)
+    with Progress("solving  ", len(variants)) as bar:
+        contents = []
+        for variant in variants:
+            contents.append(content.variant(variant))
+            bar.update()
+    context = exam_context(content, args.seed, contents)
+    files = {name: render(template, context, args.template_dir) for name, template in DOCUMENTS.items()}
+    files["manifest.json"] = manifest_json(build_manifest(spec, config, args.seed, variants))
+    if args.moodle:
+        title = context["exam"]["title"]
+        xml = exam_quiz(title, args.seed, context["statement"], contents, content.messages, content.fmt,
+                        config.moodle)
+        files["moodle.xml"] = xml.decode("utf-8")
+    folder = Path(args.output)
+    written = [write_atomic(folder / name, text) for name, text in files.items()]
+    if args.pdf:
+        written += compile_pdfs([folder / name for name in DOCUMENTS])
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def compile_pdfs(paths: list[Path]) -> list[Path]:
+    """Compile the .tex files in parallel (one latexmk each, up to one per file); errors raise after all end."""
+    with ThreadPoolExecutor(max_workers=len(paths)) as pool, Progress("compiling", len(paths)) as bar:
+        futures = [pool.submit(build_pdf, path) for path in paths]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5)
+            bar.update(len(futures) - len(pending))
+        return [future.result() for future in futures]
+
+
+def run_stress(spec, config, args) -> int:
+    """Draw, check and summarise; exit 1 when any answer or constraint fails."""
+    _check_count("--stress", args.stress)
+    started = time.monotonic()
+    with Progress("stress   ", args.stress) as bar:
+        report = stress(spec, args.stress, args.seed, config, bar.update)
+    print(report_text(report, config))
+    print(f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _check_count(option: str, count: int) -> None:
+    if not 1 <= count <= MAX_VARIANTS:
+        raise SpecError(f"{option}: expected a whole number from 1 to {MAX_VARIANTS}, got {count}")

@@ -1,0 +1,69 @@
+"""The stress test: rejections per constraint, spread of answers, and failures when an answer is wrong."""
+from dataclasses import replace
+
+from symbackprop.cli import main
+from symbackprop.draw import CONSTRAINTS
+from symbackprop.exam_config import parse_exam
+from symbackprop.spec import load_spec, parse_spec
+from symbackprop.stress import stress, report_text
+
+# ReLU units exactly at 0 (integer grids, no margin): the derivative convention g'(0) = 0 disagrees with
+# central differences, which see a slope of 1/2 there; the stress test must catch it.
+KINK = """
+[network]
+layers = [1, 1, 1]
+activations = ["relu", "linear"]
+loss = "mse"
+[exam]
+questions = ["L", "dL/dW0[0][0]"]
+[exam.draw]
+inputs = {min = 1, max = 1, step = 1}
+weights = {min = -1, max = 1, step = 1, nonzero = true}
+biases = {min = -1, max = 1, step = 1}
+targets = {min = 0, max = 1, step = 1}
+[exam.constraints]
+relu_margin = 0
+min_gradient = 0
+distinct = false
+"""
+
+
+def test_the_course_exam_passes():
+    spec = load_spec()
+    config = parse_exam(spec)
+    report = stress(spec, 40, seed=1)
+    assert report.ok and report.count == 40 and report.draws >= 40
+    assert set(report.rejected) == {c.name for c in CONSTRAINTS}
+    assert sum(report.checked.values()) == 40 * len(config.questions)
+    assert report.checked["finite differences"] == 40 * 3 and report.largest_error < 1e-6
+    text = report_text(report, config)
+    for name in [c.name for c in CONSTRAINTS] + list(config.questions):
+        assert name in text
+    assert "0 failures" in text
+
+
+def test_rejections_show_in_the_table():
+    spec = replace(load_spec(), exam={"constraints": {"saturation": 0.6}})
+    report = stress(spec, 10, seed=2)
+    assert report.ok and report.rejected["saturation"] > 0
+    line = next(l for l in report_text(report, parse_exam(spec)).splitlines() if l.startswith("saturation"))
+    assert str(report.rejected["saturation"]) in line
+
+
+def test_a_wrong_answer_fails():
+    spec = parse_spec(KINK)
+    report = stress(spec, 12, seed=1)
+    assert not report.ok
+    assert {f.name for f in report.failures} == {"dL/dW0[0][0]"}
+    assert "FAIL" in report_text(report, parse_exam(spec))
+
+
+def test_cli_prints_the_tables_writes_nothing_and_sets_the_exit_code(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["exam", "--stress", "15", "--seed", "3", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "STRESS TEST  15 variants" in printed and "min_gradient" in printed and not out.exists()
+    spec = tmp_path / "kink.toml"
+    spec.write_text(KINK, encoding="utf-8")
+    assert main(["exam", str(spec), "--stress", "12", "--seed", "1"]) == 1
+    assert "FAIL" in capsys.readouterr().out
