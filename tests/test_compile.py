@@ -130,3 +130,14 @@ def test_portuguese_handout_without_solutions(pdfs):
 def test_portuguese_handout_with_solutions(pdfs):
     text = pdfs["handout_pt_solutions"]
     assert "Lista de exercícios com soluções" in text and "Solução." in text
+
+
+def test_same_inputs_give_byte_identical_tex_and_pdf(tmp_path):
+    outputs = []
+    for run in ("first", "second"):
+        out = tmp_path / run
+        assert main(["handout", str(EXAMPLES / "single_neuron.toml"), "-o", str(out), "--pdf"]) == 0
+        outputs.append(((out / "handout.tex").read_bytes(), (out / "handout.pdf").read_bytes()))
+    assert outputs[0][0] == outputs[1][0]
+    assert outputs[0][1] == outputs[1][1]
+    assert outputs[0][1].startswith(b"%PDF")
