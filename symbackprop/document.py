@@ -242,12 +242,13 @@ def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]
     loss = functions.loss(d.network.loss)
     n_out = d.network.layers[-1]
     y, p = sympy.Symbol("y_k", real=True), sympy.Symbol(r"\hat{y}_k", real=True)
+    n = sympy.Symbol("N", positive=True, integer=True)  # the general formula, as the course writes it
     blocks.append({
         "title": i18n.function_name(messages, "loss", d.network.loss),
         "steps": [_step("L", rf"{note.sum_over('k', n_out)} l_k", name="L"),
-                  _step("l_k", note.tex(loss.term(y, p, n_out)))],
+                  _step("l_k", note.tex(loss.term(y, p, n)))],
         "derivative_title": messages["loss_derivative"],
-        "derivative_steps": [_step(r"\frac{\partial L}{\partial \hat{y}_k}", note.tex(loss.derivative(y, p, n_out)))],
+        "derivative_steps": [_step(r"\frac{\partial L}{\partial \hat{y}_k}", note.tex(loss.derivative(y, p, n)))],
         "note": (i18n.fill(messages["number_of_classes"], N=n_out)
                  if loss.term(y, p, 1) != loss.term(y, p, 2) else ""),
     })

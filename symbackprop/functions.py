@@ -10,11 +10,21 @@ from .errors import SpecError
 
 
 def scaled(coefficient, expression):
-    """coefficient * expression kept as written: -(2/N)(y - ŷ), not expanded into terms."""
+    """coefficient * expression kept as written: -(2/N)(y - ŷ), not expanded into terms.
+
+    A symbolic coefficient (1/N with N a symbol, for the general formula) stays one printed factor.
+    """
     coefficient = sympy.nsimplify(coefficient)
     if coefficient == 1:
         return expression
+    if not coefficient.is_Number:
+        coefficient = sympy.UnevaluatedExpr(coefficient)
     return sympy.Mul(coefficient, expression, evaluate=False)
+
+
+def per_output(numerator: int, n) -> sympy.Expr:
+    """numerator/n, exact for a whole number n or a symbol N."""
+    return sympy.Integer(numerator) / n
 
 
 @dataclass(frozen=True)
@@ -89,15 +99,15 @@ class Loss:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in [
-        Loss("mse", lambda y, p, n: scaled(Rational(1, n), (y - p) ** 2),
-             lambda y, p, n: scaled(Rational(-2, n), y - p)),
+        Loss("mse", lambda y, p, n: scaled(per_output(1, n), (y - p) ** 2),
+             lambda y, p, n: scaled(per_output(-2, n), y - p)),
         Loss("sse", lambda y, p, n: (y - p) ** 2, lambda y, p, n: scaled(-2, y - p)),
         Loss("half_sse", lambda y, p, n: scaled(Rational(1, 2), (y - p) ** 2),
              lambda y, p, n: scaled(-1, y - p)),
         Loss(
             "bce",
-            lambda y, p, n: scaled(Rational(-1, n), y * log(p) + (1 - y) * log(1 - p)),
-            lambda y, p, n: scaled(Rational(-1, n), y / p - (1 - y) / (1 - p)),
+            lambda y, p, n: scaled(per_output(-1, n), y * log(p) + (1 - y) * log(1 - p)),
+            lambda y, p, n: scaled(per_output(-1, n), y / p - (1 - y) / (1 - p)),
             requires_output=("sigmoid",),
         ),
         Loss("cce", lambda y, p, n: -y * log(p), lambda y, p, n: -y / p, requires_output=("softmax",)),
