@@ -64,14 +64,18 @@ class NumericNetwork:
         v, g, t, p = sympy.symbols("v g t p", real=True)
         options = {"slope": network.leaky_slope}
         self.layers = []
+        self.needs_v = []  # whether g' is written with v (ReLU) rather than with g = g(v) (sigmoid)
         for name in network.activations:
             entry = functions.activation(name)
             if entry.elementwise:
                 forward = _elementwise(entry.expression(v, **options), (v,))
-                derivative = _elementwise(entry.derivative(v, g, **options), (v, g))
+                local = entry.derivative(v, g, **options)
+                derivative = _elementwise(local, (v, g))
                 self.layers.append((forward, derivative, None))
+                self.needs_v.append(v in local.free_symbols)
             else:
                 self.layers.append((entry.numeric_forward, None, entry.numeric_vjp))
+                self.needs_v.append(False)
         loss = functions.loss(network.loss)
         n_out = network.layers[-1]
         self.loss_term = _elementwise(loss.term(t, p, n_out), (t, p))
@@ -121,12 +125,29 @@ class NumericNetwork:
         return d_act, local, delta
 
     def gradients(self, params: Parameters, X: np.ndarray, T: np.ndarray):
-        """(∂L/∂W per layer, ∂L/∂b per layer), summed over the batch: ∂L/∂W^l = (Y^{l-1})^T δ^l."""
+        """(∂L/∂W per layer, ∂L/∂b per layer), summed over the batch: ∂L/∂W^l = (Y^{l-1})^T δ^l.
+
+        The lean path: V is kept only where g' needs it, and each layer's arrays are freed once used.
+        """
         X, T = np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(T, dtype=float))
-        inputs, vs, ys = self.forward(params, X)
-        delta = self._backward(params, vs, ys, T)[2]
-        return ([inputs[layer].T @ delta[layer] for layer in range(len(self.layers))],
-                [delta[layer].sum(axis=0) for layer in range(len(self.layers))])
+        vs, ys, current = [], [X], X
+        for (forward, _, _), needs_v, W, b in zip(self.layers, self.needs_v, params.weights, params.biases):
+            V = current @ W + b
+            current = forward(V)
+            vs.append(V if needs_v else None)
+            ys.append(current)
+        depth = len(self.layers)
+        d_weights, d_biases = [None] * depth, [None] * depth
+        upstream = self.loss_derivative(T, current)
+        for layer in reversed(range(depth)):
+            _, derivative, vjp = self.layers[layer]
+            output = ys.pop()
+            delta = upstream * derivative(vs.pop(), output) if vjp is None else vjp(output, upstream)
+            d_weights[layer] = ys[-1].T @ delta
+            d_biases[layer] = delta.sum(axis=0)
+            if layer:
+                upstream = delta @ params.weights[layer].T
+        return d_weights, d_biases
 
     def train(self, params: Parameters, X, T, training: Training) -> list[tuple[Parameters, float]]:
         """Gradient descent with momentum: Δw(t) = -ε ∂E/∂w + α Δw(t-1); (parameters, loss) after each step."""
