@@ -53,7 +53,7 @@ def _elementwise(expr, args):
     if expr.free_symbols:
         return fn
     constant = float(expr)
-    return lambda *arrays: np.full_like(arrays[0], constant)
+    return lambda *arrays: np.full_like(next(a for a in arrays if a is not None), constant)
 
 
 class NumericNetwork:
@@ -141,8 +141,8 @@ class NumericNetwork:
         upstream = self.loss_derivative(T, current)
         for layer in reversed(range(depth)):
             _, derivative, vjp = self.layers[layer]
-            output = ys.pop()
-            delta = upstream * derivative(vs.pop(), output) if vjp is None else vjp(output, upstream)
+            V, output = vs.pop(), ys.pop()
+            delta = upstream * derivative(V, output) if vjp is None else vjp(output, upstream)
             d_weights[layer] = ys[-1].T @ delta
             d_biases[layer] = delta.sum(axis=0)
             if layer:
