@@ -9,6 +9,8 @@ from symbackprop.claims import claim_literals, number_from_text, parse_claims
 from symbackprop.cli import main
 from symbackprop.errors import ClaimsError, QuantityError, SpecError
 
+from .specs import SINGLE_NEURON
+
 # The course's Example 1, computed here by hand: x = 0.7, w = 0.1, b = 0.25, target 1, sigmoid, mse.
 X, W, B, T = 0.7, 0.1, 0.25, 1.0
 V = X * W + B  # 0.32
@@ -19,25 +21,13 @@ LOCAL = YHAT * (1 - YHAT)  # 0.2437
 DL_DW = DL_DY * LOCAL * X  # -0.1435
 DL_DB = DL_DY * LOCAL  # -0.2050
 
-NEURON = """
-[network]
-layers = [1, 1]
-activations = "sigmoid"
-loss = "mse"
-
-[values]
-x = [0.7]
-y = [1.0]
-W0 = [[0.1]]
-b0 = [0.25]
-"""
 
 
-def claims_text(body: str, head: str = NEURON) -> str:
+def claims_text(body: str, head: str = SINGLE_NEURON) -> str:
     return head + "\n[claims]\n" + body
 
 
-def verdicts(body: str, head: str = NEURON) -> dict:
+def verdicts(body: str, head: str = SINGLE_NEURON) -> dict:
     claims = parse_claims(claims_text(body, head))
     return {r.name: r for r in Checker(claims.spec, claims.tolerance).check(claims.claims)}
 
@@ -117,14 +107,14 @@ def test_per_claim_and_global_overrides():
     assert got["L"].verdict == "correct" and got["L"].detail["tolerance"] == pytest.approx(0.005)
     assert got["y0[0]"].verdict == "correct"  # 0.2 × 0.579
     assert got["v0[0]"].verdict == "correct"  # 1 decimal: ±0.05
-    got = verdicts(body, NEURON + "\n[tolerance]\nabs = 0.001\n")
+    got = verdicts(body, SINGLE_NEURON + "\n[tolerance]\nabs = 0.001\n")
     assert got["v0[0]"].verdict == "wrong"  # the global override replaces the printed precision
     assert got["L"].verdict == "correct"  # the claim's own override wins
 
 
 def test_spec_path_is_relative_to_the_claims_file(tmp_path):
     (tmp_path / "specs").mkdir()
-    (tmp_path / "specs" / "neuron.toml").write_text(NEURON, encoding="utf-8")
+    (tmp_path / "specs" / "neuron.toml").write_text(SINGLE_NEURON, encoding="utf-8")
     path = tmp_path / "claims.toml"
     path.write_text('spec = "specs/neuron.toml"\n[claims]\nL = 0.1770\n', encoding="utf-8")
     assert main(["check", str(path)]) == 0
@@ -150,7 +140,7 @@ def test_unknown_names_suggest_the_closest(capsys):
 ])
 def test_malformed_claims(body, message):
     with pytest.raises(ClaimsError, match=message):
-        parse_claims(NEURON + body if not body.startswith("[claims]") else NEURON + body)
+        parse_claims(SINGLE_NEURON + body if not body.startswith("[claims]") else SINGLE_NEURON + body)
 
 
 def test_spec_errors_name_the_file(tmp_path):
@@ -163,7 +153,7 @@ def test_spec_errors_name_the_file(tmp_path):
         Checker(claims.spec).check(claims.claims)
 
 
-def write(tmp_path, body, head=NEURON):
+def write(tmp_path, body, head=SINGLE_NEURON):
     path = tmp_path / "claims.toml"
     path.write_text(claims_text(body, head), encoding="utf-8")
     return str(path)
@@ -204,7 +194,7 @@ def test_command_line_tolerance(tmp_path, capsys):
 
 
 def test_training_steps(tmp_path, capsys):
-    head = NEURON + "\n[training]\nlearning_rate = 0.5\nsteps = 2\n"
+    head = SINGLE_NEURON + "\n[training]\nlearning_rate = 0.5\nsteps = 2\n"
     w1 = W - 0.5 * DL_DW
     got = verdicts(f'"step1.W0[0][0]" = {w1:.4f}\n"step1.b0[0]" = {B - 0.5 * DL_DB + 0.01:.4f}\n'
                    f'"dL/db0[0]" = {DL_DB - 0.02:.4f}\n"step2.W0[0][0]" = 0.5\n', head)

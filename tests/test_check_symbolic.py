@@ -13,17 +13,8 @@ from symbackprop.errors import ClaimsError, LatexParseError
 from symbackprop.latex_parse import parse_expression
 from symbackprop.spec import parse_spec
 
-NEURON = """
-[network]
-layers = [1, 1]
-activations = "sigmoid"
-loss = "mse"
-[values]
-x = [0.7]
-y = [1.0]
-W0 = [[0.1]]
-b0 = [0.25]
-"""
+from .specs import SINGLE_NEURON
+
 HIDDEN = """
 [network]
 layers = [2, 3, 2]
@@ -32,7 +23,7 @@ loss = "mse"
 """
 
 
-def check(claims: dict, head: str = NEURON) -> dict:
+def check(claims: dict, head: str = SINGLE_NEURON) -> dict:
     body = "".join(f"'{name}' = '{text}'\n" for name, text in claims.items())
     parsed = parse_claims(head + "\n[claims]\n" + body)
     return {r.name: r for r in Checker(parsed.spec, parsed.tolerance).check(parsed.claims)}
@@ -104,7 +95,7 @@ def test_symbolic_error_carried_forward_is_consistent():
 
 def test_a_wrong_symbolic_claim_carries_into_numbers():
     wrong_yhat = 1 / (1 + math.exp(0.32))  # the sign of v lost in the sigmoid
-    claims = parse_claims(NEURON + "\n[claims]\n'y0[0]' = '\\frac{1}{1 + e^{v^0_0}}'\n"
+    claims = parse_claims(SINGLE_NEURON + "\n[claims]\n'y0[0]' = '\\frac{1}{1 + e^{v^0_0}}'\n"
                           f"L = {(1 - wrong_yhat) ** 2:.4f}\n")
     results = {r.name: r for r in Checker(claims.spec).check(claims.claims)}
     assert results["y0[0]"].verdict == "wrong"
@@ -127,7 +118,7 @@ def test_symbols_of_another_network_are_rejected():
 # -- round trip: every expression symbackprop prints parses back to an equivalent one ---------------
 NETWORKS = {
     "2-3-2 sigmoid mse": HIDDEN,
-    "1-1 single neuron": NEURON,
+    "1-1 single neuron": SINGLE_NEURON,
     "relu softmax cce": '[network]\nlayers = [2, 3, 3]\nactivations = ["relu", "softmax"]\nloss = "cce"\n',
     "column, base 1, tanh bce": ('[network]\nlayers = [3, 2, 2]\nactivations = ["tanh", "sigmoid"]\nloss = "bce"\n'
                                  'convention = "column"\nindex_base = 1\n'),
@@ -191,7 +182,7 @@ def test_constant_claim_for_a_constant():
 
 
 def test_symbolic_claims_about_training_steps_are_refused():
-    head = NEURON + "[training]\nlearning_rate = 0.5\n"
+    head = SINGLE_NEURON + "[training]\nlearning_rate = 0.5\n"
     with pytest.raises(ClaimsError, match="training steps are not supported"):
         check({"step1.W0[0][0]": r"w^0_{0,0} - 0.5 x_0"}, head)
 

@@ -7,17 +7,8 @@ from symbackprop.derive import derive
 from symbackprop.evaluate import quantity_values
 from symbackprop.spec import load_spec, parse_spec
 
-SINGLE_NEURON = """
-[network]
-layers = [1, 1]
-activations = "sigmoid"
-loss = "mse"
-[values]
-x = [0.7]
-y = [1.0]
-W0 = [[0.1]]
-b0 = [0.25]
-"""
+from .specs import SINGLE_NEURON
+
 
 
 def test_single_neuron_matches_the_lecture_to_four_decimals():

@@ -9,6 +9,8 @@ from symbackprop.claims import parse_claims
 from symbackprop.derive import product
 from symbackprop.mistakes import MISTAKES, Mistake
 
+from .specs import COURSE_232
+
 IDS = ["missing_activation_derivative", "activation_instead_of_derivative", "loss_scale", "sign_flipped",
        "index_transposed", "missing_sum", "preactivation_for_activation"]
 
@@ -28,20 +30,6 @@ delta1 = dL_dyhat * yhat * (1 - yhat)
 dL_dy0 = W1 @ delta1
 delta0 = dL_dy0 * y0 * (1 - y0)
 
-NETWORK = """
-[network]
-layers = [2, 3, 2]
-activations = "sigmoid"
-loss = "mse"
-
-[values]
-x = [0.5, 0.1]
-y = [1.0, 0.0]
-W0 = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]
-b0 = [0.1, 0.1, 0.1]
-W1 = [[0.7, 0.8], [0.9, 0.1], [0.2, 0.3]]
-b1 = [0.2, 0.2]
-"""
 
 # (mistake, quantity, the number that mistake gives, worked out by hand)
 NUMERIC = [
@@ -83,7 +71,7 @@ SYMBOLIC = [
 ]
 
 
-def check(body: str, head: str = NETWORK) -> dict:
+def check(body: str, head: str = COURSE_232) -> dict:
     claims = parse_claims(head + "\n[claims]\n" + body)
     return {r.name: r for r in Checker(claims.spec, claims.tolerance).check(claims.claims)}
 
@@ -148,7 +136,7 @@ def test_transformations_are_of_the_correct_rule():
     from symbackprop.rules import Rules
     from symbackprop.spec import parse_spec
 
-    rules = Rules(derive(parse_spec(NETWORK)))
+    rules = Rules(derive(parse_spec(COURSE_232)))
     name = "dL/dv1[0]"
     q = rules.kind(name)
     assert MISTAKES["missing_activation_derivative"].wrong_rules(rules, name, q) == {
