@@ -35,7 +35,16 @@ class NumberPrinter(CoursePrinter):
     """The course printer with given text (numbers) in place of symbols, products joined by a dot."""
 
     _default_settings = {**CoursePrinter._default_settings, "numbers": None, "mul_symbol": "dot",
-                         "joiner": r" \cdot ", "if_word": "if"}
+                         "joiner": r" \cdot ", "if_word": "if", "separator": ", "}
+
+    def _hprint_variadic_function(self, expr, exp=None) -> str:
+        """max(0; 0,55) with a decimal comma, max(0, 0.55) otherwise: the separator never looks like a decimal."""
+        args = self._settings["separator"].join(
+            self._print(arg) for arg in sorted(expr.args, key=sympy.default_sort_key))
+        text = rf"\{str(expr.func).lower()}\left({args}\right)"
+        return rf"{text}^{{{exp}}}" if exp is not None else text
+
+    _print_Max = _print_Min = _hprint_variadic_function
 
     def _print_Symbol(self, expr, style="plain"):
         numbers = self._settings["numbers"] or {}
@@ -71,6 +80,7 @@ def substituted(expr, network: Network, values: dict[str, float], fmt: NumberFor
         name = symbol_quantity(symbol, names)
         if name is not None:
             numbers[symbol] = fmt.factor(values[name])
-    settings = {**printer_settings(network), "numbers": numbers, "if_word": if_word}
+    settings = {**printer_settings(network), "numbers": numbers, "if_word": if_word,
+                "separator": "; " if fmt.decimal_comma else ", "}
     text = NumberPrinter(settings).doprint(expr)
     return _LONE_NEGATIVE.sub(r"\\left(\1 \\right)", text)  # tanh((-0.16)) -> tanh(-0.16)

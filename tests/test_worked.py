@@ -97,3 +97,17 @@ def test_pages_are_few_and_even():
     assert [len(page) for page in split] == [3, 4, 3]
     assert [len(page) for page in pages(steps[:1], 0.5)] == [1]  # taller than the budget: a page of its own
     assert [s.name for page in split for s in page] == [str(i) for i in range(10)]
+
+
+def test_max_arguments_are_separated_by_semicolons_with_a_decimal_comma():
+    import sympy
+
+    from symbackprop import symbols
+    from symbackprop.numtex import NumberFormat, substituted
+    from symbackprop.spec import Network
+
+    net = Network(layers=(1, 1), activations=("relu",), loss="mse")
+    expr = sympy.Max(0, symbols.preactivation(0, 0))
+    values = {"v0[0]": 0.55}
+    assert substituted(expr, net, values, NumberFormat(decimal_comma=True)) == r"\max\left(0; 0{,}5500\right)"
+    assert substituted(expr, net, values, NumberFormat()) == r"\max\left(0, 0.5500\right)"
