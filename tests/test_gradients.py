@@ -204,3 +204,30 @@ def test_api_evaluate_lambdify_and_jupyter_display():
     shown = derivation._repr_latex_()
     assert shown.startswith(r"$\begin{aligned}") and shown.endswith(r"\end{aligned}$")
     assert shown.count(r"\times") == sum(len(derivation.chain(n)) - 1 for n in derivation.gradient_names()) > 0
+
+
+def test_adding_an_activation_is_one_table_entry(monkeypatch):
+    from symbackprop import functions
+
+    softplus = functions.Activation("softplus", lambda v, **o: sympy.log(1 + sympy.exp(v)),
+                                    lambda v, g, **o: 1 / (1 + sympy.exp(-v)))
+    monkeypatch.setitem(functions.ACTIVATIONS, "softplus", softplus)
+    spec = spec_from_dict({"network": {"layers": [2, 2, 1], "activations": ["softplus", "linear"], "loss": "sse"},
+                           "values": {"x": [0.3, -0.7], "y": [0.5], "W0": [[0.2, -0.4], [0.6, 0.1]],
+                                      "b0": [0.05, -0.1], "W1": [[0.3], [-0.8]], "b1": [0.2]}})
+
+    def loss(W0, b0, W1, b1):
+        hidden = np.log1p(np.exp(np.array([0.3, -0.7]) @ W0 + b0))
+        return float(((0.5 - (hidden @ W1 + b1)) ** 2).sum())
+
+    params = [np.array(p, float) for p in ([[0.2, -0.4], [0.6, 0.1]], [0.05, -0.1], [[0.3], [-0.8]], [0.2])]
+    values = derive(spec).evaluate()
+    h = 1e-6
+    for index, name in [((0, 1), "W0[0][1]"), ((1,), "b0[1]"), ((1, 0), "W1[1][0]")]:
+        which = {"W0": 0, "b0": 1, "W1": 2}[name[:2]]
+        up = [p.copy() for p in params]
+        down = [p.copy() for p in params]
+        up[which][index] += h
+        down[which][index] -= h
+        assert values["dL/d" + name] == pytest.approx((loss(*up) - loss(*down)) / (2 * h), rel=1e-6)
+    assert derive(spec).latex()["dy0[1]/dv0[1]"] == r"\frac{1}{1 + e^{- v^{0}_{1}}}"
