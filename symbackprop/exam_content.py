@@ -97,7 +97,7 @@ class ExamContent:
                                  activations=", ".join(i18n.function_name(m, "activation", a)
                                                        for a in net.activations),
                                  loss=i18n.function_name(m, "loss", net.loss)),
-            "functions": [{"title": b["title"], "steps": b["steps"]}
+            "functions": [{"title": b["title"], "steps": b["steps"], "note": b["note"]}
                           for b in function_blocks(self.derivation, self.note, m)],
             "instructions": i18n.fill(em["instructions"], decimals=c.answers.decimals,
                                       abs_tol=_plain(c.answers.abs_tol, comma, math=True),

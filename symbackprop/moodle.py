@@ -145,6 +145,7 @@ def cloze_question(title: str, statement: dict, content, messages: dict, fmt) ->
                        for line in content.value_lines for item in line)
     functions = "".join(f"<li>{html_text(block['title'])}: "
                         + ", ".join(html_math(f"{s.lhs} {s.lines[0].op} {s.lines[0].tex}") for s in block["steps"])
+                        + (f" ({html_text(block['note'])})" if block["note"] else "")
                         + "</li>" for block in statement["functions"])
     parts = [f"<p><strong>{html.escape(title)} \u2014 {html.escape(em['variant'])} {content.id}</strong></p>",
              f"<p>{html_text(statement['summary'])}</p>", f"<ul>{functions}</ul>",
