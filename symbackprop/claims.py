@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ClaimsError, SpecError
+from .files import read_text
 from .spec import Spec, read_toml, spec_from_dict
 
 MAX_CLAIM_CHARS = 10_000  # longer claim texts are rejected before parsing
@@ -188,11 +189,7 @@ def parse_claims(text: str, source: str = "claims", base: Path | None = None) ->
 def load_claims(path: str | Path) -> Claims:
     """Read a CLAIMS file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ClaimsError(f"{path}: cannot read the claims file ({getattr(err, 'strerror', None) or err}); "
-                          f"expected a readable UTF-8 TOML file") from err
+    text = read_text(path, "claims file", "a readable UTF-8 TOML file", ClaimsError)
     return parse_claims(text, str(path), path.parent)
 
 
@@ -216,11 +213,8 @@ def _spec(data: dict, source: str, base: Path | None) -> Spec:
     if not isinstance(path, str):
         raise ClaimsError(f"{source}: spec: expected a path string, got {path!r}")
     full = (base or Path(".")) / path
-    try:
-        text = full.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ClaimsError(f"{source}: spec = {path!r}: cannot read {full} "
-                          f"({getattr(err, 'strerror', None) or err})") from err
+    text = read_text(full, "spec", "a readable UTF-8 TOML file, relative to the claims file", ClaimsError,
+                     prefix=f"{source}: spec = {path!r}: ")
     merged = {**read_toml(text, str(full)), **inline}
     try:
         return spec_from_dict(merged, str(full))

@@ -10,6 +10,7 @@ from .check import Checker
 from .claims import MAX_CLAIM_CHARS, Claim, Number, number_from_text
 from .derive import derive
 from .errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
+from .files import read_text
 from .floats import to_float
 from .quantities import Names
 from .rules import Rules
@@ -59,10 +60,9 @@ class Graded:
 def load_manifest(path: str | Path) -> dict[str, Variant]:
     """The variants of an exam manifest (manifest.json) by id, each with its spec rebuilt and validated."""
     path = Path(path)
+    text = read_text(path, "manifest", "the manifest.json that symbackprop exam writes", ClaimsError)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise ClaimsError(f"{path}: cannot read the manifest ({getattr(err, 'strerror', None) or err})") from err
+        data = json.loads(text)
     except json.JSONDecodeError as err:
         raise ClaimsError(f"{path}: malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
     return manifest_variants(data, str(path))
@@ -133,12 +133,7 @@ def _answer(name: str, raw, where: str) -> Answer:
 # -- answers ---------------------------------------------------------------------------------------
 def read_answers(path: str | Path) -> tuple[list[str], list[dict]]:
     """(question columns, rows) of an answers CSV; the delimiter (, ; or tab) is detected."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ClaimsError(f"{path}: cannot read the answers ({getattr(err, 'strerror', None) or err}); "
-                          f"expected a UTF-8 CSV file") from err
+    text = read_text(path, "answers", "a UTF-8 CSV file", ClaimsError, encoding="utf-8-sig")
     return parse_answers(text, str(path))
 
 

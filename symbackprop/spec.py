@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import functions
 from .errors import SpecError
+from .files import read_text
 
 MAX_PARAMETERS = 5000  # the documented symbolic size limit (weights + biases)
 TOP_LEVEL_KEYS = {"title", "author", "course", "institution", "date", "network", "values", "training", "exam"}
@@ -88,11 +89,7 @@ def load_spec(path: str | Path | None = None) -> Spec:
     if path is None:
         text = resources.files("symbackprop").joinpath("default.toml").read_text(encoding="utf-8")
         return parse_spec(text, source="built-in default")
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise SpecError(f"{path}: cannot read the spec ({err.strerror}); expected a readable TOML file") from err
+    text = read_text(path, "spec", "a readable UTF-8 TOML file")
     return parse_spec(text, source=str(path))
 
 

@@ -13,24 +13,13 @@ from symbackprop.derive import derive
 from symbackprop.errors import SymbackpropError
 from symbackprop.spec import load_spec
 
+from .specs import COURSE_232
+
 SECONDS = 2.0
 SPEC = load_spec()  # the course's 2-3-2 network, with values
 CHECKER = Checker(SPEC)
 PRINTED = list(derive(SPEC).latex().items())
-HEAD = """
-[network]
-layers = [2, 3, 2]
-activations = "sigmoid"
-loss = "mse"
-[values]
-x = [0.5, 0.1]
-y = [1.0, 0.0]
-W0 = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]
-b0 = [0.1, 0.1, 0.1]
-W1 = [[0.7, 0.8], [0.9, 0.1], [0.2, 0.3]]
-b1 = [0.2, 0.2]
-[claims]
-"""
+HEAD = COURSE_232 + "[claims]\n"
 PIECES = ["{", "}", "\\", "^", "_", "(", ")", "[", "]", "\\frac", "\\left(", "\\right)", "0", "1", "12", "x",
           "y", "-", "+", "*", "/", "\\cdot", "\\times", " ", "\\hat{y}", "e^", "\\sigma", "\\exp", ",", "w^{0}",
           "_{1,2}", "\\delta", "1e-3", ".", "**", "&", "\\\\", "\\begin{cases}", "\\end{cases}", "v", "L"]
