@@ -60,6 +60,7 @@ def build_pdf(tex_path: str | Path) -> Path:
         if result.returncode != 0 or not pdf.exists():
             kept = folder / f"{stem}.log"
             write_atomic(kept, log)
+            (folder / f"{stem}.pdf").unlink(missing_ok=True)  # an older PDF no longer matches the .tex
             raise LatexBuildError(f"{tex_path}: {first_error(log)} (full log: {kept})")
         target = folder / f"{stem}.pdf"
         os.replace(pdf, target)

@@ -1,4 +1,4 @@
-"""Write output files atomically: a temporary name in the same folder, then a rename."""
+"""Write output files atomically (a temporary name in the same folder, then a rename); drop stale ones."""
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +18,16 @@ def write_atomic(path: str | Path, text: str) -> Path:
         os.unlink(temporary)
         raise
     return path
+
+
+def remove_stale(paths) -> list[Path]:
+    """Delete earlier outputs that this run does not rewrite (a PDF of an older .tex); returns those removed."""
+    removed = []
+    for path in map(Path, paths):
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def _umask() -> int:

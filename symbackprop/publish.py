@@ -4,7 +4,7 @@ from pathlib import Path
 from . import i18n
 from .document import DocumentOptions
 from .latex_build import build_pdf, require_tex
-from .outputs import write_atomic
+from .outputs import remove_stale, write_atomic
 from .render import render
 
 
@@ -37,4 +37,7 @@ def publish(templates: dict[str, str], context: dict, args, compile_names: list[
     written = [write_atomic(folder / name, text) for name, text in texts.items()]
     if args.pdf:
         written += [build_pdf(folder / name) for name in compile_names]
+    else:
+        for path in remove_stale(folder / name.replace(".tex", ".pdf") for name in compile_names):
+            print(f"removed {path} (made from an earlier .tex)")
     return written

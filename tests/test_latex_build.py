@@ -80,6 +80,8 @@ def test_latex_failure_keeps_tex_and_reports_first_error(tmp_path, capsys):
     overrides.mkdir()
     (overrides / "slides_body.tex.j2").write_text("\\begin{frame}{Broken}\n\\undefinedcommand\n\\end{frame}\n")
     out = tmp_path / "out"
+    out.mkdir()
+    (out / "slides.pdf").write_bytes(b"%PDF-1.5 from an earlier, different slides.tex")
     assert main(["slides", "--template-dir", str(overrides), "-o", str(out), "--pdf"]) == 1
     err = capsys.readouterr().err
     assert "Undefined control sequence" in err and "(line " in err and "\\undefinedcommand" in err

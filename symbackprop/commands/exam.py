@@ -18,7 +18,7 @@ from ..exam_content import ExamContent, exam_context
 from ..latex_build import build_pdf, require_tex
 from ..manifest import build_manifest, manifest_json
 from ..moodle import exam_quiz
-from ..outputs import write_atomic
+from ..outputs import remove_stale, write_atomic
 from ..progress import Progress
 from ..render import render
 from ..spec import load_spec
@@ -77,10 +77,15 @@ def run(args) -> int:
         files["moodle.xml"] = xml.decode("utf-8")
     folder = Path(args.output)
     written = [write_atomic(folder / name, text) for name, text in files.items()]
+    stale = [] if args.moodle else [folder / "moodle.xml"]
     if args.pdf:
         written += compile_pdfs([folder / name for name in DOCUMENTS])
+    else:
+        stale += [folder / name.replace(".tex", ".pdf") for name in DOCUMENTS]
     for path in written:
         print(f"wrote {path}")
+    for path in remove_stale(stale):
+        print(f"removed {path} (made by an earlier run)")
     return 0
 
 
