@@ -7,6 +7,7 @@ from . import diagram, functions, i18n, symbols
 from .derive import Derivation, derive
 from .errors import DocumentError
 from .evaluate import quantity_values
+from .formatting import check_decimals
 from .numtex import NumberFormat, closed_tex
 from .spec import Spec, weights_as_written
 from .worked import Layout, Line, Step, Worker, _unique, display_lines, pages
@@ -320,8 +321,7 @@ def training_context(spec: Spec, values: dict[str, float], d: Derivation) -> dic
 
 def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, Derivation, Worker | None]:
     messages = i18n.catalogue(options.lang)
-    if not 0 <= options.decimals <= 12:
-        raise DocumentError(f"--decimals: expected a whole number from 0 to 12, got {options.decimals}")
+    check_decimals(options.decimals)
     d = derive(spec)
     note = Notation(d, messages["if"])
     layout = Layout()

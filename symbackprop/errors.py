@@ -35,3 +35,7 @@ class LatexBuildError(SymbackpropError):
 
 class DocumentError(SymbackpropError):
     """A template, language catalogue or document option is missing or invalid."""
+
+
+class OptionError(SymbackpropError):
+    """A command-line option has a value outside its range."""

@@ -1,4 +1,14 @@
 """Numbers as documents and the terminal print them."""
+from .errors import OptionError
+
+MAX_DECIMALS = 12
+
+
+def check_decimals(decimals: int) -> int:
+    """The --decimals option, or a one-line error naming its range."""
+    if not 0 <= decimals <= MAX_DECIMALS:
+        raise OptionError(f"--decimals: expected a whole number from 0 to {MAX_DECIMALS}, got {decimals}")
+    return decimals
 
 
 def number(value: float, decimals: int = 4, decimal_comma: bool = False) -> str:

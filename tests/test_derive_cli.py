@@ -101,3 +101,16 @@ def test_module_entry_point_runs_without_traceback(tmp_path):
     assert result.stderr.strip() == (
         f"symbackprop: error: {bad}: network.activations: unknown activation 'softmaxx'; expected one of "
         "sigmoid, tanh, relu, leaky_relu, linear, softmax (did you mean 'softmax'?)")
+
+
+@pytest.mark.parametrize("decimals", ["-3", "13"])
+def test_decimals_out_of_range_is_one_line(capsys, decimals):
+    assert main(["derive", "--decimals", decimals]) == 2
+    assert capsys.readouterr().err == (
+        f"symbackprop: error: --decimals: expected a whole number from 0 to 12, got {decimals}\n")
+
+
+def test_decimals_sets_the_printed_precision(capsys):
+    assert main(["derive", "--decimals", "6"]) == 0
+    v = 0.5 * 0.1 + 0.1 * 0.4 + 0.1
+    assert f"v0[0] = x[0]*W0[0][0] + x[1]*W0[1][0] + b0[0] = {v:.6f}" in capsys.readouterr().out

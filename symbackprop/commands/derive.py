@@ -7,7 +7,7 @@ import numpy as np
 from .. import verify
 from ..derive import derive
 from ..evaluate import quantity_values
-from ..formatting import number
+from ..formatting import check_decimals, number
 from ..numeric import NumericNetwork, Parameters
 from ..printing import ascii_text
 from ..spec import load_spec, spec_to_dict
@@ -25,6 +25,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     """Print the derivation as text or JSON."""
+    check_decimals(args.decimals)
     spec = load_spec(args.spec)
     derivation = derive(spec)
     values = quantity_values(spec.network, spec.values, spec.training) if spec.values else {}
