@@ -209,11 +209,11 @@ class Derivation:
     # -- numbers -----------------------------------------------------------------------------------
     def evaluate(self, values=None, training=None) -> dict[str, float]:
         """Every named quantity at `values` (default: the spec's [values] and [training])."""
-        from .evaluate import quantity_values
+        from .evaluate import finite_values
 
         if values is None and self.spec is not None:
             values, training = self.spec.values, training or self.spec.training
-        return quantity_values(self.network, values, training)
+        return finite_values(self.network, values, training)
 
     def lambdify(self):
         """The batched numeric engine (NumericNetwork) generated from this derivation's matrix form."""

@@ -6,7 +6,7 @@ import sympy
 from . import diagram, functions, i18n, symbols
 from .derive import Derivation, derive
 from .errors import DocumentError
-from .evaluate import quantity_values
+from .evaluate import finite_values
 from .formatting import check_decimals
 from .numtex import NumberFormat, closed_tex
 from .spec import Spec, weights_as_written
@@ -326,7 +326,7 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
     note = Notation(d, messages["if"])
     layout = Layout()
     fmt = NumberFormat(options.decimals, options.decimal_comma)
-    values = quantity_values(spec.network, spec.values, spec.training) if spec.values else None
+    values = finite_values(spec.network, spec.values, spec.training) if spec.values else None
     worker = Worker(d, values, fmt, layout, spec.training, messages["if"]) if values else None
     net = spec.network
     context = {

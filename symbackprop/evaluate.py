@@ -57,3 +57,15 @@ def _parameters(out: dict, names: Names, network: Network, params: Parameters) -
             out[name] = params.weights[q.layer][q.indices]
         else:
             out[name] = params.biases[q.layer][q.indices[0]]
+
+
+def finite_values(network: Network, values: Values, training: Training | None = None) -> dict[str, float]:
+    """quantity_values for printing: fails on the first quantity that is not finite in float64."""
+    with np.errstate(all="ignore"):
+        numbers = quantity_values(network, values, training)
+    for name, value in numbers.items():
+        if not np.isfinite(value):
+            raise SpecError(f"values: {name} is {value} in float64 at these values (a unit saturates, so a "
+                            f"division or log reaches 0); expected finite numbers: use smaller weights, biases "
+                            f"or inputs")
+    return numbers

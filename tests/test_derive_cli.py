@@ -114,3 +114,30 @@ def test_decimals_sets_the_printed_precision(capsys):
     assert main(["derive", "--decimals", "6"]) == 0
     v = 0.5 * 0.1 + 0.1 * 0.4 + 0.1
     assert f"v0[0] = x[0]*W0[0][0] + x[1]*W0[1][0] + b0[0] = {v:.6f}" in capsys.readouterr().out
+
+
+SATURATED = """
+[network]
+layers = [1, 1]
+activations = "sigmoid"
+loss = "bce"
+[values]
+x = [1.0]
+y = [0.0]
+W0 = [[1000.0]]
+b0 = [0.0]
+"""
+
+
+@pytest.mark.parametrize("command", ["derive", "slides", "handout"])
+def test_values_that_overflow_float64_are_refused_not_printed(tmp_path, capsys, command):
+    spec = tmp_path / "saturated.toml"
+    spec.write_text(SATURATED)
+    out = tmp_path / "out"
+    args = [command, str(spec)] + ([] if command == "derive" else ["-o", str(out)])
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and not out.exists()
+    assert captured.err == ("symbackprop: error: values: l[0] is inf in float64 at these values (a unit saturates, "
+                            "so a division or log reaches 0); expected finite numbers: use smaller weights, biases "
+                            "or inputs\n")

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import verify
 from ..derive import derive
-from ..evaluate import quantity_values
+from ..evaluate import finite_values
 from ..formatting import check_decimals, number
 from ..numeric import NumericNetwork, Parameters
 from ..printing import ascii_text
@@ -28,7 +28,7 @@ def run(args) -> int:
     check_decimals(args.decimals)
     spec = load_spec(args.spec)
     derivation = derive(spec)
-    values = quantity_values(spec.network, spec.values, spec.training) if spec.values else {}
+    values = finite_values(spec.network, spec.values, spec.training) if spec.values else {}
     if args.json:
         document = {
             "spec": spec_to_dict(spec),
