@@ -11,6 +11,7 @@ from .claims import MAX_CLAIM_CHARS, Claim, Tolerance
 from .derive import Derivation, derive
 from .errors import ClaimsError, LatexParseError, SymbackpropError
 from .evaluate import quantity_values
+from .latex_parse import parse_expression
 from .mistakes import candidates
 from .rules import Rules
 from .spec import Spec
@@ -39,10 +40,6 @@ class Result:
 
 def parse_claim_expression(text: str, network, name: str = ""):
     """A claim's LaTeX or ASCII text as a SymPy expression, errors naming the claim."""
-    try:
-        from .latex_parse import parse_expression
-    except ImportError as err:  # pragma: no cover - the parser ships with the package
-        raise ClaimsError(f"{name}: symbolic claims need symbackprop.latex_parse ({err})") from err
     try:
         return parse_expression(text, network)
     except LatexParseError as err:
