@@ -1,11 +1,10 @@
 """Parse and validate a spec's [exam] table into a frozen ExamConfig, with defaults when it is absent."""
-import math
 from dataclasses import dataclass
 
 from . import functions
 from .errors import QuantityError, SpecError
 from .quantities import Names
-from .spec import Network, Spec, Training
+from .spec import Network, Spec, Training, number_value
 
 DEFAULT_LEARNING_RATE = 0.5  # when the spec has no [training] table
 EXAM_KEYS = {"title", "questions", "symbolic", "points", "draw", "answers", "constraints", "moodle"}
@@ -201,16 +200,6 @@ def _string(value, key: str, source: str) -> str:
     return value
 
 
-def _number(value, key: str, source: str, low=None, high=None, low_open=False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise SpecError(f"{source}: {key}: expected a finite number, got {value!r}")
-    if low is not None and (value < low or (low_open and value == low)):
-        raise SpecError(f"{source}: {key}: expected a number {'>' if low_open else '>='} {low:g}, got {value!r}")
-    if high is not None and value > high:
-        raise SpecError(f"{source}: {key}: expected a number <= {high:g}, got {value!r}")
-    return float(value)
-
-
 def _whole(value, key: str, source: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise SpecError(f"{source}: {key}: expected a whole number from {low} to {high}, got {value!r}")
@@ -280,9 +269,9 @@ def _grid(table, kind: str, default: Grid, source: str) -> Grid:
         raise SpecError(f"{source}: {prefix}: expected a table such as {{min = -1, max = 1, step = 0.1}}, "
                         f"got {table!r}")
     _reject_unknown(table, GRID_KEYS, prefix + ".", source)
-    low = _number(table.get("min", default.min), prefix + ".min", source)
-    high = _number(table.get("max", default.max), prefix + ".max", source)
-    step = _number(table.get("step", default.step), prefix + ".step", source, low=0, low_open=True)
+    low = number_value(table.get("min", default.min), prefix + ".min", source)
+    high = number_value(table.get("max", default.max), prefix + ".max", source)
+    step = number_value(table.get("step", default.step), prefix + ".step", source, low=0, low_open=True)
     nonzero = _boolean(table.get("nonzero", default.nonzero), prefix + ".nonzero", source)
     one_hot = _boolean(table.get("one_hot", default.one_hot), prefix + ".one_hot", source)
     if one_hot and kind != "targets":
@@ -310,8 +299,8 @@ def _draw(table: dict, network: Network, source: str) -> dict[str, Grid]:
 def _answers(table: dict, source: str) -> Answers:
     _reject_unknown(table, ANSWER_KEYS, "exam.answers.", source)
     decimals = _whole(table.get("decimals", 4), "exam.answers.decimals", source, 0, 10)
-    abs_tol = _number(table.get("abs_tol", 10.0**-decimals), "exam.answers.abs_tol", source, low=0)
-    rel_tol = _number(table.get("rel_tol", 0.01), "exam.answers.rel_tol", source, low=0, high=1)
+    abs_tol = number_value(table.get("abs_tol", 10.0**-decimals), "exam.answers.abs_tol", source, low=0)
+    rel_tol = number_value(table.get("rel_tol", 0.01), "exam.answers.rel_tol", source, low=0, high=1)
     if abs_tol == 0 and rel_tol == 0:
         raise SpecError(f"{source}: exam.answers: abs_tol and rel_tol are both 0; expected a tolerance > 0")
     return Answers(decimals, abs_tol, rel_tol)
@@ -321,9 +310,9 @@ def _constraints(table: dict, answers: Answers, source: str) -> Constraints:
     _reject_unknown(table, CONSTRAINT_KEYS, "exam.constraints.", source)
     key = "exam.constraints."
     return Constraints(
-        relu_margin=_number(table.get("relu_margin", 0.05), key + "relu_margin", source, low=0),
-        saturation=_number(table.get("saturation", 0.95), key + "saturation", source, low=0, high=1),
-        min_gradient=_number(table.get("min_gradient", 2 * answers.abs_tol), key + "min_gradient", source, low=0),
+        relu_margin=number_value(table.get("relu_margin", 0.05), key + "relu_margin", source, low=0),
+        saturation=number_value(table.get("saturation", 0.95), key + "saturation", source, low=0, high=1),
+        min_gradient=number_value(table.get("min_gradient", 2 * answers.abs_tol), key + "min_gradient", source, low=0),
         distinct=_boolean(table.get("distinct", True), key + "distinct", source),
         max_attempts=_whole(table.get("max_attempts", 1000), key + "max_attempts", source, 1, 1_000_000),
     )
@@ -334,7 +323,7 @@ def _moodle(table: dict, source: str) -> Moodle:
     key = "exam.moodle."
     return Moodle(
         category=_string(table.get("category", ""), key + "category", source),
-        penalty=_number(table.get("penalty", 0.3333333), key + "penalty", source, low=0, high=1),
+        penalty=number_value(table.get("penalty", 0.3333333), key + "penalty", source, low=0, high=1),
         partial_fraction=_whole(table.get("partial_fraction", 0), key + "partial_fraction", source, 0, 99),
-        partial_factor=_number(table.get("partial_factor", 10.0), key + "partial_factor", source, low=1),
+        partial_factor=number_value(table.get("partial_factor", 10.0), key + "partial_factor", source, low=1),
     )

@@ -142,11 +142,16 @@ def _string(data: dict, key: str, source: str) -> str:
     return value
 
 
-def _number(value, key: str, source: str) -> float:
+def number_value(value, key: str, source: str, low=None, high=None, low_open=False) -> float:
+    """A finite TOML number within optional bounds, or a one-line SpecError naming key, expected and got."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SpecError(f"{source}: {key}: expected a number, got {value!r}")
     if not math.isfinite(value):
         raise SpecError(f"{source}: {key}: expected a finite number, got {value!r}")
+    if low is not None and (value < low or (low_open and value == low)):
+        raise SpecError(f"{source}: {key}: expected a number {'>' if low_open else '>='} {low:g}, got {value!r}")
+    if high is not None and value > high:
+        raise SpecError(f"{source}: {key}: expected a number <= {high:g}, got {value!r}")
     return float(value)
 
 
@@ -190,7 +195,7 @@ def _parse_network(table: dict, source: str) -> Network:
     index_base = table.get("index_base", 0)
     if isinstance(index_base, bool) or index_base not in (0, 1):
         raise SpecError(f"{source}: network.index_base: expected 0 or 1, got {index_base!r}")
-    slope = _number(table.get("leaky_slope", 0.01), "network.leaky_slope", source)
+    slope = number_value(table.get("leaky_slope", 0.01), "network.leaky_slope", source)
     network = Network(tuple(layers), tuple(activations), loss_name, convention, index_base, slope)
     if network.n_parameters > MAX_PARAMETERS:
         raise SpecError(f"{source}: network.layers: {network.n_parameters} parameters exceed the symbolic "
@@ -221,7 +226,7 @@ def _vector(table: dict, key: str, size: int, source: str) -> tuple[float, ...]:
         raise SpecError(f"{source}: values.{key}: expected a list of {size} numbers, got {value!r}")
     if len(value) != size:
         raise SpecError(f"{source}: values.{key}: expected shape ({size},), got ({len(value)},)")
-    return tuple(_number(item, f"values.{key}", source) for item in value)
+    return tuple(number_value(item, f"values.{key}", source) for item in value)
 
 
 def _matrix(table: dict, key: str, rows: int, cols: int, source: str) -> tuple[tuple[float, ...], ...]:
@@ -230,7 +235,7 @@ def _matrix(table: dict, key: str, rows: int, cols: int, source: str) -> tuple[t
     got = f"({len(value)}, {', '.join(sorted({str(len(row)) for row in value}))})" if ok and value else repr(value)
     if not ok or len(value) != rows or any(len(row) != cols for row in value):
         raise SpecError(f"{source}: values.{key}: expected shape ({rows}, {cols}), got {got}")
-    return tuple(tuple(_number(item, f"values.{key}", source) for item in row) for row in value)
+    return tuple(tuple(number_value(item, f"values.{key}", source) for item in row) for row in value)
 
 
 def _parse_values(table: dict, network: Network, source: str) -> Values:
@@ -256,8 +261,8 @@ def _parse_values(table: dict, network: Network, source: str) -> Values:
 
 def _parse_training(table: dict, source: str) -> Training:
     _reject_unknown(table, TRAINING_KEYS, "training.", source)
-    rate = _number(table.get("learning_rate", 0.1), "training.learning_rate", source)
-    momentum = _number(table.get("momentum", 0.0), "training.momentum", source)
+    rate = number_value(table.get("learning_rate", 0.1), "training.learning_rate", source)
+    momentum = number_value(table.get("momentum", 0.0), "training.momentum", source)
     steps = table.get("steps", 1)
     if rate <= 0:
         raise SpecError(f"{source}: training.learning_rate: expected a number > 0, got {rate!r}")
