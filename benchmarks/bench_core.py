@@ -10,10 +10,10 @@ import tracemalloc
 import numpy as np
 import sympy
 
-from symbackprop.derive import derive
-from symbackprop.numeric import NumericNetwork, Parameters
-from symbackprop.spec import spec_from_dict
-from symbackprop.verify import torch_available
+from symbackprop.model.derivation import derive
+from symbackprop.numeric.engine import NumericNetwork, Parameters
+from symbackprop.model.spec import spec_from_dict
+from symbackprop.numeric.references import torch_available
 
 SIZES = [[2, 3, 2], [4, 8, 4], [8, 16, 8], [8, 16, 16, 8], [16, 32, 32, 16]]
 NAIVE_LIMIT_S = 60.0

@@ -1,11 +1,11 @@
 """Symbolic backpropagation for teaching: derivations, documents, exams and checks in the course notation."""
 __version__ = "0.1.0"
 
-from .derive import Derivation, derive
-from .errors import SymbackpropError
-from .evaluate import quantity_values
-from .numeric import NumericNetwork, Parameters
-from .spec import Spec, load_spec, parse_spec
+from symbackprop.model.derivation import Derivation, derive
+from symbackprop.errors import SymbackpropError
+from symbackprop.numeric.values import quantity_values
+from symbackprop.numeric.engine import NumericNetwork, Parameters
+from symbackprop.model.spec import Spec, load_spec, parse_spec
 
 __all__ = ["Derivation", "derive", "SymbackpropError", "quantity_values", "NumericNetwork", "Parameters",
            "Spec", "load_spec", "parse_spec"]

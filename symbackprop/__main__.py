@@ -1,4 +1,4 @@
 """python -m symbackprop."""
-from .cli import main
+from symbackprop.cli import main
 
 raise SystemExit(main())

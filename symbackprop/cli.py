@@ -4,8 +4,8 @@ import importlib
 import importlib.util
 import sys
 
-from . import __version__
-from .errors import SymbackpropError
+from symbackprop import __version__
+from symbackprop.errors import SymbackpropError
 
 COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade"]
 

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from symbackprop.check import Checker
-from symbackprop.claims import claim_literals, number_from_text, parse_claims
+from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.claims import claim_literals, number_from_text, parse_claims
 from symbackprop.cli import main
 from symbackprop.errors import ClaimsError, QuantityError, SpecError
 

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symbackprop.check import Checker
-from symbackprop.claims import Claim, parse_claims
+from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.claims import Claim, parse_claims
 from symbackprop.cli import main
-from symbackprop.derive import derive
+from symbackprop.model.derivation import derive
 from symbackprop.errors import SymbackpropError
-from symbackprop.spec import load_spec
+from symbackprop.model.spec import load_spec
 
 from .specs import COURSE_232
 

@@ -5,13 +5,13 @@ import random
 import pytest
 import sympy
 
-from symbackprop import symbols
-from symbackprop.check import Checker
-from symbackprop.claims import parse_claims
-from symbackprop.derive import derive
+from symbackprop.model import symbols
+from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.claims import parse_claims
+from symbackprop.model.derivation import derive
 from symbackprop.errors import ClaimsError, LatexParseError
-from symbackprop.latex_parse import parse_expression
-from symbackprop.spec import parse_spec
+from symbackprop.checking.expression_parser import parse_expression
+from symbackprop.model.spec import parse_spec
 
 from .specs import SINGLE_NEURON
 
@@ -190,7 +190,7 @@ def test_symbolic_claims_about_training_steps_are_refused():
 def test_simplification_is_bounded_in_time():
     import time
 
-    from symbackprop import equivalence
+    from symbackprop.checking import equivalence
 
     x0, w = symbols.x(0), symbols.weight(0, 0, 0)
     hard = sympy.expand((x0 + w + 1) ** 40)

@@ -3,9 +3,9 @@ import math
 
 import pytest
 
-from symbackprop.derive import derive
-from symbackprop.evaluate import quantity_values
-from symbackprop.spec import load_spec, parse_spec
+from symbackprop.model.derivation import derive
+from symbackprop.numeric.values import quantity_values
+from symbackprop.model.spec import load_spec, parse_spec
 
 from .specs import SINGLE_NEURON
 

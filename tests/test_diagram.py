@@ -3,11 +3,12 @@ import itertools
 
 import pytest
 
-from symbackprop import diagram, i18n
-from symbackprop.render import render
-from symbackprop.spec import Network
+from symbackprop.documents import diagram
+from symbackprop.notation import catalogue
+from symbackprop.documents.templating import render
+from symbackprop.model.spec import Network
 
-CAPTIONS = i18n.catalogue("en")["diagram"]
+CAPTIONS = catalogue.catalogue("en")["diagram"]
 SHAPES = [(1, 1), (2, 3, 2), (2, 3, 3, 1), (3, 4, 2), (4, 5, 3), (3, 6, 6, 2), (6, 6, 6), (2, 4, 4, 4, 2), (6, 1)]
 
 

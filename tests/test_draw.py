@@ -4,12 +4,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from symbackprop.draw import (CONSTRAINTS, Context, Drawer, answers_fingerprint, draw_values, draw_variants,
+from symbackprop.exams.variants import (CONSTRAINTS, Context, Drawer, answers_fingerprint, draw_values, draw_variants,
                               spec_fingerprint, variant_id, violations)
 from symbackprop.errors import SpecError
-from symbackprop.evaluate import quantity_values
-from symbackprop.exam_config import parse_exam
-from symbackprop.spec import Training, Values, load_spec, parse_spec
+from symbackprop.numeric.values import quantity_values
+from symbackprop.exams.config import parse_exam
+from symbackprop.model.spec import Training, Values, load_spec, parse_spec
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from symbackprop.cli import main
-from symbackprop.exam_config import parse_exam
-from symbackprop.formatting import number
-from symbackprop.spec import spec_from_dict
+from symbackprop.exams.config import parse_exam
+from symbackprop.notation.number_format import number
+from symbackprop.model.spec import spec_from_dict
 
 RELU_SPEC = """
 title = "ReLU & friends"

@@ -2,8 +2,8 @@
 import pytest
 
 from symbackprop.errors import SpecError
-from symbackprop.exam_config import Grid, exam_to_dict, parse_exam
-from symbackprop.spec import load_spec, parse_spec
+from symbackprop.exams.config import Grid, exam_to_dict, parse_exam
+from symbackprop.model.spec import load_spec, parse_spec
 
 NETWORK = """
 [network]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from symbackprop.cli import main
-from symbackprop.grade import load_manifest, parse_answers
+from symbackprop.checking.grading import load_manifest, parse_answers
 
 TOL = {"abs_tol": 1e-4, "rel_tol": 0.001}
 RATE = 0.5

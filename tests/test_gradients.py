@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 import sympy
 
-from symbackprop import symbols
-from symbackprop.derive import derive
-from symbackprop.evaluate import quantity_values
-from symbackprop.numeric import NumericNetwork, Parameters
-from symbackprop.spec import spec_from_dict
-from symbackprop.verify import torch_available, torch_gradients
+from symbackprop.model import symbols
+from symbackprop.model.derivation import derive
+from symbackprop.numeric.values import quantity_values
+from symbackprop.numeric.engine import NumericNetwork, Parameters
+from symbackprop.model.spec import spec_from_dict
+from symbackprop.numeric.references import torch_available, torch_gradients
 
 from . import reference
 
@@ -207,7 +207,7 @@ def test_api_evaluate_lambdify_and_jupyter_display():
 
 
 def test_adding_an_activation_is_one_table_entry(monkeypatch):
-    from symbackprop import functions
+    from symbackprop.model import functions
 
     softplus = functions.Activation("softplus", lambda v, **o: sympy.log(1 + sympy.exp(v)),
                                     lambda v, g, **o: 1 / (1 + sympy.exp(-v)))

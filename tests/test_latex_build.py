@@ -3,9 +3,9 @@ import shutil
 
 import pytest
 
-from symbackprop import latex_build
+from symbackprop.documents import latexmk
 from symbackprop.cli import main
-from symbackprop.outputs import write_atomic
+from symbackprop.files.writing import write_atomic
 
 LOG = r"""This is pdfTeX, Version 3.141592653
 (./slides.tex
@@ -24,20 +24,20 @@ l.31 \end{frame}
 
 
 def test_first_error_with_its_line():
-    assert latex_build.first_error(LOG) == r"Undefined control sequence. (line 42: \undefinedcommand)"
+    assert latexmk.first_error(LOG) == r"Undefined control sequence. (line 42: \undefinedcommand)"
 
 
 def test_first_error_inside_a_frame_names_the_token():
-    assert (latex_build.first_error(RECENTLY_READ)
+    assert (latexmk.first_error(RECENTLY_READ)
             == r"Undefined control sequence. (line 31: \end{frame}; after \undefinedcommand)")
 
 
 def test_first_error_without_line():
-    assert latex_build.first_error("! LaTeX Error: File `x.sty' not found.\n") == "LaTeX Error: File `x.sty' not found."
+    assert latexmk.first_error("! LaTeX Error: File `x.sty' not found.\n") == "LaTeX Error: File `x.sty' not found."
 
 
 def test_no_error_in_log():
-    assert "without a TeX error" in latex_build.first_error("nothing here")
+    assert "without a TeX error" in latexmk.first_error("nothing here")
 
 
 def test_missing_tex_gives_one_install_line(tmp_path, capsys, monkeypatch):

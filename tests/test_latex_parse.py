@@ -10,12 +10,14 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symbackprop import functions, latex_parse, printing
-from symbackprop import symbols as S
+from symbackprop.model import functions
+from symbackprop.checking import expression_parser
+from symbackprop.notation import printer
+from symbackprop.model import symbols as S
 from symbackprop.errors import LatexParseError
-from symbackprop.latex_parse import parse_expression
-from symbackprop.printing import tex
-from symbackprop.spec import Network
+from symbackprop.checking.expression_parser import parse_expression
+from symbackprop.notation.printer import tex
+from symbackprop.model.spec import Network
 
 NET = Network(layers=(2, 3, 2), activations=("sigmoid", "sigmoid"), loss="mse", convention="row", index_base=0)
 NET_COLUMN_1 = Network(layers=(2, 3, 2), activations=("sigmoid", "sigmoid"), loss="mse", convention="column",
@@ -59,7 +61,7 @@ def assert_equivalent(parsed, expected, points=4):
         assert abs(a - b) <= 1e-9 * (1 + abs(b)), (parsed, expected, point)
 
 
-# ---- round trip: everything printing.tex() prints must parse back ----------------------------------
+# ---- round trip: everything printer.tex() prints must parse back ----------------------------------
 def _layer_input(network, layer, i):
     return S.x(i) if layer == 0 else S.activation(layer - 1, i)
 
@@ -128,9 +130,9 @@ def test_round_trip_of_printed_latex(network, expr):
 
 @pytest.mark.parametrize("network, expr", ROUND_TRIP)
 def test_round_trip_of_printed_ascii(network, expr):
-    ascii_text = getattr(printing, "ascii_text", None)
+    ascii_text = getattr(printer, "ascii_text", None)
     if ascii_text is None:
-        pytest.skip("printing.ascii_text is not available")
+        pytest.skip("printer.ascii_text is not available")
     assert_equivalent(parse_expression(ascii_text(expr, network), network), expr)
 
 
@@ -479,7 +481,7 @@ def test_long_chains_are_refused_quickly(text, problem):
 
 def test_largest_allowed_expression_parses_quickly():
     text = " + ".join(rf"w^{{0}}_{{{k % 2},{k % 3}}} x_{{{k % 2}}}" for k in range(700))
-    assert len(text) < latex_parse.MAX_LENGTH
+    assert len(text) < expression_parser.MAX_LENGTH
     start = time.perf_counter()
     parsed = parse(text)
     assert time.perf_counter() - start < 2
@@ -487,14 +489,14 @@ def test_largest_allowed_expression_parses_quickly():
 
 
 def test_deep_but_allowed_nesting_parses():
-    depth = latex_parse.MAX_NESTING
+    depth = expression_parser.MAX_NESTING
     text = "(" * depth + "x_0" + ")" * depth
     assert parse(text) == S.x(0)
 
 
 # ---- structure and safety of the module --------------------------------------------------------
 def test_parser_is_built_once():
-    assert latex_parse._parser() is latex_parse._parser()
+    assert expression_parser._parser() is expression_parser._parser()
 
 
 def test_grammar_is_lalr_without_conflicts():
@@ -507,7 +509,7 @@ def test_grammar_is_lalr_without_conflicts():
     lark_logger.addHandler(handler)
     lark_logger.setLevel(logging.DEBUG)
     try:
-        parser = latex_parse.build_parser(debug=True)
+        parser = expression_parser.build_parser(debug=True)
     finally:
         lark_logger.removeHandler(handler)
         lark_logger.setLevel(old_level)
@@ -516,13 +518,13 @@ def test_grammar_is_lalr_without_conflicts():
 
 
 def test_user_text_never_reaches_eval_or_sympify():
-    source = Path(latex_parse.__file__).read_text(encoding="utf-8")
+    source = Path(expression_parser.__file__).read_text(encoding="utf-8")
     for forbidden in (r"\beval\(", r"\bexec\(", r"sympify", r"\bparse_expr\b", r"sympy\.parsing", r"__import__"):
         assert not re.search(forbidden, source), forbidden
 
 
 def test_every_function_in_the_table_parses_in_both_spellings():
-    for name, function in latex_parse.FUNCTIONS.items():
+    for name, function in expression_parser.FUNCTIONS.items():
         arguments = ", ".join(["x[0]", "x[1]"][:function.min_args])
         latex = parse(rf"\{name}\left({arguments.replace('x[0]', 'x_0').replace('x[1]', 'x_1')}\right)")
         ascii_value = parse(f"{name}({arguments})")

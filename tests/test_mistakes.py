@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 import sympy
 
-from symbackprop import mistakes
-from symbackprop.check import Checker
-from symbackprop.claims import parse_claims
-from symbackprop.derive import product
-from symbackprop.mistakes import MISTAKES, Mistake
+from symbackprop.checking import mistakes
+from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.claims import parse_claims
+from symbackprop.model.derivation import product
+from symbackprop.checking.mistakes import MISTAKES, Mistake
 
 from .specs import COURSE_232
 
@@ -131,10 +131,10 @@ def test_loss_scales():
 
 
 def test_transformations_are_of_the_correct_rule():
-    from symbackprop import symbols
-    from symbackprop.derive import derive
-    from symbackprop.rules import Rules
-    from symbackprop.spec import parse_spec
+    from symbackprop.model import symbols
+    from symbackprop.model.derivation import derive
+    from symbackprop.model.local_rules import Rules
+    from symbackprop.model.spec import parse_spec
 
     rules = Rules(derive(parse_spec(COURSE_232)))
     name = "dL/dv1[0]"

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from symbackprop.cli import main
-from symbackprop.exam_config import Moodle
-from symbackprop.moodle import Gap, cloze_gap, html_text, moodle_number
+from symbackprop.exams.config import Moodle
+from symbackprop.exams.moodle import Gap, cloze_gap, html_text, moodle_number
 
 # Moodle's own grammar (question/type/multianswer/questiontype.php): a gap, its alternatives, a number
 NUMBER = r"-?(([0-9]+[.,]?[0-9]*|[.,][0-9]+)([eE][-+]?[0-9]+)?)"

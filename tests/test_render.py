@@ -3,9 +3,9 @@ import pytest
 
 from symbackprop.cli import main
 from symbackprop.errors import DocumentError
-from symbackprop.i18n import fill
-from symbackprop.numtex import NumberFormat
-from symbackprop.render import builtin_template_dir, escape_latex, factor, num, render
+from symbackprop.notation.catalogue import fill
+from symbackprop.notation.numbers_in_math import NumberFormat
+from symbackprop.documents.templating import builtin_template_dir, escape_latex, factor, num, render
 
 ESCAPES = [
     ("plain text", "plain text"),

@@ -5,7 +5,7 @@ import pytest
 
 from symbackprop.cli import main
 from symbackprop.errors import SpecError
-from symbackprop.spec import MAX_PARAMETERS, parse_spec, spec_to_dict
+from symbackprop.model.spec import MAX_PARAMETERS, parse_spec, spec_to_dict
 
 GOOD = """
 title = "T"

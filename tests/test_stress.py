@@ -2,10 +2,10 @@
 from dataclasses import replace
 
 from symbackprop.cli import main
-from symbackprop.draw import CONSTRAINTS
-from symbackprop.exam_config import parse_exam
-from symbackprop.spec import load_spec, parse_spec
-from symbackprop.stress import stress, report_text
+from symbackprop.exams.variants import CONSTRAINTS
+from symbackprop.exams.config import parse_exam
+from symbackprop.model.spec import load_spec, parse_spec
+from symbackprop.exams.stress import stress, report_text
 
 # ReLU units exactly at 0 (integer grids, no margin): the derivative convention g'(0) = 0 disagrees with
 # central differences, which see a slope of 1/2 there; the stress test must catch it.

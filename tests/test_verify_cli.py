@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from symbackprop import verify
+from symbackprop.numeric import references
 from symbackprop.cli import main
 
 SPECS = {
@@ -71,14 +71,14 @@ def test_json_verify_for_several_networks(tmp_path, capsys, label):
     assert main(["derive", spec_file(tmp_path, label), "--json", "--verify"]) == 0
     report = json.loads(capsys.readouterr().out)["verify"]
     assert report["finite_differences"] < 1e-6
-    if verify.torch_available():
+    if references.torch_available():
         assert report["torch"] is not None and report["torch"] < 1e-12
     else:
         assert report["torch"] is None
 
 
 def test_without_torch_the_comparison_is_skipped(monkeypatch, capsys):
-    monkeypatch.setattr(verify, "torch_available", lambda: False)
+    monkeypatch.setattr(references, "torch_available", lambda: False)
     assert main(["derive", "--verify"]) == 0
     assert "PyTorch not installed" in capsys.readouterr().out
 

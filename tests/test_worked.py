@@ -3,11 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from symbackprop.derive import derive
-from symbackprop.evaluate import quantity_values
-from symbackprop.numtex import NumberFormat
-from symbackprop.spec import load_spec, parse_spec
-from symbackprop.worked import Layout, Line, Step, pages, solution_steps, worked_example
+from symbackprop.model.derivation import derive
+from symbackprop.numeric.values import quantity_values
+from symbackprop.notation.numbers_in_math import NumberFormat
+from symbackprop.model.spec import load_spec, parse_spec
+from symbackprop.documents.worked_steps import Layout, Line, Step, pages, solution_steps, worked_example
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -102,9 +102,9 @@ def test_pages_are_few_and_even():
 def test_max_arguments_are_separated_by_semicolons_with_a_decimal_comma():
     import sympy
 
-    from symbackprop import symbols
-    from symbackprop.numtex import NumberFormat, substituted
-    from symbackprop.spec import Network
+    from symbackprop.model import symbols
+    from symbackprop.notation.numbers_in_math import NumberFormat, substituted
+    from symbackprop.model.spec import Network
 
     net = Network(layers=(1, 1), activations=("relu",), loss="mse")
     expr = sympy.Max(0, symbols.preactivation(0, 0))

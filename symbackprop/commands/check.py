@@ -9,11 +9,11 @@ import json
 import math
 import sys
 
-from ..check import Checker
-from ..claims import Tolerance, load_claims
-from ..errors import ClaimsError
-from ..formatting import number
-from ..mistakes import MISTAKES
+from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.claims import Tolerance, load_claims
+from symbackprop.errors import ClaimsError
+from symbackprop.notation.number_format import number
+from symbackprop.checking.mistakes import MISTAKES
 
 
 def add_arguments(parser) -> None:

@@ -4,13 +4,13 @@ import sys
 
 import numpy as np
 
-from .. import verify
-from ..derive import derive
-from ..evaluate import finite_values
-from ..formatting import check_decimals, number
-from ..numeric import NumericNetwork, Parameters
-from ..printing import ascii_text
-from ..spec import load_spec, spec_to_dict
+from symbackprop.numeric import references
+from symbackprop.model.derivation import derive
+from symbackprop.numeric.values import finite_values
+from symbackprop.notation.number_format import check_decimals, number
+from symbackprop.numeric.engine import NumericNetwork, Parameters
+from symbackprop.notation.printer import ascii_text
+from symbackprop.model.spec import load_spec, spec_to_dict
 
 
 def add_arguments(parser) -> None:
@@ -49,7 +49,7 @@ def run(args) -> int:
 
 def verification(spec) -> dict:
     """Largest differences between the derived gradients and the independent references."""
-    from ..errors import SpecError
+    from symbackprop.errors import SpecError
 
     if spec.values is None:
         raise SpecError("--verify needs a [values] table with x, y, W.. and b..")
@@ -57,10 +57,10 @@ def verification(spec) -> dict:
     params = Parameters.from_values(spec.values)
     X, T = np.array([spec.values.x]), np.array([spec.values.y])
     derived = engine.gradients(params, X, T)
-    report = {"finite_differences": verify.largest_difference(derived, verify.finite_differences(engine, params, X, T)),
+    report = {"finite_differences": references.largest_difference(derived, references.finite_differences(engine, params, X, T)),
               "torch": None}
-    if verify.torch_available():
-        report["torch"] = verify.largest_difference(derived, verify.torch_gradients(spec.network, params, X, T))
+    if references.torch_available():
+        report["torch"] = references.largest_difference(derived, references.torch_gradients(spec.network, params, X, T))
     return report
 
 

@@ -10,19 +10,19 @@ import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from .. import i18n
-from ..draw import Drawer
-from ..errors import SpecError
-from ..exam_config import parse_exam
-from ..exam_content import ExamContent, exam_context
-from ..latex_build import build_pdf, require_tex
-from ..manifest import build_manifest, manifest_json
-from ..moodle import exam_quiz
-from ..outputs import remove_stale, write_atomic
-from ..progress import Progress
-from ..render import render
-from ..spec import load_spec
-from ..stress import report_text, stress
+from symbackprop.notation import catalogue
+from symbackprop.exams.variants import Drawer
+from symbackprop.errors import SpecError
+from symbackprop.exams.config import parse_exam
+from symbackprop.exams.content import ExamContent, exam_context
+from symbackprop.documents.latexmk import build_pdf, require_tex
+from symbackprop.exams.manifest import build_manifest, manifest_json
+from symbackprop.exams.moodle import exam_quiz
+from symbackprop.files.writing import remove_stale, write_atomic
+from symbackprop.commands.progress import Progress
+from symbackprop.documents.templating import render
+from symbackprop.model.spec import load_spec
+from symbackprop.exams.stress import report_text, stress
 
 MAX_VARIANTS = 10_000
 DOCUMENTS = {"exam.tex": "exam.tex.j2", "key.tex": "key.tex.j2"}
@@ -36,8 +36,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, required=True, metavar="S", help="random seed (a whole number >= 0)")
     parser.add_argument("-o", "--output", default="output/exam", metavar="DIR",
                         help="folder for the files (default: output/exam/)")
-    parser.add_argument("--lang", default=i18n.DEFAULT_LANGUAGE, metavar="L",
-                        help=f"language of the fixed words: {', '.join(i18n.languages())} (default en)")
+    parser.add_argument("--lang", default=catalogue.DEFAULT_LANGUAGE, metavar="L",
+                        help=f"language of the fixed words: {', '.join(catalogue.languages())} (default en)")
     parser.add_argument("--pdf", action="store_true", help="also compile exam.pdf and key.pdf (in parallel)")
     parser.add_argument("--moodle", action="store_true", help="also write moodle.xml for Moodle's XML importer")
     parser.add_argument("--stress", type=int, metavar="M",
@@ -56,7 +56,7 @@ def run(args) -> int:
     if args.variants is None:
         raise SpecError("--variants: expected the number of variants, e.g. --variants 30 (or --stress M)")
     _check_count("--variants", args.variants)
-    i18n.catalogue(args.lang)
+    catalogue.catalogue(args.lang)
     if args.pdf:
         require_tex()
     with Progress("drawing  ", args.variants) as bar:

@@ -7,7 +7,7 @@ mistake catalogue. Writes a per-student report CSV and prints the summary.
 """
 import sys
 
-from ..grade import Grader, grade_all, load_manifest, read_answers, summary, write_report
+from symbackprop.checking.grading import Grader, grade_all, load_manifest, read_answers, summary, write_report
 
 
 def add_arguments(parser) -> None:

@@ -4,9 +4,9 @@ questions with blanks and, with --solutions, the worked solution after each ques
 Writes DIR/handout.tex (DIR/handout_solutions.tex with --solutions); with --pdf also the PDF."""
 import argparse
 
-from ..document import handout_context
-from ..publish import add_document_arguments, document_options, publish
-from ..spec import load_spec
+from symbackprop.documents.context import handout_context
+from symbackprop.documents.pipeline import add_document_arguments, document_options, publish
+from symbackprop.model.spec import load_spec
 
 
 def add_arguments(parser) -> None:

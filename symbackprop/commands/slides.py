@@ -3,9 +3,9 @@ functions and, with [values], the worked example.
 
 Writes DIR/slides.tex and DIR/slides_body.tex (the frames alone, to \\input into your own deck);
 with --pdf also DIR/slides.pdf."""
-from ..document import slides_context
-from ..publish import add_document_arguments, document_options, publish
-from ..spec import load_spec
+from symbackprop.documents.context import slides_context
+from symbackprop.documents.pipeline import add_document_arguments, document_options, publish
+from symbackprop.model.spec import load_spec
 
 
 def add_arguments(parser) -> None:

@@ -1,0 +1,1 @@
+"""Verdicts on claims: the claims file, the expression grammar, equivalence, mistakes and grading."""

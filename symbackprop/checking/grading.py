@@ -1,0 +1,313 @@
+"""Class grading: each student's answers checked against their own exam variant, with points and a per-question summary."""
+import csv
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.claims import MAX_CLAIM_CHARS, Claim, Number, number_from_text
+from symbackprop.model.derivation import derive
+from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
+from symbackprop.files.reading import read_text
+from symbackprop.checking.float_evaluator import to_float
+from symbackprop.model.quantities import Names
+from symbackprop.model.local_rules import Rules
+from symbackprop.model.spec import Spec, Values, spec_from_dict, values_to_dict
+
+ID_COLUMNS = ("student", "variant")
+VERDICTS = ("correct", "consistent", "wrong", "invalid", "unanswered")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An asked quantity of one variant: the key's value, its tolerance and its points."""
+
+    value: float | str
+    abs_tol: float
+    rel_tol: float
+    points: float
+
+    def tolerance(self, reference: float) -> float:
+        """|answer - reference| <= max(abs_tol, rel_tol |reference|), as the exam states it."""
+        return max(self.abs_tol, self.rel_tol * abs(reference))
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One exam variant: id, the spec with its drawn values, and its asked answers."""
+
+    id: str
+    spec: Spec
+    answers: dict
+
+
+@dataclass
+class Graded:
+    """One student's verdicts and points."""
+
+    student: str
+    variant: str
+    points: float = 0.0
+    max_points: float = 0.0
+    verdicts: dict = field(default_factory=dict)  # name -> "correct" | ... | "wrong:<mistake>" | "" (not asked)
+    results: dict = field(default_factory=dict)  # name -> Result, for answered cells that parsed
+    problems: dict = field(default_factory=dict)  # name -> why an answer is invalid
+
+
+# -- manifest --------------------------------------------------------------------------------------
+def load_manifest(path: str | Path) -> dict[str, Variant]:
+    """The variants of an exam manifest (manifest.json) by id, each with its spec rebuilt and validated."""
+    path = Path(path)
+    text = read_text(path, "manifest", "the manifest.json that symbackprop exam writes", ClaimsError)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ClaimsError(f"{path}: malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
+    return manifest_variants(data, str(path))
+
+
+def manifest_variants(data, source: str = "manifest") -> dict[str, Variant]:
+    """Validate manifest data into variants."""
+    if not isinstance(data, dict) or not isinstance(data.get("spec"), dict) or not isinstance(
+            data.get("variants"), list):
+        raise ClaimsError(f"{source}: expected an object with \"spec\" (an object) and \"variants\" (a list)")
+    base = {key: value for key, value in data["spec"].items() if key != "values"}
+    network = spec_from_dict(base, f"{source}: spec").network
+    names = Names(network)
+    variants = {}
+    for position, entry in enumerate(data["variants"]):
+        where = f"{source}: variants[{position}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict) or not isinstance(
+                entry.get("answers"), dict) or "id" not in entry:
+            raise ClaimsError(f"{where}: expected an object with \"id\", \"values\" and \"answers\"")
+        variant_id = str(entry["id"])
+        if variant_id in variants:
+            raise ClaimsError(f"{where}: duplicate variant id {variant_id!r}")
+        values = _values(entry["values"], names, where)
+        spec = spec_from_dict({**base, "values": values_to_dict(network, values)}, where)
+        answers = {name: _answer(name, raw, f"{where}.answers") for name, raw in entry["answers"].items()}
+        variants[variant_id] = Variant(variant_id, spec, answers)
+    if not variants:
+        raise ClaimsError(f"{source}: the manifest has no variants")
+    return variants
+
+
+def _values(table: dict, names: Names, where: str) -> Values:
+    """A variant's named inputs, targets and parameters as Values (weights in the row orientation)."""
+    def get(name):
+        value = table.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ClaimsError(f"{where}.values: {name!r} is missing or not a finite number")
+        return float(value)
+
+    net = names.network
+    x = tuple(get(names.x(i)) for i in range(net.layers[0]))
+    y = tuple(get(names.y(k)) for k in range(net.layers[-1]))
+    weights = [[[0.0] * net.width(layer) for _ in range(net.fan_in(layer))] for layer in range(net.depth)]
+    biases = [[0.0] * net.width(layer) for layer in range(net.depth)]
+    for name, q in names.parameters():
+        if q.kind == "W":
+            weights[q.layer][q.indices[0]][q.indices[1]] = get(name)
+        else:
+            biases[q.layer][q.indices[0]] = get(name)
+    return Values(x, y, tuple(tuple(map(tuple, w)) for w in weights), tuple(map(tuple, biases)))
+
+
+def _answer(name: str, raw, where: str) -> Answer:
+    if not isinstance(raw, dict) or "value" not in raw:
+        raise ClaimsError(f"{where}.{name}: expected {{\"value\", \"abs_tol\", \"rel_tol\", \"points\"}}")
+    numbers = {}
+    for key, default in (("abs_tol", 0.0), ("rel_tol", 0.0), ("points", 1.0)):
+        value = raw.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ClaimsError(f"{where}.{name}.{key}: expected a number >= 0, got {value!r}")
+        numbers[key] = float(value)
+    value = raw["value"]
+    if not isinstance(value, (int, float, str)) or isinstance(value, bool):
+        raise ClaimsError(f"{where}.{name}.value: expected a number or an expression, got {value!r}")
+    return Answer(value, **numbers)
+
+
+# -- answers ---------------------------------------------------------------------------------------
+def read_answers(path: str | Path) -> tuple[list[str], list[dict]]:
+    """(question columns, rows) of an answers CSV; the delimiter (, ; or tab) is detected."""
+    text = read_text(path, "answers", "a UTF-8 CSV file", ClaimsError, encoding="utf-8-sig")
+    return parse_answers(text, str(path))
+
+
+def parse_answers(text: str, source: str = "answers") -> tuple[list[str], list[dict]]:
+    """Parse answers CSV text: student, variant, then one column per asked quantity."""
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ClaimsError(f"{source}: empty file; expected a header row student,variant,<quantity>,...")
+    delimiter = max(",;\t", key=lines[0].count)
+    try:
+        reader = csv.reader(lines, delimiter=delimiter)
+        header = [cell.strip() for cell in next(reader)]
+        rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as err:
+        raise ClaimsError(f"{source}: malformed CSV: {err}") from err
+    if [h.lower() for h in header[:2]] != list(ID_COLUMNS):
+        raise ClaimsError(f"{source}: the first columns must be student,variant; got {','.join(header[:2])}")
+    questions = header[2:]
+    duplicated = [name for name, count in Counter(questions).items() if count > 1]
+    if duplicated:
+        raise ClaimsError(f"{source}: column {duplicated[0]!r} appears more than once")
+    records = []
+    for number, row in enumerate(rows, start=2):
+        if len(row) > len(header):
+            raise ClaimsError(f"{source}: row {number} has {len(row)} cells; the header has {len(header)}")
+        cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
+        records.append({"row": number, "student": cells[0], "variant": cells[1],
+                        "answers": dict(zip(questions, cells[2:]))})
+    return questions, records
+
+
+# -- grading ---------------------------------------------------------------------------------------
+class Grader:
+    """Grades answer rows against a manifest's variants."""
+
+    def __init__(self, variants: dict[str, Variant], consistent_credit: float = 1.0):
+        if not 0 <= consistent_credit <= 1:
+            raise ClaimsError(f"--consistent-credit: expected a fraction from 0 to 1, got {consistent_credit!r}")
+        self.variants = variants
+        self.consistent_credit = consistent_credit
+        first = next(iter(variants.values())).spec
+        self.derivation = derive(first.network)
+        self.rules = Rules(self.derivation, first.training)  # every variant shares network and training
+        self.warnings: list[str] = []
+        self._compared: set[str] = set()
+        self._expressions: dict = {}
+
+    def validate(self, questions: list[str], records: list[dict], source: str = "answers") -> None:
+        """Fail on unknown quantity columns or variant ids, naming them."""
+        steps = next(iter(self.variants.values())).spec.training
+        steps = steps.steps if steps else 0
+        for name in questions:
+            try:
+                self.derivation.names.parse(name, steps)
+            except QuantityError as err:
+                raise QuantityError(f"{source}: column {name!r}: {err}") from err
+        unknown = [f"row {r['row']} ({r['student'] or 'no name'}): {r['variant']!r}"
+                   for r in records if r["variant"] not in self.variants]
+        if unknown:
+            known = ", ".join(list(self.variants)[:5]) + (", ..." if len(self.variants) > 5 else "")
+            raise ClaimsError(f"{source}: unknown variant id in {'; '.join(unknown[:5])}; the manifest has {known}")
+
+    def grade(self, record: dict) -> Graded:
+        """One student's row: verdict and points per asked quantity."""
+        variant = self.variants[record["variant"]]
+        checker = Checker(variant.spec, rules=self.rules, derivation=self.derivation)
+        graded = Graded(record["student"], variant.id)
+        claims, invalid, expressions = [], {}, {}
+        for name, cell in record["answers"].items():
+            if name not in variant.answers or not cell:
+                continue
+            claim, expr, problem = self._claim(name, cell, variant.answers[name], checker)
+            if problem:
+                invalid[name] = problem
+                continue
+            claims.append(claim)
+            if claim.symbolic:
+                expressions[name] = expr
+        results = checker.check(claims, lambda name, ref: variant.answers[name].tolerance(ref), expressions)
+        graded.results = {r.name: r for r in results}
+        for name, answer in variant.answers.items():
+            graded.max_points += answer.points
+            result = graded.results.get(name)
+            if name in invalid:
+                graded.verdicts[name] = "invalid"
+                graded.problems[name] = invalid[name]
+            elif result is None:
+                graded.verdicts[name] = "unanswered"
+            else:
+                graded.verdicts[name] = result.verdict + (f":{result.mistake}" if result.mistake else "")
+                credit = {"correct": 1.0, "consistent": self.consistent_credit}.get(result.verdict, 0.0)
+                graded.points += credit * answer.points
+        for name in record["answers"]:
+            graded.verdicts.setdefault(name, "")
+        self._compare_key(variant, checker)
+        return graded
+
+    def _claim(self, name: str, cell: str, answer: Answer, checker: Checker):
+        """(claim, parsed expression or None, problem) for one answer cell; a problem when it cannot be read."""
+        if len(cell) > MAX_CLAIM_CHARS:
+            return None, None, f"answer longer than {MAX_CLAIM_CHARS} characters"
+        number = number_from_text(cell)
+        if number is not None:
+            return Claim(name, number), None, ""
+        claim = Claim(name, text=cell)
+        try:
+            expr = checker.expression(claim)
+        except (LatexParseError, ClaimsError) as err:
+            return None, None, str(err)
+        if isinstance(answer.value, str):
+            return claim, expr, ""
+        if expr.free_symbols:
+            return None, None, "expected a number, got an expression with symbols"
+        value = to_float(expr, {})  # a number written as arithmetic, e.g. 0.7*0.1 + 0.25: taken as exact
+        if not math.isfinite(value):
+            return None, None, f"{cell!r} is not a finite number"
+        return Claim(name, Number(value, cell, 0.0)), None, ""
+
+    def _compare_key(self, variant: Variant, checker: Checker) -> None:
+        """Warn once per variant when the manifest's key disagrees with the recomputed value."""
+        if variant.id in self._compared:
+            return
+        self._compared.add(variant.id)
+        for name, answer in variant.answers.items():
+            if isinstance(answer.value, str):
+                continue
+            truth = checker.truth(name)
+            if not abs(truth - answer.value) <= answer.tolerance(truth) + 1e-12:
+                self.warnings.append(f"variant {variant.id}: the manifest's {name} = {answer.value:g} but the "
+                                     f"spec gives {truth:.6g}; grading against {truth:.6g}")
+
+
+def grade_all(grader: Grader, records: list[dict]) -> list[Graded]:
+    """Every row graded, in order."""
+    return [grader.grade(record) for record in records]
+
+
+def _points(value: float) -> str:
+    return f"{round(value, 6):g}"
+
+
+def write_report(path: str | Path, questions: list[str], graded: list[Graded]) -> None:
+    """The per-student CSV: student, variant, points, max_points, then one verdict column per quantity."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["student", "variant", "points", "max_points", *questions])
+            for g in graded:
+                writer.writerow([g.student, g.variant, _points(g.points), _points(g.max_points),
+                                 *(g.verdicts.get(q, "") for q in questions)])
+    except OSError as err:
+        raise SymbackpropError(f"{path}: cannot write the report ({err.strerror})") from err
+
+
+def summary(questions: list[str], graded: list[Graded]) -> list[str]:
+    """Per question: how many got it right, consistent, wrong, invalid, unanswered; the most common mistake."""
+    lines = []
+    for name in questions:
+        verdicts = [g.verdicts.get(name, "") for g in graded]
+        asked = [v for v in verdicts if v]
+        if not asked:
+            lines.append(f"{name}: not asked in any graded variant")
+            continue
+        counts = Counter(v.split(":")[0] for v in asked)
+        mistakes = Counter(v.split(":", 1)[1] for v in asked if ":" in v)
+        parts = [f"{counts['correct']}/{len(asked)} correct"]
+        parts += [f"{counts[v]} {v}" for v in VERDICTS[1:] if counts[v]]
+        common = mistakes.most_common(1)
+        tail = f"; most common mistake: {common[0][0]} ({common[0][1]})" if common else ""
+        lines.append(f"{name}: {', '.join(parts)}{tail}")
+    if graded:
+        mean = sum(g.points for g in graded) / len(graded)
+        top = max(g.max_points for g in graded)
+        lines.append(f"{len(graded)} students: mean {_points(mean)} of {_points(top)} points")
+    return lines

@@ -1,0 +1,190 @@
+"""The catalogue of common backpropagation mistakes: one entry each, a transformation of a correct local rule."""
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy
+
+from symbackprop.model import symbols
+from symbackprop.model.derivation import product
+from symbackprop.model.quantities import Quantity
+from symbackprop.model.local_rules import Rules
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A mistake: its id, what it means, and the wrong rules it makes of one node's correct rule."""
+
+    id: str
+    description: str
+    wrong_rules: Callable[[Rules, str, Quantity], dict[str, sympy.Expr]]  # variant key -> wrong rule
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One way to have made a mistake: the nodes whose rules it swaps, and the swapped-in rules."""
+
+    mistake: str
+    mutation: dict
+
+
+# -- the transformations ---------------------------------------------------------------------------
+def _s(rules: Rules, name: str) -> sympy.Symbol:
+    return rules.symbol[name]
+
+
+def _local_dropped(rules, name, q):
+    """dy/dv -> 1; δ = ∂L/∂y × ∂y/∂v -> ∂L/∂y."""
+    n = rules.names
+    if q.kind == "dy/dv" and q.indices[0] == q.indices[1]:
+        return {"": sympy.Integer(1)}
+    if q.kind == "dL/dv":
+        return {"": _s(rules, n.d_act(q.layer, q.indices[0]))}
+    return {}
+
+
+def _activation_for_derivative(rules, name, q):
+    """dy/dv -> g(v); δ -> ∂L/∂y × g(v)."""
+    n = rules.names
+    if q.kind == "dy/dv" and q.indices[0] == q.indices[1]:
+        return {"": _s(rules, n.act(q.layer, q.indices[0]))}
+    if q.kind == "dL/dv":
+        j = q.indices[0]
+        return {"": product(_s(rules, n.d_act(q.layer, j)), _s(rules, n.act(q.layer, j)))}
+    return {}
+
+
+def loss_scales(n_out: int) -> list[sympy.Rational]:
+    """Factors that drop or double 2, ½, N or 2/N: 2, ½, N, 1/N, N/2, 2/N (without 1)."""
+    n = sympy.Integer(n_out)
+    found = []
+    for factor in (sympy.Integer(2), sympy.Rational(1, 2), n, 1 / n, n / 2, 2 / n):
+        if factor != 1 and factor not in found:
+            found.append(factor)
+    return found
+
+
+def _loss_scaled(rules, name, q):
+    """∂L/∂ŷ, l_k and L times a wrong constant."""
+    output = q.kind == "dL/dy" and q.layer == rules.network.output_layer
+    if not (output or q.kind in ("l", "L")):
+        return {}
+    return {f"x{factor}": factor * rules.rule[name] for factor in loss_scales(rules.network.layers[-1])}
+
+
+def _sign_flipped(rules, name, q):
+    """∂L/∂ŷ with (y - ŷ) written (ŷ - y)."""
+    if q.kind == "dL/dy" and q.layer == rules.network.output_layer:
+        return {"": -rules.rule[name]}
+    return {}
+
+
+def _transposed(rules, name, q):
+    """w_{i,j} read as w_{j,i} in a sum, a factor, a gradient or a copied weight (square enough to exist)."""
+    net, n = rules.network, rules.names
+
+    def swap(layer, i, j):
+        if j >= net.fan_in(layer) or i >= net.width(layer):
+            return None
+        return symbols.weight(layer, j, i)
+
+    def swapped_rule(layer):
+        mapping = {}
+        for symbol in rules.rule[name].free_symbols:
+            parsed = symbols.parse_symbol(symbol)
+            if parsed and parsed.kind == "weight" and parsed.indices[0] == layer:
+                other = swap(*parsed.indices)
+                if other is None:
+                    return {}
+                mapping[symbol] = other
+        wrong = rules.rule[name].xreplace(mapping)
+        return {"": wrong} if mapping else {}
+
+    if q.kind == "v":
+        return swapped_rule(q.layer)
+    if q.kind == "dL/dy" and q.layer < net.output_layer:
+        return swapped_rule(q.layer + 1)
+    i, j = q.indices if q.kind in ("W", "dv/dW", "dL/dW") else (0, 0)
+    if i == j or j >= net.fan_in(q.layer) or i >= net.width(q.layer):
+        return {}
+    if q.kind == "W":
+        return {"": _s(rules, n.weight(q.layer, j, i))}
+    if q.kind == "dv/dW":
+        return {"": rules.derivation.inputs_of(q.layer)[j]}
+    if q.kind == "dL/dW":
+        return {"": product(_s(rules, n.d_v(q.layer, i)), _s(rules, n.dv_weight(q.layer, j, i)))}
+    return {}
+
+
+def _sum_dropped(rules, name, q):
+    """∂L/∂y^l_j = Σ_k δ^{l+1}_k w_{j,k} with one term kept; a softmax δ with only its diagonal term."""
+    net, n = rules.network, rules.names
+    if q.kind == "dL/dy" and q.layer < net.output_layer and net.width(q.layer + 1) > 1:
+        nxt = q.layer + 1
+        return {f"k{k}": product(symbols.delta(nxt, k), symbols.weight(nxt, q.indices[0], k))
+                for k in range(net.width(nxt))}
+    if q.kind == "dL/dv" and not rules.derivation.activations[q.layer].elementwise:
+        j = q.indices[0]
+        return {"diag": product(_s(rules, n.d_act(q.layer, j)), _s(rules, n.local(q.layer, j, j)))}
+    return {}
+
+
+def _preactivation(rules, name, q):
+    """y^l_j = g(v^l_j) replaced by v^l_j: in the rule that makes it, or wherever a rule reads it."""
+    if q.kind == "act":
+        return {"": symbols.preactivation(q.layer, q.indices[0])}
+    mapping = {}
+    for symbol in rules.rule.get(name, sympy.Integer(0)).free_symbols:
+        parsed = symbols.parse_symbol(symbol)
+        if parsed and parsed.kind == "activation":
+            mapping[symbol] = symbols.preactivation(*parsed.indices)
+    return {"": rules.rule[name].xreplace(mapping)} if mapping else {}
+
+
+MISTAKES: dict[str, Mistake] = {
+    m.id: m
+    for m in [
+        Mistake("missing_activation_derivative", "the activation's derivative g'(v) is missing from the chain",
+                _local_dropped),
+        Mistake("activation_instead_of_derivative", "the activation g(v) is used where its derivative g'(v) belongs",
+                _activation_for_derivative),
+        Mistake("loss_scale", "the loss's constant (2/N, 1/N or 1/2) is dropped or doubled", _loss_scaled),
+        Mistake("sign_flipped", "the sign of (y - ŷ) is flipped", _sign_flipped),
+        Mistake("index_transposed", "a weight's indices are transposed (w_{j,i} for w_{i,j})", _transposed),
+        Mistake("missing_sum", "the sum over the next layer's units is dropped (one term kept)", _sum_dropped),
+        Mistake("preactivation_for_activation", "the pre-activation v is used where the activation y = g(v) belongs",
+                _preactivation),
+    ]
+}
+
+
+def candidates(rules: Rules, name: str, fixed=frozenset()) -> list[Candidate]:
+    """Every way one catalogued mistake, made at one node or systematically at all nodes of a kind, reaches `name`.
+
+    Nodes in `fixed` (claimed by the author) keep their claimed value, so a mistake there cannot reach `name`.
+    """
+    found: list[Candidate] = []
+    seen: set = set()
+    groups: dict = {}
+    sites = [node for node in rules.ancestry(name) if node == name or node not in fixed]
+    for mistake in MISTAKES.values():
+        for node in sites:
+            q = rules.kind(node) if not node.startswith("step") else None
+            if q is None:
+                continue
+            for key, wrong in mistake.wrong_rules(rules, node, q).items():
+                if wrong == rules.rule.get(node, rules.symbol[node]):
+                    continue
+                _add(found, seen, mistake.id, {node: wrong})
+                groups.setdefault((mistake.id, key, q.kind, q.layer), {})[node] = wrong
+                groups.setdefault((mistake.id, key, q.kind), {})[node] = wrong
+    for (mistake_id, *_), mutation in groups.items():
+        if len(mutation) > 1:
+            _add(found, seen, mistake_id, mutation)
+    return found
+
+
+def _add(found: list, seen: set, mistake_id: str, mutation: dict) -> None:
+    key = (mistake_id, frozenset(mutation.items()))
+    if key not in seen:
+        seen.add(key)
+        found.append(Candidate(mistake_id, dict(mutation)))

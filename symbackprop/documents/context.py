@@ -1,0 +1,431 @@
+"""Template contexts for slides and handouts: the spec's network as equations, steps and numbers."""
+from dataclasses import dataclass
+
+import sympy
+
+from symbackprop.documents import diagram
+from symbackprop.model import functions, symbols
+from symbackprop.notation import catalogue
+from symbackprop.model.derivation import Derivation, derive
+from symbackprop.errors import DocumentError
+from symbackprop.numeric.values import finite_values
+from symbackprop.notation.number_format import check_decimals
+from symbackprop.notation.numbers_in_math import NumberFormat, closed_tex
+from symbackprop.model.spec import Spec, weights_as_written
+from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique, display_lines, pages
+
+SLIDE_BUDGET = 11.0  # display lines per frame (normal size; a line with a fraction counts 1.8)
+HANDOUT_BUDGET = 1000.0  # the handout's displays break across pages by themselves
+PLOT_POINTS = 101
+TABLE_STEPS = 10
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    """Language, number format and handout options."""
+
+    lang: str = catalogue.DEFAULT_LANGUAGE
+    decimals: int = 4
+    decimal_comma: bool = False
+    solutions: bool = False
+    gradients: tuple[str, ...] = ()  # handout questions; default one weight and one bias per layer
+
+
+def _step(lhs: str, *texts: str, name: str = "") -> Step:
+    return Step(name, lhs, tuple(Line("=", text) for text in texts))
+
+
+class Notation:
+    """Layer-level names (W^{1}, \\hat{y}^{1}) and generic-index entries in the network's notation."""
+
+    def __init__(self, derivation: Derivation, if_word: str = "if"):
+        self.d, self.net, self.if_word = derivation, derivation.network, if_word
+        self.base = self.net.index_base
+
+    def n(self, index: int) -> int:
+        return index + self.base
+
+    def act(self, layer: int) -> str:
+        """y^{l}, or \\hat{y}^{l} for the output layer."""
+        letter = r"\hat{y}" if layer == self.net.output_layer else "y"
+        return f"{letter}^{{{self.n(layer)}}}"
+
+    def inputs(self, layer: int) -> str:
+        """The vector feeding layer l: x, or the previous layer's activations."""
+        return "x" if layer == 0 else self.act(layer - 1)
+
+    def layer(self, letter: str, layer: int) -> str:
+        return f"{letter}^{{{self.n(layer)}}}"
+
+    def weight(self, layer: int, i: str, j: str) -> str:
+        first, second = (i, j) if self.net.convention == "row" else (j, i)
+        return f"w^{{{self.n(layer)}}}_{{{first},{second}}}"
+
+    def entry(self, letter: str, layer: int, index: str) -> str:
+        if letter == "y" and layer == self.net.output_layer:
+            letter = r"\hat{y}"
+        return f"{letter}^{{{self.n(layer)}}}_{{{index}}}"
+
+    def sum_over(self, index: str, count: int) -> str:
+        return rf"\sum_{{{index}={self.base}}}^{{{count - 1 + self.base}}}"
+
+    def tex(self, expr) -> str:
+        """A closed form in the course notation, cases worded in the document's language."""
+        return closed_tex(expr, self.net, self.if_word)
+
+    def vector(self, entries) -> str:
+        """A row vector (row convention) or a column vector (column convention)."""
+        shape = (1, len(entries)) if self.net.convention == "row" else (len(entries), 1)
+        return self.tex(sympy.Matrix(*shape, list(entries)))
+
+    def weights(self, layer: int) -> str:
+        net = self.net
+        matrix = sympy.Matrix(net.fan_in(layer), net.width(layer), lambda i, j: symbols.weight(layer, i, j))
+        return self.tex(matrix if net.convention == "row" else matrix.T)
+
+
+def _wrap(expr, show, per_line: int) -> tuple[Line, ...]:
+    """An expression's lines, a long sum wrapped every per_line terms (continuation lines have no '=')."""
+    return tuple(display_lines(expr, show, per_line))
+
+
+def _factors(d: Derivation, note: Notation, chain: list[str]) -> str:
+    """The closed forms of chain factors joined by ×, sums (and later negative factors) in parentheses."""
+    parts = []
+    for position, name in enumerate(chain):
+        expr = d.expression(name)
+        text = note.tex(expr)
+        if expr.is_Add or (position and text.startswith("-")):
+            text = rf"\left({text}\right)"
+        parts.append(text)
+    return r" \times ".join(parts)
+
+
+def architecture(d: Derivation, note: Notation) -> list[Step]:
+    """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
+    net = d.network
+    steps = [_step("x", note.vector([symbols.x(i) for i in range(net.layers[0])]))]
+    for layer in range(net.depth):
+        width = net.width(layer)
+        steps += [
+            _step(note.layer("W", layer), note.weights(layer)),
+            _step(note.layer("b", layer), note.vector([symbols.bias(layer, j) for j in range(width)])),
+            _step(note.layer("v", layer), note.vector([symbols.preactivation(layer, j) for j in range(width)])),
+            _step(note.act(layer), note.vector([symbols.activation(layer, j) for j in range(width)])),
+        ]
+    n_out = net.layers[-1]
+    steps += [
+        _step("y", note.vector([symbols.target(k) for k in range(n_out)])),
+        _step("l", note.vector([symbols.loss_term(k) for k in range(n_out)])),
+        _step("L", note.tex(d.expression("L"))),
+    ]
+    return steps
+
+
+def forward_matrix(d: Derivation, note: Notation) -> list[Step]:
+    """v^l = y^{l-1} W^l + b^l (or W^l y^{l-1} + b^l) and y^l = g^l(v^l), layer by layer."""
+    steps = []
+    for layer in range(d.network.depth):
+        W, b, v = note.layer("W", layer), note.layer("b", layer), note.layer("v", layer)
+        product = f"{note.inputs(layer)} {W}" if d.network.convention == "row" else f"{W} {note.inputs(layer)}"
+        steps += [_step(v, f"{product} + {b}"), _step(note.act(layer), f"{note.layer('g', layer)}({v})")]
+    return steps
+
+
+def forward_elements(d: Derivation, note: Notation, layout: Layout, layer: int) -> list[Step]:
+    """v^l_j as its sum and y^l_j = g^l(v^l_j) in closed form, for every unit of one layer."""
+    steps = []
+    for j in range(d.network.width(layer)):
+        v_name, y_name = d.names.v(layer, j), d.names.act(layer, j)
+        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line)))
+        g = f"{note.layer('g', layer)}({d.name_tex(v_name)})"
+        steps.append(_step(d.name_tex(y_name), f"{g} = {note.tex(d.expression(y_name))}", name=y_name))
+    return steps
+
+
+def backprop_groups(d: Derivation, note: Notation) -> list[Step]:
+    """∂L/∂W^l = ∂L/∂y^l × ∂y^l/∂v^l × ∂v^l/∂W^l for each parameter group, from the output back."""
+    def frac(top, bottom):
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+    steps = []
+    for layer in reversed(range(d.network.depth)):
+        y, v = note.act(layer), note.layer("v", layer)
+        head = [frac("L", y), frac(y, v)]
+        targets = [note.layer("W", layer), note.layer("b", layer)] + ([note.act(layer - 1)] if layer else [])
+        for target in targets:
+            steps.append(_step(frac("L", target), r" \times ".join(head + [frac(v, target)])))
+    return steps
+
+
+def chosen_gradients(d: Derivation) -> list[str]:
+    """The default chosen parameters: the first weight and the first bias of each layer, output first."""
+    names = d.names
+    out = []
+    for layer in reversed(range(d.network.depth)):
+        out += [names.d_weight(layer, 0, 0), names.d_bias(layer, 0)]
+    return out
+
+
+def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int) -> list[Step]:
+    """One weight and the bias of unit 0: the chain, each factor's closed form; hidden layers: the sum over k."""
+    names, net = d.names, d.network
+    steps = []
+    if layer < net.output_layer:
+        nxt, width = layer + 1, net.width(layer + 1)
+        name = names.d_act(layer, 0)
+        y0 = d.name_tex(names.act(layer, 0))
+        k = "k" if width > 1 else str(note.n(0))  # one unit above: no sum
+        k_sum = note.sum_over("k", width) + " " if width > 1 else ""
+        v_k, delta = note.entry("v", nxt, k), note.entry(r"\delta", nxt, k)
+        general = (rf"{k_sum}\frac{{\partial L}}{{\partial {v_k}}} \frac{{\partial {v_k}}}{{\partial {y0}}}"
+                   rf" = {k_sum}{delta} {note.weight(nxt, note.n(0), k)}")
+        lines = (Line("=", general),)
+        if width > 1:
+            lines += _wrap(d.expression(name), note.tex, layout.symbols_per_line)
+        steps.append(Step(name, d.name_tex(name), lines))
+        dv = rf"\frac{{\partial L}}{{\partial {v_k}}}"
+        if d.activations[nxt].elementwise:
+            y_k = note.entry("y", nxt, k)
+            rhs = rf"\frac{{\partial L}}{{\partial {y_k}}} \frac{{\partial {y_k}}}{{\partial {v_k}}}"
+        else:
+            y_m = note.entry("y", nxt, "m")
+            rhs = (rf"{note.sum_over('m', width)} \frac{{\partial L}}{{\partial {y_m}}}"
+                   rf" \frac{{\partial {y_m}}}{{\partial {v_k}}}")
+        steps.append(_step(f"{delta} = {dv}", rhs))
+    for name in (names.d_weight(layer, 0, 0), names.d_bias(layer, 0)):
+        chain = d.chain(name)
+        steps.append(_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), _factors(d, note, chain),
+                           name=name))
+    return steps
+
+
+def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
+    """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
+    row = d.network.convention == "row"
+    steps = []
+    for layer in reversed(range(d.network.depth)):
+        delta, y = note.layer(r"\delta", layer), note.act(layer)
+        dy = rf"\frac{{\partial L}}{{\partial {y}}}"
+        if d.activations[layer].elementwise:
+            steps.append(_step(rf"{delta} = \frac{{\partial L}}{{\partial {note.layer('v', layer)}}}",
+                               rf"{dy} \odot g^{{{note.n(layer)}\prime}}({note.layer('v', layer)})"))
+        inputs, W = note.inputs(layer), note.layer("W", layer)
+        transposed = rf"{inputs}^{{\top}}" if layer == 0 else rf"({inputs})^{{\top}}"
+        gradient = rf"{transposed} {delta}" if row else rf"{delta} {transposed}"
+        steps.append(_step(rf"\frac{{\partial L}}{{\partial {W}}}", gradient))
+        steps.append(_step(rf"\frac{{\partial L}}{{\partial {note.layer('b', layer)}}}", delta))
+        if layer:
+            back = rf"{delta} ({W})^{{\top}}" if row else rf"({W})^{{\top}} {delta}"
+            steps.append(_step(rf"\frac{{\partial L}}{{\partial {note.act(layer - 1)}}}", back))
+    return steps
+
+
+def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]:
+    """Each activation the network uses and the loss: name, definition, derivative (one block each)."""
+    v, g = sympy.Symbol("v", real=True), sympy.Symbol("g", real=True)
+
+    def show(expr):
+        return closed_tex(expr, d.network, messages["if"], {g: "g(v)"})
+
+    options = {"slope": d.network.leaky_slope}
+    blocks = []
+    for name in dict.fromkeys(d.network.activations):
+        entry = functions.activation(name)
+        title = catalogue.function_name(messages, "activation", name)
+        derivative_title = catalogue.function_name(messages, "activation_derivative", name)
+        if entry.elementwise:
+            steps = [_step("g(v)", show(entry.expression(v, **options)))]
+            derivative_steps = [_step("g'(v)", show(entry.derivative(v, g, **options)))]
+        else:  # a vector function such as softmax: written with its Jacobian
+            steps = [_step(r"g(v)_k", r"\frac{e^{v_k}}{\sum_{m} e^{v_m}}")]
+            derivative_steps = [_step(r"\frac{\partial g_k}{\partial v_j}", r"g_k (\delta_{kj} - g_j)")]
+        blocks.append({"title": title, "steps": steps, "derivative_title": derivative_title,
+                       "derivative_steps": derivative_steps, "note": ""})
+    loss = functions.loss(d.network.loss)
+    n_out = d.network.layers[-1]
+    y, p = sympy.Symbol("y_k", real=True), sympy.Symbol(r"\hat{y}_k", real=True)
+    n = sympy.Symbol("N", positive=True, integer=True)  # the general formula, as the course writes it
+    blocks.append({
+        "title": catalogue.function_name(messages, "loss", d.network.loss),
+        "steps": [_step("L", rf"{note.sum_over('k', n_out)} l_k", name="L"),
+                  _step("l_k", note.tex(loss.term(y, p, n)))],
+        "derivative_title": messages["loss_derivative"],
+        "derivative_steps": [_step(r"\frac{\partial L}{\partial \hat{y}_k}", note.tex(loss.derivative(y, p, n)))],
+        "note": (catalogue.fill(messages["number_of_classes"], N=n_out)
+                 if loss.term(y, p, 1) != loss.term(y, p, 2) else ""),
+    })
+    return blocks
+
+
+def value_matrices(spec: Spec, note: Notation) -> list[dict]:
+    """The [values] as {name, rows of numbers}: x, y, then W^l and b^l per layer."""
+    net, values = spec.network, spec.values
+    column = net.convention == "column"
+
+    def vector(entries):
+        return [[e] for e in entries] if column else [list(entries)]
+
+    out = [{"name": "x", "rows": vector(values.x)}, {"name": "y", "rows": vector(values.y)}]
+    for layer in range(net.depth):
+        out.append({"name": note.layer("W", layer), "rows": weights_as_written(net, values.weights[layer])})
+        out.append({"name": note.layer("b", layer), "rows": vector(values.biases[layer])})
+    return out
+
+
+def value_pages(items: list[dict], columns: int = 7, budget: float = 9.0) -> list[list[list[dict]]]:
+    """Named matrices grouped into display lines of at most `columns` number columns, lines into pages."""
+    lines, current = [], []
+    for item in items:
+        width = len(item["rows"][0])
+        if current and sum(len(other["rows"][0]) for other in current) + width > columns:
+            lines.append(current)
+            current = []
+        current.append(item)
+    lines.append(current)
+    out, page, used = [], [], 0.0
+    for line in lines:
+        height = 0.4 + 0.75 * max(len(item["rows"]) for item in line)
+        if page and used + height > budget:
+            out.append(page)
+            page, used = [], 0.0
+        page.append(line)
+        used += height
+    out.append(page)
+    return out
+
+
+def training_context(spec: Spec, values: dict[str, float], d: Derivation) -> dict | None:
+    """Plot points (step, L) and the first steps' table when the spec trains for more than one step."""
+    training = spec.training
+    if training is None or spec.values is None:
+        return None
+    names = d.names
+    losses = [values["L"]] + [values[names.step(s, "L")] for s in range(1, training.steps + 1)]
+    stride = max(1, -(-training.steps // (PLOT_POINTS - 1)))
+    points = [(s, losses[s]) for s in range(0, training.steps + 1, stride)]
+    if points[-1][0] != training.steps:
+        points.append((training.steps, losses[-1]))
+    tracked = [names.weight(layer, 0, 0) for layer in range(d.network.depth)][:3]
+    rows = [{"step": 0, "L": losses[0], "parameters": [values[p] for p in tracked]}]
+    for s in range(1, min(training.steps, TABLE_STEPS) + 1):
+        rows.append({"step": s, "L": losses[s], "parameters": [values[names.step(s, p)] for p in tracked]})
+    return {
+        "learning_rate": training.learning_rate,
+        "momentum": training.momentum,
+        "steps": training.steps,
+        "plot": training.steps > 1,
+        "points": [f"({s},{loss:.6f})" for s, loss in points],
+        "columns": [d.name_tex(p) for p in tracked],
+        "rows": rows,
+    }
+
+
+def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, Derivation, Worker | None]:
+    messages = catalogue.catalogue(options.lang)
+    check_decimals(options.decimals)
+    d = derive(spec)
+    note = Notation(d, messages["if"])
+    layout = Layout()
+    fmt = NumberFormat(options.decimals, options.decimal_comma)
+    values = finite_values(spec.network, spec.values, spec.training) if spec.values else None
+    worker = Worker(d, values, fmt, layout, spec.training, messages["if"]) if values else None
+    net = spec.network
+    context = {
+        "t": messages,
+        "lang": options.lang,
+        "babel": messages["meta"]["babel"],
+        "fmt": fmt,
+        "meta": {"title": spec.title or messages["default_title"], "author": spec.author, "course": spec.course,
+                 "institution": spec.institution, "date": spec.date},
+        "network": {
+            "layers": "--".join(str(n) for n in net.layers),
+            "activations": [catalogue.function_name(messages, "activation_short", a) for a in net.activations],
+            "loss": catalogue.function_name(messages, "loss", net.loss),
+            "parameters": net.n_parameters,
+            "depth": net.depth,
+        },
+        "diagram": diagram.layout(net, messages["diagram"]),
+        "architecture": pages(architecture(d, note), budget),
+        "forward_matrix": forward_matrix(d, note),
+        "forward_layers": [{"layer": layer + net.index_base, "pages": pages(forward_elements(d, note, layout, layer),
+                                                                              budget)}
+                           for layer in range(net.depth)],
+        "backprop_groups": pages(backprop_groups(d, note), budget),
+        "backprop_layers": [{"layer": layer + net.index_base,
+                             "pages": pages(backprop_elements(d, note, layout, layer), budget)}
+                            for layer in reversed(range(net.depth))],
+        "backprop_matrix": pages(backprop_matrix(d, note), budget),
+        "functions": function_blocks(d, note, messages),
+        "values": value_pages(value_matrices(spec, note)) if spec.values else None,
+        "training": training_context(spec, values, d) if values else None,
+    }
+    return context, d, worker
+
+
+def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> dict:
+    """Everything slides.tex.j2 and slides_body.tex.j2 use."""
+    context, d, worker = _common(spec, options, SLIDE_BUDGET)
+    worked = None
+    if worker is not None:
+        example = worker.example()
+        worked = {
+            "forward": pages(example.forward, SLIDE_BUDGET),
+            "loss": pages(example.loss, SLIDE_BUDGET),
+            "backward": [{"layer": part.layer + spec.network.index_base,
+                          "factors": pages(part.factors, SLIDE_BUDGET),
+                          "gradients": pages(part.gradients, SLIDE_BUDGET)} for part in example.backward],
+            "updates": pages(example.updates, SLIDE_BUDGET),
+            "new_loss": example.new_loss,
+        }
+    context["worked"] = worked
+    return context
+
+
+def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> dict:
+    """Everything handout.tex.j2 uses: the network, the questions, their blanks and (solutions) steps."""
+    context, d, worker = _common(spec, options, HANDOUT_BUDGET)
+    messages, net, names = context["t"], spec.network, d.names
+    asked = list(options.gradients) or chosen_gradients(d)
+    for name in asked:
+        q = names.parse(name)
+        if q.kind not in ("dL/dW", "dL/db"):
+            raise DocumentError(f"--gradient {name}: expected a weight or bias gradient such as "
+                                f"{chosen_gradients(d)[0]!r}")
+    questions = []
+    if worker is not None:
+        forward = [n for layer in range(net.depth) for j in range(net.width(layer))
+                   for n in (names.v(layer, j), names.act(layer, j))]
+        loss_names = ([names.loss_term(k) for k in range(net.layers[-1])] if net.layers[-1] > 1 else []) + ["L"]
+        questions.append({"text": messages["q_forward"], "blanks": forward,
+                          "steps": worker.forward()})
+        questions.append({"text": messages["q_loss"], "blanks": loss_names, "steps": worker.loss()})
+        questions.append({"text": messages["q_gradients"], "blanks": asked,
+                          "steps": _unique([s for name in asked for s in worker.solution(name)])})
+        if spec.training is not None:
+            parameters = [name[len("dL/d"):] for name in asked]
+            questions.append({
+                "text": catalogue.fill(messages["q_update"], eta=context["fmt"].tex(spec.training.learning_rate)),
+                "blanks": [names.step(1, p) for p in parameters],
+                "steps": [worker.update_step(p) for p in parameters]})
+        blank_tex = {name: (worker.step_name_tex(name) if name.startswith("step") else d.name_tex(name))
+                     for question in questions for name in question["blanks"]}
+    else:
+        note = Notation(d, messages["if"])
+        layout = Layout()
+        forward = [s for layer in range(net.depth) for s in forward_elements(d, note, layout, layer)]
+        questions.append({"text": messages["q_forward_symbolic"], "blanks": [], "steps": forward})
+        chains = [s for layer in reversed(range(net.depth)) for s in backprop_elements(d, note, layout, layer)
+                  if s.name in asked]
+        extra = [_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in d.chain(name)),
+                       _factors(d, note, d.chain(name)),
+                       name=name) for name in asked if name not in {s.name for s in chains}]
+        listed = ", ".join(f"${d.name_tex(name)}$" for name in asked)
+        questions.append({"text": catalogue.fill(messages["q_gradients_symbolic"], names=listed), "blanks": [],
+                          "steps": chains + extra})
+        blank_tex = {}
+    for question in questions:
+        question["blanks"] = [blank_tex[name] for name in question["blanks"]]
+    context["questions"] = questions
+    context["solutions"] = options.solutions
+    return context

@@ -1,0 +1,68 @@
+"""Compile a .tex file to PDF with latexmk; failures raise LatexBuildError with the first TeX error."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from symbackprop.errors import LatexBuildError, TexNotInstalledError
+from symbackprop.files.writing import write_atomic
+
+DEBIAN_PACKAGES = ("texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures "
+                   "texlive-fonts-recommended texlive-lang-portuguese latexmk")
+INSTALL_HINT = f"--pdf needs latexmk and pdflatex; on Debian/Ubuntu: sudo apt-get install {DEBIAN_PACKAGES}"
+TIMEOUT = 300  # seconds
+
+
+def require_tex() -> None:
+    """Fail with the one-line install hint when latexmk or pdflatex is missing."""
+    if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
+        raise TexNotInstalledError(INSTALL_HINT)
+
+
+def first_error(log: str) -> str:
+    """The first `! ...` error of a TeX log with its `l.NN` line and the token TeX stopped after, e.g.
+    "Undefined control sequence. (line 31: \\end{frame}; after \\undefinedcommand)"."""
+    lines = log.splitlines()
+    for index, line in enumerate(lines):
+        if not line.startswith("! "):
+            continue
+        message, near = line[2:].strip(), ""
+        for later in lines[index + 1:index + 40]:
+            match = re.match(r"l\.(\d+) ?(.*)", later)
+            if match:
+                where = f"line {match.group(1)}" + (f": {match.group(2).strip()}" if match.group(2).strip() else "")
+                return f"{message} ({where}" + (f"; after {near}" if near else "") + ")"
+            if not near and later.strip():
+                near = re.sub(r"^<[^>]*>\s*", "", later.strip()).split()[-1]
+        return message
+    return "latexmk failed without a TeX error message"
+
+
+def build_pdf(tex_path: str | Path) -> Path:
+    """Compile tex_path next to itself; the PDF appears only when the build succeeded (the .tex stays)."""
+    require_tex()
+    tex_path = Path(tex_path).resolve()
+    folder, stem = tex_path.parent, tex_path.stem
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}  # reproducible PDF dates
+    with tempfile.TemporaryDirectory(prefix=f".{stem}-build-", dir=folder) as build:
+        command = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
+                   f"-outdir={build}", tex_path.name]
+        try:
+            result = subprocess.run(command, cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                                    capture_output=True, text=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired as err:
+            raise LatexBuildError(f"{tex_path.name}: latexmk did not finish in {TIMEOUT} s") from err
+        log_file = Path(build) / f"{stem}.log"
+        log = log_file.read_text(encoding="utf-8", errors="replace") if log_file.exists() else result.stdout
+        pdf = Path(build) / f"{stem}.pdf"
+        if result.returncode != 0 or not pdf.exists():
+            kept = folder / f"{stem}.log"
+            write_atomic(kept, log)
+            (folder / f"{stem}.pdf").unlink(missing_ok=True)  # an older PDF no longer matches the .tex
+            raise LatexBuildError(f"{tex_path}: {first_error(log)} (full log: {kept})")
+        target = folder / f"{stem}.pdf"
+        os.replace(pdf, target)
+        (folder / f"{stem}.log").unlink(missing_ok=True)  # a log left by an earlier failure
+    return target

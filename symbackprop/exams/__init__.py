@@ -1,0 +1,1 @@
+"""Randomized exams: configuration, variant draws, content, manifest, Moodle XML and the stress test."""

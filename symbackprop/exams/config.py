@@ -1,0 +1,329 @@
+"""Parse and validate a spec's [exam] table into a frozen ExamConfig, with defaults when it is absent."""
+from dataclasses import dataclass
+
+from symbackprop.model import functions
+from symbackprop.errors import QuantityError, SpecError
+from symbackprop.model.quantities import Names
+from symbackprop.model.spec import Network, Spec, Training, number_value
+
+DEFAULT_LEARNING_RATE = 0.5  # when the spec has no [training] table
+EXAM_KEYS = {"title", "questions", "symbolic", "points", "draw", "answers", "constraints", "moodle"}
+DRAW_KEYS = ("inputs", "targets", "weights", "biases")
+GRID_KEYS = {"min", "max", "step", "nonzero", "one_hot"}
+ANSWER_KEYS = {"decimals", "abs_tol", "rel_tol"}
+CONSTRAINT_KEYS = {"relu_margin", "saturation", "min_gradient", "distinct", "max_attempts"}
+MOODLE_KEYS = {"category", "penalty", "partial_fraction", "partial_factor"}
+GIVEN_KINDS = ("x", "y", "W", "b")  # drawn values: shown in the statement, never asked
+MAX_GRID_POINTS = 100_000
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Numbers drawn uniformly from min, min + step, ..., max (0 left out when nonzero)."""
+
+    min: float
+    max: float
+    step: float
+    nonzero: bool = False
+    one_hot: bool = False  # targets only: exactly one 1 per draw (categorical cross-entropy)
+
+    def points(self) -> list[float]:
+        """Every value of the grid, each rounded to the step's decimals."""
+        decimals = step_decimals(self.step)
+        count = int(round((self.max - self.min) / self.step))
+        values = [round(self.min + i * self.step, decimals) + 0.0 for i in range(count + 1)]
+        return [v for v in values if not (self.nonzero and v == 0)]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Answer precision: decimals shown, and acceptance |a - v| <= max(abs_tol, rel_tol |v|)."""
+
+    decimals: int = 4
+    abs_tol: float = 1e-4
+    rel_tol: float = 0.01
+
+    def tolerance(self, value: float) -> float:
+        """The absolute tolerance an answer of this value gets (the relative one converted)."""
+        return max(self.abs_tol, self.rel_tol * abs(value))
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Thresholds that reject a draw (see draw.CONSTRAINTS)."""
+
+    relu_margin: float = 0.05
+    saturation: float = 0.95
+    min_gradient: float = 2e-4
+    distinct: bool = True
+    max_attempts: int = 1000
+
+
+@dataclass(frozen=True)
+class Moodle:
+    """Moodle XML settings: category path, penalty, optional partial credit for a wider tolerance."""
+
+    category: str = ""
+    penalty: float = 0.3333333
+    partial_fraction: int = 0
+    partial_factor: float = 10.0
+
+
+@dataclass(frozen=True)
+class ExamConfig:
+    """What an exam asks, how its numbers are drawn and which draws are rejected."""
+
+    title: str
+    questions: tuple[str, ...]
+    symbolic: str  # a gradient whose chain-rule factorisation is asked, or "" for none
+    points: tuple[tuple[str, int], ...]  # (question or "symbolic", points) in question order
+    draw: tuple[tuple[str, Grid], ...]  # (kind, grid) for inputs, targets, weights, biases
+    answers: Answers
+    constraints: Constraints
+    moodle: Moodle
+    training: Training
+
+    def grid(self, kind: str) -> Grid:
+        """The grid of one kind of drawn value."""
+        return dict(self.draw)[kind]
+
+    def points_of(self, question: str) -> int:
+        """Points of a question name (or "symbolic")."""
+        return dict(self.points)[question]
+
+    @property
+    def total_points(self) -> int:
+        """Points of the whole exercise."""
+        return sum(points for _, points in self.points)
+
+
+def step_decimals(step: float) -> int:
+    """Decimals needed to write multiples of a grid step exactly (0.1 -> 1, 0.25 -> 2)."""
+    for decimals in range(10):
+        if abs(step * 10**decimals - round(step * 10**decimals)) < 1e-9:
+            return decimals
+    return 10
+
+
+def default_questions(network: Network) -> tuple[tuple[str, ...], str]:
+    """Output-layer activations, L, one weight gradient per layer, one updated weight; symbolic: a hidden weight."""
+    names = Names(network)
+    out = network.output_layer
+    questions = [names.act(out, k) for k in range(network.width(out))] + ["L"]
+    hidden = None
+    for layer in reversed(range(network.depth)):
+        if layer == out:
+            questions.append(names.d_weight(layer, 0, 0))
+        else:
+            hidden = (layer, network.fan_in(layer) - 1, network.width(layer) - 1)
+            questions.append(names.d_weight(*hidden))
+    updated = hidden or (out, 0, 0)
+    questions.append(names.step(1, names.weight(*updated)))
+    symbolic = names.d_weight(0, 0, 0)
+    return tuple(questions), symbolic
+
+
+def default_draw(network: Network) -> dict[str, Grid]:
+    """Inputs in [0, 1], targets in {0, 1} (one-hot for cce), weights in [-1, 1] never 0, biases in [-1, 1]."""
+    return {
+        "inputs": Grid(0.0, 1.0, 0.1),
+        "targets": Grid(0.0, 1.0, 1.0, one_hot=network.loss == "cce"),
+        "weights": Grid(-1.0, 1.0, 0.1, nonzero=True),
+        "biases": Grid(-1.0, 1.0, 0.1),
+    }
+
+
+def parse_exam(spec: Spec, source: str = "spec") -> ExamConfig:
+    """Validate spec.exam (a raw dict) into an ExamConfig; every default applied."""
+    table = spec.exam or {}
+    _reject_unknown(table, EXAM_KEYS, "exam.", source)
+    network = spec.network
+    training = spec.training or Training(learning_rate=DEFAULT_LEARNING_RATE)
+    questions, symbolic = default_questions(network)
+    if "questions" in table:
+        questions = _questions(table["questions"], network, training, source)
+    if "symbolic" in table:
+        symbolic = _symbolic(table["symbolic"], network, source)
+    title = _string(table.get("title", ""), "exam.title", source) or spec.title
+    points = _points(table.get("points", {}), questions, symbolic, source)
+    draw = _draw(_subtable(table, "draw", source), network, source)
+    answers = _answers(_subtable(table, "answers", source), source)
+    constraints = _constraints(_subtable(table, "constraints", source), answers, source)
+    moodle = _moodle(_subtable(table, "moodle", source), source)
+    return ExamConfig(title, questions, symbolic, points, tuple(draw.items()), answers, constraints, moodle,
+                      training)
+
+
+def exam_to_dict(config: ExamConfig) -> dict:
+    """The normalized [exam] table (every default written out); parse_exam reads it back unchanged."""
+    def grid(g: Grid) -> dict:
+        data = {"min": g.min, "max": g.max, "step": g.step, "nonzero": g.nonzero}
+        if g.one_hot:
+            data["one_hot"] = True
+        return data
+
+    points = {"default": 1, **dict(config.points)}
+    a, c, m = config.answers, config.constraints, config.moodle
+    data = {
+        "title": config.title,
+        "questions": list(config.questions),
+        "symbolic": config.symbolic,
+        "points": points,
+        "draw": {kind: grid(g) for kind, g in config.draw},
+        "answers": {"decimals": a.decimals, "abs_tol": a.abs_tol, "rel_tol": a.rel_tol},
+        "constraints": {"relu_margin": c.relu_margin, "saturation": c.saturation, "min_gradient": c.min_gradient,
+                        "distinct": c.distinct, "max_attempts": c.max_attempts},
+        "moodle": {"category": m.category, "penalty": m.penalty, "partial_fraction": m.partial_fraction,
+                   "partial_factor": m.partial_factor},
+    }
+    return data
+
+
+# -- validation helpers ----------------------------------------------------------------------------
+def _reject_unknown(table: dict, allowed, prefix: str, source: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise SpecError(f"{source}: unknown key '{prefix}{key}'; expected one of {', '.join(sorted(allowed))} "
+                            f"(did you mean {functions.closest(key, allowed)!r}?)")
+
+
+def _subtable(table: dict, key: str, source: str) -> dict:
+    value = table.get(key, {})
+    if not isinstance(value, dict):
+        raise SpecError(f"{source}: exam.{key}: expected a table [exam.{key}], got {value!r}")
+    return value
+
+
+def _string(value, key: str, source: str) -> str:
+    if not isinstance(value, str):
+        raise SpecError(f"{source}: {key}: expected a string, got {value!r}")
+    return value
+
+
+def _whole(value, key: str, source: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SpecError(f"{source}: {key}: expected a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
+def _boolean(value, key: str, source: str) -> bool:
+    if not isinstance(value, bool):
+        raise SpecError(f"{source}: {key}: expected true or false, got {value!r}")
+    return value
+
+
+def _questions(value, network: Network, training: Training, source: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(q, str) for q in value):
+        raise SpecError(f"{source}: exam.questions: expected a non-empty list of quantity names such as "
+                        f"[\"L\", \"dL/dW0[0][0]\"], got {value!r}")
+    names = Names(network)
+    seen = set()
+    for name in value:
+        try:
+            quantity = names.parse(name, steps=training.steps)
+        except QuantityError as err:
+            hint = f" (steps exist up to step{training.steps}; set [training] steps)" if name.startswith("step") else ""
+            raise SpecError(f"{source}: exam.questions: {err}{hint}") from None
+        if quantity.kind in GIVEN_KINDS and quantity.step is None:
+            raise SpecError(f"{source}: exam.questions: {name!r} is a drawn value given in the statement, not a "
+                            f"question; expected a computed quantity such as 'L' or 'step1.{name}'")
+        if name in seen:
+            raise SpecError(f"{source}: exam.questions: {name!r} is listed twice; expected each question once")
+        seen.add(name)
+    return tuple(value)
+
+
+def _symbolic(value, network: Network, source: str) -> str:
+    if value is False or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise SpecError(f"{source}: exam.symbolic: expected a gradient name such as 'dL/dW0[0][0]' or false, "
+                        f"got {value!r}")
+    try:
+        quantity = Names(network).parse(value)
+    except QuantityError as err:
+        raise SpecError(f"{source}: exam.symbolic: {err}") from None
+    if quantity.kind not in ("dL/dW", "dL/db"):
+        raise SpecError(f"{source}: exam.symbolic: expected a weight or bias gradient (dL/dW.. or dL/db..), "
+                        f"got {value!r}")
+    return value
+
+
+def _points(value, questions, symbolic: str, source: str) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, dict):
+        raise SpecError(f"{source}: exam.points: expected a table such as {{default = 1, \"L\" = 2}}, got {value!r}")
+    allowed = {"default", *questions} | ({"symbolic"} if symbolic else set())
+    for key in value:
+        if key not in allowed:
+            raise SpecError(f"{source}: exam.points: unknown key {key!r}; expected 'default', 'symbolic' or one of "
+                            f"the questions (did you mean {functions.closest(key, allowed)!r}?)")
+    whole = {key: _whole(points, f"exam.points.{key}", source, 1, 1000) for key, points in value.items()}
+    default = whole.get("default", 1)
+    keys = list(questions) + (["symbolic"] if symbolic else [])
+    return tuple((key, whole.get(key, default)) for key in keys)
+
+
+def _grid(table, kind: str, default: Grid, source: str) -> Grid:
+    prefix = f"exam.draw.{kind}"
+    if not isinstance(table, dict):
+        raise SpecError(f"{source}: {prefix}: expected a table such as {{min = -1, max = 1, step = 0.1}}, "
+                        f"got {table!r}")
+    _reject_unknown(table, GRID_KEYS, prefix + ".", source)
+    low = number_value(table.get("min", default.min), prefix + ".min", source)
+    high = number_value(table.get("max", default.max), prefix + ".max", source)
+    step = number_value(table.get("step", default.step), prefix + ".step", source, low=0, low_open=True)
+    nonzero = _boolean(table.get("nonzero", default.nonzero), prefix + ".nonzero", source)
+    one_hot = _boolean(table.get("one_hot", default.one_hot), prefix + ".one_hot", source)
+    if one_hot and kind != "targets":
+        raise SpecError(f"{source}: {prefix}.one_hot: only targets can be one-hot, got it on {kind}")
+    if high < low:
+        raise SpecError(f"{source}: {prefix}: expected min <= max, got min = {low:g}, max = {high:g}")
+    count = (high - low) / step
+    if abs(count - round(count)) > 1e-6:
+        raise SpecError(f"{source}: {prefix}.step: expected a step that divides max - min = {high - low:g}, "
+                        f"got {step:g}")
+    if count > MAX_GRID_POINTS:
+        raise SpecError(f"{source}: {prefix}.step: {count:.0f} grid points exceed {MAX_GRID_POINTS}; use a larger step")
+    grid = Grid(low, high, step, nonzero, one_hot)
+    if not grid.points():
+        raise SpecError(f"{source}: {prefix}: the grid is empty (only 0, with nonzero = true); widen min/max")
+    return grid
+
+
+def _draw(table: dict, network: Network, source: str) -> dict[str, Grid]:
+    _reject_unknown(table, set(DRAW_KEYS), "exam.draw.", source)
+    defaults = default_draw(network)
+    return {kind: _grid(table.get(kind, {}), kind, defaults[kind], source) for kind in DRAW_KEYS}
+
+
+def _answers(table: dict, source: str) -> Answers:
+    _reject_unknown(table, ANSWER_KEYS, "exam.answers.", source)
+    decimals = _whole(table.get("decimals", 4), "exam.answers.decimals", source, 0, 10)
+    abs_tol = number_value(table.get("abs_tol", 10.0**-decimals), "exam.answers.abs_tol", source, low=0)
+    rel_tol = number_value(table.get("rel_tol", 0.01), "exam.answers.rel_tol", source, low=0, high=1)
+    if abs_tol == 0 and rel_tol == 0:
+        raise SpecError(f"{source}: exam.answers: abs_tol and rel_tol are both 0; expected a tolerance > 0")
+    return Answers(decimals, abs_tol, rel_tol)
+
+
+def _constraints(table: dict, answers: Answers, source: str) -> Constraints:
+    _reject_unknown(table, CONSTRAINT_KEYS, "exam.constraints.", source)
+    key = "exam.constraints."
+    return Constraints(
+        relu_margin=number_value(table.get("relu_margin", 0.05), key + "relu_margin", source, low=0),
+        saturation=number_value(table.get("saturation", 0.95), key + "saturation", source, low=0, high=1),
+        min_gradient=number_value(table.get("min_gradient", 2 * answers.abs_tol), key + "min_gradient", source, low=0),
+        distinct=_boolean(table.get("distinct", True), key + "distinct", source),
+        max_attempts=_whole(table.get("max_attempts", 1000), key + "max_attempts", source, 1, 1_000_000),
+    )
+
+
+def _moodle(table: dict, source: str) -> Moodle:
+    _reject_unknown(table, MOODLE_KEYS, "exam.moodle.", source)
+    key = "exam.moodle."
+    return Moodle(
+        category=_string(table.get("category", ""), key + "category", source),
+        penalty=number_value(table.get("penalty", 0.3333333), key + "penalty", source, low=0, high=1),
+        partial_fraction=_whole(table.get("partial_fraction", 0), key + "partial_fraction", source, 0, 99),
+        partial_factor=number_value(table.get("partial_factor", 10.0), key + "partial_factor", source, low=1),
+    )

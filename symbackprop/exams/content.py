@@ -1,0 +1,166 @@
+"""What every exam variant shows: its values, its questions with points and answers, and their worked solutions."""
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from symbackprop.documents import diagram
+from symbackprop.notation import catalogue
+from symbackprop.model.derivation import Derivation, derive
+from symbackprop.documents.context import Notation, function_blocks, value_matrices, value_pages
+from symbackprop.exams.variants import Variant
+from symbackprop.exams.config import ExamConfig
+from symbackprop.notation.numbers_in_math import NumberFormat
+from symbackprop.notation.printer import quantity_tex
+from symbackprop.model.quantities import Names
+from symbackprop.model.spec import Spec
+from symbackprop.documents.worked_steps import Line, Step, Worker
+
+TIMES = r" \times "
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a variant: its text, points, the exact answer (None when symbolic) and its solution."""
+
+    number: int
+    name: str
+    tex: str  # the asked quantity in LaTeX math
+    text: str  # the question sentence (LaTeX text, math in $...$)
+    points: int
+    answer: float | None
+    tolerance: float | None
+    steps: tuple[Step, ...]
+    tolerance_tex: str = ""  # the tolerance to 2 significant digits, for the key
+
+
+@dataclass(frozen=True)
+class VariantContent:
+    """One variant as the documents show it."""
+
+    id: str
+    seed: int
+    value_lines: list  # lines of {name, rows} number matrices: x and y, then W^l and b^l per layer
+    questions: tuple[Question, ...]
+
+    @property
+    def total_points(self) -> int:
+        """Points of the variant."""
+        return sum(q.points for q in self.questions)
+
+
+def _plain(value: float, decimal_comma: bool, math: bool = False, digits: int | None = None) -> str:
+    """A setting such as 0.0001 as written, never in e-notation (decimal comma braced in math mode)."""
+    text = np.format_float_positional(value, precision=digits, unique=digits is None, fractional=False, trim="-")
+    return text.replace(".", ("{,}" if math else ",")) if decimal_comma else text
+
+
+def _paren(expr, text: str) -> str:
+    return rf"\left({text}\right)" if expr.is_Add or text.startswith("-") else text
+
+
+class ExamContent:
+    """Builds the statement, the questions and the worked solutions of exam variants."""
+
+    def __init__(self, spec: Spec, config: ExamConfig, lang: str = catalogue.DEFAULT_LANGUAGE,
+                 decimal_comma: bool = False):
+        self.spec, self.config, self.lang = spec, config, lang
+        self.messages = catalogue.catalogue(lang)
+        self.exam_messages = self.messages["exam"]
+        self.fmt = NumberFormat(config.answers.decimals, decimal_comma)
+        self.derivation: Derivation = derive(spec)
+        self.names = Names(spec.network)
+        self.note = Notation(self.derivation, if_word=self.messages["if"])
+        self._symbolic_steps = self._symbolic() if config.symbolic else ()
+
+    # -- shared by every variant -------------------------------------------------------------------
+    def asked_tex(self, name: str) -> str:
+        """LaTeX of an asked quantity (training steps included)."""
+        return quantity_tex(self.names.parse(name, self.config.training.steps), self.spec.network)
+
+    def _symbolic(self) -> tuple[Step, ...]:
+        """∂L/∂w = named factors = their closed forms: the same for every variant."""
+        d, name = self.derivation, self.config.symbolic
+        chain = d.chain(name)
+        closed = TIMES.join(_paren(d.expression(f), self.note.tex(d.expression(f))) for f in chain)
+        return (Step(name, d.name_tex(name), (Line("=", TIMES.join(d.name_tex(f) for f in chain)),
+                                               Line("=", closed))),)
+
+    def statement(self) -> dict:
+        """The parts of the statement every variant repeats: network, functions, instructions, update note."""
+        m, em, net, c = self.messages, self.exam_messages, self.spec.network, self.config
+        comma = self.fmt.decimal_comma
+        training = c.training
+        asks_steps = any(q.startswith("step") for q in c.questions)
+        momentum = (catalogue.fill(em["momentum_clause"], alpha=_plain(training.momentum, comma, math=True))
+                    if training.momentum else "")
+        return {
+            "summary": catalogue.fill(m["network_summary"], layers="--".join(str(n) for n in net.layers),
+                                 activations=", ".join(catalogue.function_name(m, "activation", a)
+                                                       for a in net.activations),
+                                 loss=catalogue.function_name(m, "loss", net.loss)),
+            "functions": [{"title": b["title"], "steps": b["steps"], "note": b["note"]}
+                          for b in function_blocks(self.derivation, self.note, m)],
+            "instructions": catalogue.fill(em["instructions"], decimals=c.answers.decimals,
+                                      abs_tol=_plain(c.answers.abs_tol, comma, math=True),
+                                      rel_tol=_plain(100 * c.answers.rel_tol, comma)),
+            "update_note": (catalogue.fill(em["update_note"], eta=_plain(training.learning_rate, comma, math=True),
+                                      momentum=momentum) if asks_steps else ""),
+        }
+
+    def diagram(self):
+        """The network diagram's layout (symbols on the edges; the same for every variant)."""
+        return diagram.layout(self.spec.network, self.messages["diagram"])
+
+    # -- one variant -------------------------------------------------------------------------------
+    def value_lines(self, variant: Variant) -> list:
+        """Lines of named number matrices: x, y, then W^l and b^l per layer, wide ones on lines of their own."""
+        items = value_matrices(replace(self.spec, values=variant.values), self.note)
+        return [line for page in value_pages(items, budget=float("inf")) for line in page]
+
+    def _solution(self, worker: Worker, name: str, shown: set) -> tuple[Step, ...]:
+        """The steps answering `name`, leaving out steps an earlier question of the variant already showed."""
+        q = self.names.parse(name, self.config.training.steps)
+        if q.step is not None and q.step > 1:  # later steps: the result only
+            steps = [Step(name, self.asked_tex(name), (Line("=", worker.number(name)),))]
+        else:
+            steps = worker.solution(name)
+        fresh = [s for s in steps[:-1] if (s.name, s.lhs) not in shown] + steps[-1:]
+        shown.update((s.name, s.lhs) for s in steps)
+        return tuple(fresh)
+
+    def variant(self, variant: Variant) -> VariantContent:
+        """Every question of one variant with its answer and worked solution."""
+        c, em = self.config, self.exam_messages
+        worker = Worker(self.derivation, variant.numbers, self.fmt, training=c.training,
+                        if_word=self.messages["if"])
+        shown: set = set()
+        questions = []
+        for number, name in enumerate(c.questions, start=1):
+            tex = self.asked_tex(name)
+            value = variant.numbers[name]
+            tolerance = c.answers.tolerance(value)
+            questions.append(Question(number, name, tex, catalogue.fill(em["compute"], quantity=tex), c.points_of(name),
+                                      value, tolerance, self._solution(worker, name, shown),
+                                      _plain(tolerance, self.fmt.decimal_comma, math=True, digits=2)))
+        if c.symbolic:
+            tex = self.derivation.name_tex(c.symbolic)
+            questions.append(Question(len(questions) + 1, c.symbolic, tex, catalogue.fill(em["symbolic"], quantity=tex),
+                                      c.points_of("symbolic"), None, None, self._symbolic_steps))
+        return VariantContent(variant.id, variant.seed, self.value_lines(variant), tuple(questions))
+
+
+def exam_context(content: ExamContent, seed: int, variants: list[VariantContent]) -> dict:
+    """Everything exam.tex.j2 and key.tex.j2 use."""
+    spec, messages = content.spec, content.messages
+    return {
+        "t": messages,
+        "lang": content.lang,
+        "babel": messages["meta"]["babel"],
+        "fmt": content.fmt,
+        "meta": {"title": content.config.title or messages["exam"]["title"], "author": spec.author,
+                 "course": spec.course, "institution": spec.institution, "date": spec.date},
+        "exam": {"title": content.config.title or messages["exam"]["title"], "seed": seed},
+        "statement": content.statement(),
+        "diagram": content.diagram(),
+        "variants": variants,
+    }

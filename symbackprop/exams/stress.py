@@ -1,0 +1,218 @@
+"""Stress test of an exam: draw many variants, re-check constraints and answers, summarise rejections and spread."""
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+from symbackprop.numeric import references
+from symbackprop.model.derivation import EXPAND_MAX_PARAMETERS, derive
+from symbackprop.exams.variants import CONSTRAINTS, Context, Drawer, Variant, answers_fingerprint, violations
+from symbackprop.exams.config import ExamConfig, parse_exam
+from symbackprop.numeric.engine import NumericNetwork, Parameters
+from symbackprop.model.quantities import Names, Quantity
+from symbackprop.model.spec import Spec
+
+H = 1e-6  # central-difference step
+ABS_TOL, REL_TOL = 1e-6, 1e-6  # an answer fails when it differs from its reference by more
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An answer that disagrees with its independent reference, or a constraint an accepted variant breaks."""
+
+    variant: str
+    name: str
+    value: float
+    reference: float | None
+    reason: str
+
+
+@dataclass
+class StressReport:
+    """Rejections per constraint, every asked answer per variant, and the failures found."""
+
+    count: int
+    draws: int
+    rejected: dict
+    answers: dict  # question -> list of values over the variants
+    failures: list = field(default_factory=list)
+    checked: dict = field(default_factory=dict)  # reference kind -> answers checked against it
+    largest_error: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when no answer and no constraint failed."""
+        return not self.failures
+
+
+class References:
+    """Independent numbers for asked quantities: finite differences for derivatives, closed forms for the rest."""
+
+    def __init__(self, spec: Spec, config: ExamConfig):
+        self.spec, self.config = spec, config
+        self.network = spec.network
+        self.names = Names(spec.network)
+        self.engine = NumericNetwork(spec.network)
+        self._closed: dict = {}
+        self._derivation = derive(spec) if spec.network.n_parameters <= EXPAND_MAX_PARAMETERS else None
+
+    def kind(self, name: str) -> str:
+        """'finite differences' or 'closed form', the reference an answer is checked against."""
+        q = self.names.parse(name, self.config.training.steps)
+        return "closed form" if q.kind in ("v", "act", "l", "L") and q.step is None else "finite differences"
+
+    def value(self, name: str, variant: Variant) -> float:
+        """The reference number of one asked quantity for one variant."""
+        q = self.names.parse(name, self.config.training.steps)
+        params = Parameters.from_values(variant.values)
+        X, T = np.array([variant.values.x]), np.array([variant.values.y])
+        if q.step is not None:
+            return self._trained(q, params, X, T)
+        if q.kind in ("v", "act", "l", "L"):
+            return self._closed_form(name, q, params, X, T)
+        return self._derivative(q, params, X, T)
+
+    # -- forward quantities ------------------------------------------------------------------------
+    def _closed_form(self, name: str, q: Quantity, params, X, T) -> float:
+        """The leaf-symbol closed form of the derivation, evaluated by SymPy's lambdify (engine for big nets)."""
+        if self._derivation is None:
+            inputs, vs, ys = self.engine.forward(params, X)
+            if q.kind == "v":
+                return float(vs[q.layer][0, q.indices[0]])
+            if q.kind == "act":
+                return float(ys[q.layer][0, q.indices[0]])
+            terms = self.engine.loss_term(T, ys[-1])[0]
+            return float(terms.sum() if q.kind == "L" else terms[q.indices[0]])
+        if name not in self._closed:
+            d = self._derivation
+            expr = d.loss_expression() if q.kind == "L" else d.expression(name, expand=True)
+            symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+            self._closed[name] = (symbols, sympy.lambdify(symbols, expr, modules="numpy"))
+        symbols, fn = self._closed[name]
+        leaves = self._leaves(params, X, T)
+        return float(fn(*[leaves[s.name] for s in symbols]))
+
+    @staticmethod
+    def _leaves(params, X, T) -> dict:
+        values = {f"x_{i}": X[0, i] for i in range(X.shape[1])}
+        values.update({f"t_{k}": T[0, k] for k in range(T.shape[1])})
+        for layer, (W, b) in enumerate(zip(params.weights, params.biases)):
+            values.update({f"w_{layer}_{i}_{j}": W[i, j] for i, j in np.ndindex(W.shape)})
+            values.update({f"b_{layer}_{j}": b[j] for j in range(len(b))})
+        return values
+
+    # -- derivatives -------------------------------------------------------------------------------
+    def _derivative(self, q: Quantity, params, X, T) -> float:
+        layer, idx = q.layer, q.indices
+        if q.kind == "dv/dW":
+            return self._forward_fd(params, X, "W", layer, idx, lambda vs, ys: vs[layer][0, idx[1]])
+        if q.kind == "dv/db":
+            return self._forward_fd(params, X, "b", layer, idx, lambda vs, ys: vs[layer][0, idx[0]])
+        if q.kind == "dy/dv":
+            return self._activation_fd(params, X, layer, *idx)
+        d_w, d_b = references.finite_differences(self.engine, params, X, T, h=H)
+        if q.kind == "dL/dW":
+            return float(d_w[layer][idx])
+        if q.kind in ("dL/db", "dL/dv"):
+            return float(d_b[layer][idx[0]])
+        if q.kind == "dL/dy":
+            j = idx[0]
+            if layer == self.network.output_layer:
+                prediction = self.engine.forward(params, X)[2][-1]
+                up, down = prediction.copy(), prediction.copy()
+                up[0, j] += H
+                down[0, j] -= H
+                loss = self.engine.loss_term
+                return float((loss(T, up).sum() - loss(T, down).sum()) / (2 * H))
+            return float(sum(d_b[layer + 1][k] * params.weights[layer + 1][j, k]
+                             for k in range(self.network.width(layer + 1))))
+        raise ValueError(f"no reference for {q.kind}")
+
+    def _forward_fd(self, params, X, kind, layer, index, pick) -> float:
+        def at(shift):
+            weights = [w.copy() for w in params.weights]
+            biases = [b.copy() for b in params.biases]
+            (weights if kind == "W" else biases)[layer][index] += shift
+            _, vs, ys = self.engine.forward(Parameters(tuple(weights), tuple(biases)), X)
+            return pick(vs, ys)
+        return float((at(H) - at(-H)) / (2 * H))
+
+    def _activation_fd(self, params, X, layer, k, j) -> float:
+        forward = self.engine.layers[layer][0]
+        v = self.engine.forward(params, X)[1][layer].copy()
+        up, down = v.copy(), v.copy()
+        up[0, j] += H
+        down[0, j] -= H
+        return float((forward(up)[0, k] - forward(down)[0, k]) / (2 * H))
+
+    # -- training steps ----------------------------------------------------------------------------
+    def _trained(self, q: Quantity, params, X, T) -> float:
+        """Gradient descent with momentum repeated with finite-difference gradients."""
+        t = self.config.training
+        previous_w = [np.zeros_like(w) for w in params.weights]
+        previous_b = [np.zeros_like(b) for b in params.biases]
+        for _ in range(q.step):
+            d_w, d_b = references.finite_differences(self.engine, params, X, T, h=H)
+            previous_w = [-t.learning_rate * g + t.momentum * p for g, p in zip(d_w, previous_w)]
+            previous_b = [-t.learning_rate * g + t.momentum * p for g, p in zip(d_b, previous_b)]
+            params = params.updated(previous_w, previous_b)
+        if q.kind == "W":
+            return float(params.weights[q.layer][q.indices])
+        if q.kind == "b":
+            return float(params.biases[q.layer][q.indices[0]])
+        return float(self.engine.losses(params, X, T).sum())
+
+
+def stress(spec: Spec, count: int, seed: int, config: ExamConfig | None = None, progress=None) -> StressReport:
+    """Draw `count` variants and check every constraint and every asked answer of each."""
+    config = config or parse_exam(spec)
+    drawer = Drawer(spec, seed, config)
+    variants = drawer.draw(count)
+    references = References(spec, config)
+    report = StressReport(count, drawer.draws, {c.name: drawer.rejected.get(c.name, 0) for c in CONSTRAINTS},
+                          {q: [v.numbers[q] for v in variants] for q in config.questions})
+    fingerprints = [answers_fingerprint(config, v.numbers) for v in variants]
+    for position, variant in enumerate(variants):
+        others = frozenset(fingerprints[:position] + fingerprints[position + 1:])
+        for name in violations(Context(spec, config, variant.numbers, fingerprints[position], others)):
+            report.failures.append(Failure(variant.id, name, float("nan"), None, f"violates constraint {name}"))
+        for question in config.questions:
+            value, kind = variant.numbers[question], references.kind(question)
+            reference = references.value(question, variant)
+            error = abs(value - reference)
+            report.checked[kind] = report.checked.get(kind, 0) + 1
+            report.largest_error = max(report.largest_error, error)
+            if not error <= ABS_TOL + REL_TOL * abs(reference):
+                report.failures.append(Failure(variant.id, question, value, reference, f"differs from {kind}"))
+        if progress:
+            progress(position + 1)
+    return report
+
+
+def report_text(report: StressReport, config: ExamConfig) -> str:
+    """The stress report as terminal tables (rejections, spread of answers, checks)."""
+    rejected_draws = report.draws - report.count
+    lines = [f"STRESS TEST  {report.count} variants from {report.draws} draws ({rejected_draws} rejected)", "",
+             f"{'constraint':<14}{'rejected':>10}{'of draws':>10}  rejects a draw with"]
+    for c in CONSTRAINTS:
+        n = report.rejected.get(c.name, 0)
+        share = 100 * n / report.draws if report.draws else 0.0
+        lines.append(f"{c.name:<14}{n:>10}{share:>9.1f}%  {c.description}")
+    decimals = config.answers.decimals
+    width = max([len(q) for q in config.questions] + [6]) + 2
+    lines += ["", f"{'answer':<{width}}" + "".join(f"{h:>11}" for h in ("min", "q25", "median", "q75", "max"))
+              + f"{'distinct':>10}"]
+    for question, values in report.answers.items():
+        array = np.array(values, dtype=float)
+        stats = np.percentile(array, [0, 25, 50, 75, 100]) if len(array) else [float("nan")] * 5
+        distinct = len({f"{v:.{decimals}f}" for v in values})
+        lines.append(f"{question:<{width}}" + "".join(f"{s:>11.{decimals}f}" for s in stats) + f"{distinct:>10}")
+    checked = ", ".join(f"{n} against {kind}" for kind, n in sorted(report.checked.items()))
+    lines += ["", f"CHECKS  {sum(report.checked.values())} answers ({checked}); largest difference "
+                  f"{report.largest_error:.1e}; {len(report.failures)} failures"]
+    for failure in report.failures[:20]:
+        reference = "" if failure.reference is None else f" (reference {failure.reference:.10g})"
+        lines.append(f"  FAIL {failure.variant} {failure.name} = {failure.value:.10g}{reference}: {failure.reason}")
+    if len(report.failures) > 20:
+        lines.append(f"  ... and {len(report.failures) - 20} more")
+    return "\n".join(lines)

@@ -1,0 +1,225 @@
+"""Randomized exam variants: reproducible draws from grids, rejected by one table of constraints."""
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from symbackprop.errors import SpecError
+from symbackprop.numeric.values import quantity_values
+from symbackprop.exams.config import ExamConfig, exam_to_dict, parse_exam
+from symbackprop.notation.number_format import number
+from symbackprop.numeric.engine import NumericNetwork
+from symbackprop.model.quantities import Names
+from symbackprop.model.spec import Spec, Values, spec_to_dict
+
+GRADIENT_KINDS = ("dL/dW", "dL/db", "dL/dy", "dL/dv")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One accepted draw: id V001.., its own seed, the drawn values and every quantity's number."""
+
+    id: str
+    index: int  # 1-based
+    seed: int  # regenerates this draw alone: draw_values(spec, config, seed)
+    attempt: int  # 0-based sub-counter of the accepted draw
+    values: Values
+    numbers: dict = field(repr=False)  # every named quantity -> float
+
+    def answer(self, name: str) -> float:
+        """The number of an asked quantity."""
+        return self.numbers[name]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a constraint looks at: the network, the settings, one draw's numbers, earlier fingerprints."""
+
+    spec: Spec
+    config: ExamConfig
+    numbers: dict
+    fingerprint: str
+    earlier: frozenset
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A reason to reject a draw; key is its [exam.constraints] setting (None: always on)."""
+
+    name: str
+    key: str | None
+    description: str
+    violated: Callable[[Context], bool]
+
+
+def _layer_values(ctx: Context, kinds: tuple[str, ...], quantity: str):
+    """Numbers of v or y over every unit of the layers whose activation is one of `kinds`."""
+    net, names = ctx.spec.network, Names(ctx.spec.network)
+    for layer, activation in enumerate(net.activations):
+        if activation in kinds:
+            for j in range(net.width(layer)):
+                name = names.v(layer, j) if quantity == "v" else names.act(layer, j)
+                yield activation, ctx.numbers[name]
+
+
+def _relu_near_zero(ctx: Context) -> bool:
+    margin = ctx.config.constraints.relu_margin
+    return any(abs(v) < margin for _, v in _layer_values(ctx, ("relu", "leaky_relu"), "v"))
+
+
+def _saturated(ctx: Context) -> bool:
+    limit = ctx.config.constraints.saturation
+    spread = {"sigmoid": lambda y: abs(2 * y - 1), "tanh": abs}
+    return any(spread[a](y) > limit for a, y in _layer_values(ctx, ("sigmoid", "tanh"), "y"))
+
+
+def _gradient_too_small(ctx: Context) -> bool:
+    names, smallest = Names(ctx.spec.network), ctx.config.constraints.min_gradient
+    steps = ctx.config.training.steps
+    return any(abs(ctx.numbers[q]) < smallest for q in ctx.config.questions
+               if names.parse(q, steps).kind in GRADIENT_KINDS)
+
+
+def _not_finite(ctx: Context) -> bool:
+    return not all(np.isfinite(ctx.numbers[q]) for q in ctx.config.questions)
+
+
+def _duplicate(ctx: Context) -> bool:
+    return ctx.config.constraints.distinct and ctx.fingerprint in ctx.earlier
+
+
+CONSTRAINTS: tuple[Constraint, ...] = (
+    Constraint("finite", None, "an asked answer is not a finite number", _not_finite),
+    Constraint("relu_margin", "relu_margin", "a ReLU pre-activation within relu_margin of 0", _relu_near_zero),
+    Constraint("saturation", "saturation", "a saturated unit: |2σ(v) - 1| or |tanh(v)| above saturation",
+               _saturated),
+    Constraint("min_gradient", "min_gradient", "an asked gradient smaller in magnitude than min_gradient",
+               _gradient_too_small),
+    Constraint("distinct", "distinct", "the asked answers equal those of an earlier variant", _duplicate),
+)
+
+
+def variant_id(index: int) -> str:
+    """V001, V002, ... (1-based; V1000 after V999)."""
+    return f"V{index:03d}"
+
+
+DRAW_SETTINGS = ("questions", "draw", "answers", "constraints")  # the [exam] parts that shape the draws
+
+
+def spec_fingerprint(spec: Spec, config: ExamConfig) -> int:
+    """A stable 64-bit fingerprint of what shapes the draws: network, training, questions, grids, constraints.
+
+    Titles, points, the symbolic question and Moodle settings are left out: editing them keeps the variants."""
+    data, exam = spec_to_dict(spec), exam_to_dict(config)
+    normalized = {"network": data["network"], "exam": {key: exam[key] for key in DRAW_SETTINGS},
+                  "training": {"learning_rate": config.training.learning_rate,
+                               "momentum": config.training.momentum, "steps": config.training.steps}}
+    text = json.dumps(normalized, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], 16)
+
+
+def draw_seed(seed: int, index: int, fingerprint: int, attempt: int) -> int:
+    """The seed of one draw, below 2**53 so that any JSON reader keeps it exact."""
+    state = np.random.SeedSequence([seed, index, fingerprint, attempt]).generate_state(1, dtype=np.uint64)[0]
+    return int(state >> np.uint64(11))
+
+
+def draw_values(spec: Spec, config: ExamConfig, seed: int) -> Values:
+    """x, y, weights (row orientation) and biases drawn from the grids with default_rng(seed)."""
+    net = spec.network
+    rng = np.random.default_rng(seed)
+    grids = {kind: config.grid(kind).points() for kind in ("inputs", "targets", "weights", "biases")}
+
+    def pick(kind, size):
+        points = grids[kind]
+        return [points[i] for i in rng.integers(len(points), size=size)]
+
+    x = tuple(pick("inputs", net.layers[0]))
+    if config.grid("targets").one_hot:
+        hot = int(rng.integers(net.layers[-1]))
+        y = tuple(1.0 if k == hot else 0.0 for k in range(net.layers[-1]))
+    else:
+        y = tuple(pick("targets", net.layers[-1]))
+    weights, biases = [], []
+    for layer in range(net.depth):
+        n_in, n_out = net.fan_in(layer), net.width(layer)
+        flat = pick("weights", n_in * n_out)
+        weights.append(tuple(tuple(flat[i * n_out:(i + 1) * n_out]) for i in range(n_in)))
+        biases.append(tuple(pick("biases", n_out)))
+    return Values(x, y, tuple(weights), tuple(biases))
+
+
+def answers_fingerprint(config: ExamConfig, numbers: dict) -> str:
+    """The asked answers as printed at the answer's decimals: equal fingerprints mean equal variants."""
+    decimals = config.answers.decimals
+    return "|".join(number(numbers[q], decimals) if np.isfinite(numbers[q]) else "nan" for q in config.questions)
+
+
+def violations(ctx: Context) -> list[str]:
+    """Names of every constraint this draw violates."""
+    return [c.name for c in CONSTRAINTS if c.violated(ctx)]
+
+
+@dataclass
+class Drawer:
+    """Draws variants 1, 2, ... in order; each depends only on (seed, index, spec) and the earlier variants."""
+
+    spec: Spec
+    seed: int
+    config: ExamConfig | None = None
+    rejected: Counter = field(default_factory=Counter)  # constraint name -> rejected draws it caught
+    draws: int = 0
+
+    def __post_init__(self):
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise SpecError(f"--seed: expected a whole number >= 0, got {self.seed!r}")
+        self.config = self.config or parse_exam(self.spec)
+        self.engine = NumericNetwork(self.spec.network)
+        self.fingerprint = spec_fingerprint(self.spec, self.config)
+        self.earlier: set[str] = set()
+        self.variants: list[Variant] = []
+
+    def numbers(self, values: Values) -> dict:
+        """Every named quantity of one draw, training steps included."""
+        with np.errstate(all="ignore"):
+            return quantity_values(self.spec.network, values, self.config.training, engine=self.engine)
+
+    def next(self) -> Variant:
+        """Draw the next variant, retrying with a sub-counter until every constraint passes."""
+        index = len(self.variants) + 1
+        caught = Counter()
+        for attempt in range(self.config.constraints.max_attempts):
+            seed = draw_seed(self.seed, index, self.fingerprint, attempt)
+            values = draw_values(self.spec, self.config, seed)
+            numbers = self.numbers(values)
+            fingerprint = answers_fingerprint(self.config, numbers)
+            failed = violations(Context(self.spec, self.config, numbers, fingerprint, frozenset(self.earlier)))
+            self.draws += 1
+            if not failed:
+                self.earlier.add(fingerprint)
+                variant = Variant(variant_id(index), index, seed, attempt, values, numbers)
+                self.variants.append(variant)
+                return variant
+            caught.update(failed)
+            self.rejected.update(failed)
+        worst = ", ".join(f"{name} {count}" for name, count in caught.most_common())
+        raise SpecError(f"exam: variant {variant_id(index)}: none of {self.config.constraints.max_attempts} draws "
+                        f"passed the constraints (rejections: {worst}); widen [exam.draw] or relax "
+                        f"[exam.constraints]")
+
+    def draw(self, count: int, progress: Callable[[int], None] | None = None) -> list[Variant]:
+        """Variants 1..count."""
+        while len(self.variants) < count:
+            self.next()
+            if progress:
+                progress(len(self.variants))
+        return self.variants[:count]
+
+
+def draw_variants(spec: Spec, count: int, seed: int, config: ExamConfig | None = None) -> list[Variant]:
+    """Variants 1..count of a spec for a seed."""
+    return Drawer(spec, seed, config).draw(count)

@@ -1,0 +1,1 @@
+"""The user's files: reading them safely and writing outputs atomically."""

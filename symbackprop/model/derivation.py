@@ -1,0 +1,248 @@
+"""Chain-rule factors and closed forms for every W and b, element-wise and in matrix form."""
+from functools import cached_property
+
+import sympy
+
+from symbackprop.model import functions, symbols
+from symbackprop.errors import SpecError
+from symbackprop.notation.printer import quantity_tex, tex
+from symbackprop.model.quantities import Names, Quantity, quantity_symbol
+from symbackprop.model.spec import Network, Spec
+
+EXPAND_MAX_PARAMETERS = 60  # --expand writes leaf-symbol closed forms only up to this many parameters
+
+
+def _has_denominator(expr: sympy.Expr) -> bool:
+    return any(node.is_Pow and node.exp.is_negative for node in sympy.preorder_traversal(expr))
+
+
+def product(*factors) -> sympy.Expr:
+    """factors multiplied as a slide writes them: numbers folded in front, the rest in the given order.
+
+    Fractions are cancelled as a lecturer would (−y/ŷ · ŷ(1−ŷ) = −y(1−ŷ)) by factoring the product.
+    """
+    if any(_has_denominator(factor) for factor in factors):
+        return sympy.factor(sympy.Mul(*factors))
+    coefficient, rest = sympy.Integer(1), []
+    for factor in factors:
+        parts = factor.args if isinstance(factor, sympy.Mul) else (factor,)
+        for part in parts:
+            if part.is_Number:
+                coefficient *= part
+            else:
+                rest.append(part)
+    if coefficient == 0:
+        return sympy.Integer(0)
+    if not rest:
+        return coefficient
+    if coefficient == 1 and len(rest) == 1:
+        return rest[0]
+    head = [] if coefficient == 1 else [coefficient]
+    return sympy.Mul(*head, *rest, evaluate=False)
+
+
+class Derivation:
+    """The symbolic network and the chain rule for every weight and bias, in the course notation."""
+
+    def __init__(self, network: Network | Spec):
+        self.spec = network if isinstance(network, Spec) else None
+        self.network = network.network if isinstance(network, Spec) else network
+        self.names = Names(self.network)
+        net = self.network
+        self.activations = [functions.activation(name) for name in net.activations]
+        self.loss = functions.loss(net.loss)
+        self.options = {"slope": net.leaky_slope}
+        self.expressions: dict[str, sympy.Expr] = {}
+        self.chains: dict[str, list[str]] = {}
+        self._forward()
+        self._backward()
+
+    # -- forward -----------------------------------------------------------------------------------
+    def inputs_of(self, layer: int) -> list[sympy.Symbol]:
+        """The row vector feeding weight layer `layer`: x for layer 0, else the previous activations."""
+        if layer == 0:
+            return [symbols.x(i) for i in range(self.network.layers[0])]
+        return [symbols.activation(layer - 1, i) for i in range(self.network.width(layer - 1))]
+
+    def _forward(self) -> None:
+        net, names = self.network, self.names
+        for layer in range(net.depth):
+            inputs = self.inputs_of(layer)
+            v = [symbols.preactivation(layer, j) for j in range(net.width(layer))]
+            for j in range(net.width(layer)):
+                terms = [sympy.Mul(inputs[i], symbols.weight(layer, i, j), evaluate=False)
+                         for i in range(len(inputs))]
+                self.expressions[names.v(layer, j)] = sympy.Add(*terms, symbols.bias(layer, j), evaluate=False)
+            entry = self.activations[layer]
+            outputs = entry.expression(v, **self.options) if not entry.elementwise else [
+                entry.expression(vj, **self.options) for vj in v]
+            for j, output in enumerate(outputs):
+                self.expressions[names.act(layer, j)] = output
+        out = net.output_layer
+        n_out = net.layers[-1]
+        for k in range(n_out):
+            term = self.loss.term(symbols.target(k), symbols.activation(out, k), n_out)
+            self.expressions[names.loss_term(k)] = term
+        self.expressions["L"] = sympy.Add(*[symbols.loss_term(k) for k in range(n_out)])
+
+    # -- backward ----------------------------------------------------------------------------------
+    def _local(self, layer: int, k: int, j: int) -> sympy.Expr:
+        """dy^l_k/dv^l_j in the form a lecturer writes."""
+        entry = self.activations[layer]
+        outputs = [symbols.activation(layer, u) for u in range(self.network.width(layer))]
+        if not entry.elementwise:
+            return functions.softmax_jacobian(k, j, outputs)
+        return entry.derivative(symbols.preactivation(layer, j), outputs[j], **self.options)
+
+    def _backward(self) -> None:
+        net, names, e = self.network, self.names, self.expressions
+        n_out = net.layers[-1]
+        for layer in reversed(range(net.depth)):
+            width = net.width(layer)
+            softmax = not self.activations[layer].elementwise
+            for j in range(width):
+                if layer == net.output_layer:
+                    e[names.d_act(layer, j)] = self.loss.derivative(
+                        symbols.target(j), symbols.activation(layer, j), n_out)
+                else:
+                    nxt = layer + 1
+                    e[names.d_act(layer, j)] = sympy.Add(*[
+                        symbols.delta(nxt, k) * symbols.weight(nxt, j, k) for k in range(net.width(nxt))])
+            for j in range(width):
+                for k in range(width) if softmax else (j,):
+                    e[names.local(layer, k, j)] = self._local(layer, k, j)
+                if softmax:
+                    e[names.d_v(layer, j)] = sympy.Add(*[
+                        product(e[names.d_act(layer, k)], e[names.local(layer, k, j)]) for k in range(width)])
+                    chain = [names.d_v(layer, j)]
+                else:
+                    e[names.d_v(layer, j)] = product(e[names.d_act(layer, j)], e[names.local(layer, j, j)])
+                    chain = [names.d_act(layer, j), names.local(layer, j, j)]
+                inputs = self.inputs_of(layer)
+                for i, source in enumerate(inputs):
+                    e[names.dv_weight(layer, i, j)] = source
+                    name = names.d_weight(layer, i, j)
+                    e[name] = product(e[names.d_v(layer, j)], source)
+                    self.chains[name] = chain + [names.dv_weight(layer, i, j)]
+                e[names.dv_bias(layer, j)] = sympy.Integer(1)
+                e[names.d_bias(layer, j)] = e[names.d_v(layer, j)]
+                self.chains[names.d_bias(layer, j)] = chain + [names.dv_bias(layer, j)]
+
+    # -- queries -----------------------------------------------------------------------------------
+    def quantity(self, name: str) -> Quantity:
+        """Parse a quantity name of this network."""
+        return self.names.parse(name)
+
+    def expression(self, name: str, expand: bool = False) -> sympy.Expr:
+        """The closed form of a named quantity, in the network's own symbols or (expand) the leaf symbols."""
+        self.quantity(name)
+        expr = self.expressions.get(name)
+        if expr is None:  # a leaf: x, y, W, b
+            expr = quantity_symbol(self.quantity(name))
+        return self.expand(expr) if expand else expr
+
+    def chain(self, name: str) -> list[str]:
+        """The named factors whose product is the gradient `name` (dL/dW.. or dL/db..)."""
+        self.quantity(name)
+        if name not in self.chains:
+            raise SpecError(f"{name}: not a weight or bias gradient; chains exist for dL/dW.. and dL/db..")
+        return self.chains[name]
+
+    def gradient(self, kind: str, layer: int, expand: bool = False) -> sympy.Matrix:
+        """∂L/∂W^l or ∂L/∂b^l as a SymPy Matrix, shaped as the spec's convention writes W (layer is 0-based)."""
+        net, names = self.network, self.names
+        width = net.width(layer)
+        if kind == "b":
+            return sympy.Matrix([[self.expression(names.d_bias(layer, j), expand) for j in range(width)]])
+        rows = [[self.expression(names.d_weight(layer, i, j), expand) for j in range(width)]
+                for i in range(net.fan_in(layer))]
+        matrix = sympy.Matrix(rows)
+        return matrix if net.convention == "row" else matrix.T
+
+    def gradient_names(self) -> list[str]:
+        """Every dL/dW.. and dL/db.. name, layer by layer."""
+        return list(self.chains)
+
+    def matrix_form(self, layer: int) -> dict[str, sympy.Matrix]:
+        """The layer's vectors and matrices: δ^l, and ∂L/∂W^l = (y^{l-1})^T δ^l in the row convention."""
+        net = self.network
+        delta = sympy.Matrix([[symbols.delta(layer, j) for j in range(net.width(layer))]])
+        inputs = sympy.Matrix([self.inputs_of(layer)])
+        weights = sympy.Matrix(net.fan_in(layer), net.width(layer), lambda i, j: symbols.weight(layer, i, j))
+        form = {"delta": delta, "inputs": inputs, "W": weights, "dW": inputs.T * delta, "db": delta}
+        if layer < net.output_layer:
+            nxt = sympy.Matrix(net.width(layer), net.width(layer + 1),
+                               lambda j, k: symbols.weight(layer + 1, j, k))
+            upstream = sympy.Matrix([[symbols.delta(layer + 1, k) for k in range(net.width(layer + 1))]])
+            form["dL_dy"] = upstream * nxt.T
+        return form
+
+    # -- leaf expansion ----------------------------------------------------------------------------
+    @cached_property
+    def _leaf_map(self) -> dict:
+        """Each intermediate symbol (v, y, δ) mapped to its expression in x, y, W, b."""
+        net, names, e = self.network, self.names, self.expressions
+        mapping: dict = {}
+        for layer in range(net.depth):
+            for j in range(net.width(layer)):
+                mapping[symbols.preactivation(layer, j)] = e[names.v(layer, j)].xreplace(mapping)
+            for j in range(net.width(layer)):
+                act = e[names.act(layer, j)]
+                mapping[symbols.activation(layer, j)] = act.xreplace(mapping)
+        for layer in reversed(range(net.depth)):
+            for j in range(net.width(layer)):
+                mapping[symbols.delta(layer, j)] = e[names.d_v(layer, j)].xreplace(mapping)
+        return mapping
+
+    def expand(self, expr: sympy.Expr) -> sympy.Expr:
+        """Rewrite an expression in the leaf symbols x, y, W, b (small networks only)."""
+        if self.network.n_parameters > EXPAND_MAX_PARAMETERS:
+            raise SpecError(f"--expand: {self.network.n_parameters} parameters exceed the limit of "
+                            f"{EXPAND_MAX_PARAMETERS} for leaf-symbol closed forms; drop --expand")
+        return expr.xreplace(self._leaf_map)
+
+    def loss_expression(self) -> sympy.Expr:
+        """L in the leaf symbols, for the naive reference and small-network checks."""
+        terms = [self.expressions[self.names.loss_term(k)] for k in range(self.network.layers[-1])]
+        return sympy.Add(*terms).xreplace(self._leaf_map)
+
+    # -- numbers -----------------------------------------------------------------------------------
+    def evaluate(self, values=None, training=None) -> dict[str, float]:
+        """Every named quantity at `values` (default: the spec's [values] and [training])."""
+        from symbackprop.numeric.values import finite_values
+
+        if values is None and self.spec is not None:
+            values, training = self.spec.values, training or self.spec.training
+        return finite_values(self.network, values, training)
+
+    def lambdify(self):
+        """The batched numeric engine (NumericNetwork) generated from this derivation's matrix form."""
+        from symbackprop.numeric.engine import NumericNetwork
+
+        return NumericNetwork(self.network)
+
+    # -- display -----------------------------------------------------------------------------------
+    def tex(self, expr: sympy.Expr) -> str:
+        """LaTeX in this network's notation."""
+        return tex(expr, self.network)
+
+    def name_tex(self, name: str) -> str:
+        """LaTeX for a quantity name, e.g. \\frac{\\partial L}{\\partial w^{0}_{1,2}}."""
+        return quantity_tex(self.quantity(name), self.network)
+
+    def latex(self, expand: bool = False) -> dict[str, str]:
+        """The closed form of every derivative quantity, as LaTeX."""
+        return {name: self.tex(self.expression(name, expand))
+                for name, expr in self.expressions.items() if name.startswith("d")}
+
+    def _repr_latex_(self) -> str:
+        rows = []
+        for name in self.gradient_names():
+            factors = r" \times ".join(self.name_tex(f) for f in self.chains[name])
+            rows.append(rf"{self.name_tex(name)} &= {factors} = {self.tex(self.expressions[name])}")
+        return r"$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$"
+
+
+def derive(spec: Spec | Network) -> Derivation:
+    """Build the derivation for a spec or network."""
+    return Derivation(spec)

@@ -1,0 +1,1 @@
+"""The course notation: the LaTeX printer, number formats and the language catalogues."""

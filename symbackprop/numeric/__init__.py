@@ -1,0 +1,1 @@
+"""Numbers from the derivation: the batched engine, quantity values, training and independent references."""
