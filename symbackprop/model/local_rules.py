@@ -5,6 +5,7 @@ from functools import cached_property
 import numpy as np
 import sympy
 
+from symbackprop.model import functions
 from symbackprop.model.derivation import Derivation, product
 from symbackprop.model.quantities import Names, Quantity, quantity_symbol
 from symbackprop.model.spec import Network, Training, Values
@@ -217,7 +218,7 @@ class Rules:
         net, names = self.network, self.names
         point = {names.x(i): rng.uniform(-1, 1) for i in range(net.layers[0])}
         n_out = net.layers[-1]
-        targets = rng.dirichlet(np.ones(n_out)) if net.loss == "cce" else rng.uniform(0.05, 0.95, n_out)
+        targets = rng.dirichlet(np.ones(n_out)) if functions.target_kind(net) == "distribution" else rng.uniform(0.05, 0.95, n_out)
         point.update({names.y(k): float(targets[k]) for k in range(n_out)})
         for name, _ in names.parameters():
             point[name] = rng.uniform(-1, 1)
