@@ -12,7 +12,7 @@ from symbackprop.files.reading import read_text
 MAX_PARAMETERS = 5000  # the documented symbolic size limit (weights + biases)
 TOP_LEVEL_KEYS = {"title", "author", "course", "institution", "date", "network", "values", "training", "exam"}
 NETWORK_KEYS = {"layers", "activations", "loss", "convention", "index_base", "leaky_slope"}
-TRAINING_KEYS = {"learning_rate", "momentum", "steps"}
+TRAINING_KEYS = {"learning_rate", "momentum", "steps", "update_biases"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class Training:
     learning_rate: float = 0.1
     momentum: float = 0.0
     steps: int = 1
+    update_biases: bool = True  # false: weights only, as tutorials that freeze the biases
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,10 @@ def _parse_training(table: dict, source: str) -> Training:
         raise SpecError(f"{source}: training.momentum: expected a number in [0, 1), got {momentum!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 10000:
         raise SpecError(f"{source}: training.steps: expected a whole number from 1 to 10000, got {steps!r}")
-    return Training(rate, momentum, steps)
+    update_biases = table.get("update_biases", True)
+    if not isinstance(update_biases, bool):
+        raise SpecError(f"{source}: training.update_biases: expected true or false, got {update_biases!r}")
+    return Training(rate, momentum, steps, update_biases)
 
 
 def weights_as_written(network: Network, matrix) -> list[list[float]]:
@@ -301,6 +305,8 @@ def spec_to_dict(spec: Spec) -> dict:
     if spec.training is not None:
         t = spec.training
         data["training"] = {"learning_rate": t.learning_rate, "momentum": t.momentum, "steps": t.steps}
+        if not t.update_biases:
+            data["training"]["update_biases"] = False
     return data
 
 
