@@ -11,6 +11,7 @@ from symbackprop.notation.number_format import check_decimals, number
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.notation.printer import ascii_text
 from symbackprop.model.spec import load_spec, spec_to_dict
+from symbackprop.option_types import whole_number
 
 
 def add_arguments(parser) -> None:
@@ -20,7 +21,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--expand", action="store_true", help="closed forms in the leaf symbols x, y, W, b")
     parser.add_argument("--verify", action="store_true",
                         help="compare every gradient with finite differences (and PyTorch when installed)")
-    parser.add_argument("--decimals", type=int, default=4, help="decimals in the text output (default 4)")
+    parser.add_argument("--decimals", type=whole_number, default=4, help="decimals in the text output (default 4)")
 
 
 def run(args) -> int:
