@@ -118,6 +118,9 @@ def test_a_wrong_loss_derivative_is_refused_with_its_point():
     ('[functions.bad]\ng = "foo(v)"\n', "unknown name 'foo'"),
     ('[functions.bad]\ng = "v"\nderivative = "g + q"\n', "unknown name 'q' (expected g, v"),
     ('[functions.bad]\ng = "1/0 + v"\n', "division by zero"),
+    ('[functions.bad]\ng = "log(v)"\n', "functions.bad.g: has no real value (or one past 1e200) at v = -7/3"),
+    ('[functions.bad]\ng = "Piecewise((v, v > 0))"\n', "has no real value (or one past 1e200) at v = -7/3"),
+    ('[functions.bad]\ng = "exp(exp(exp(exp(v))))"\n', "has no real value (or one past 1e200) at v = 3/4"),
     ('[functions.bad]\ng = 3\n', "functions.bad.g: expected a string"),
     ('[functions.bad]\ng = "v"\nloss = "y"\n', "give exactly one of g"),
     ('[functions.bad]\ng = "v"\nderivate = "1"\n', "unknown key 'derivate'"),
@@ -225,3 +228,13 @@ def test_check_gives_verdicts_on_a_spec_function(tmp_path, capsys):
     assert results["y0[0]"]["verdict"] == "correct"
     assert results["L"]["verdict"] == "correct"
     assert results["dL/dW1[0][0]"]["verdict"] == "wrong"
+
+
+def test_a_piecewise_spec_activation_gets_a_piecewise_derivative_and_the_kink_constraint():
+    spec = parse_spec('[functions.elu]\ng = "Piecewise((v, v > 0), (exp(v) - 1, True))"\n[network]\n'
+                      'layers = [1, 1]\nactivations = "elu"\nloss = "mse"\n')
+    entry = functions.activation("elu", spec.network)
+    assert entry.piecewise and entry.saturation is None
+    derivative = entry.derivative(v, g)
+    assert derivative.subs(v, sympy.Rational(1, 2)) == 1
+    assert derivative.subs(v, -2) == sympy.exp(-2)
