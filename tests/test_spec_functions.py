@@ -2,6 +2,7 @@
 import csv
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -238,3 +239,17 @@ def test_a_piecewise_spec_activation_gets_a_piecewise_derivative_and_the_kink_co
     derivative = entry.derivative(v, g)
     assert derivative.subs(v, sympy.Rational(1, 2)) == 1
     assert derivative.subs(v, -2) == sympy.exp(-2)
+
+
+@pytest.mark.parametrize("network, y, message", [
+    ('layers = [1, 1]\nactivations = "sigmoid"\nloss = "bce"', "[1.5]", "values.y: bce needs every target in [0, 1]; got [1.5]"),
+    ('layers = [1, 2]\nactivations = "softmax"\nloss = "cce"', "[0.5, 0.2]",
+     "values.y: cce needs targets that sum to 1 (one-hot, e.g. [0, 1, 0]); got [0.5, 0.2]"),
+    ('layers = [1, 2]\nactivations = "softmax"\nloss = "cce"', "[-0.5, 1.5]", "cce needs every target in [0, 1]"),
+])
+def test_targets_outside_the_losss_domain_are_refused(network, y, message):
+    n = 1 if "bce" in network else 2
+    text = (f"[network]\n{network}\n[values]\nx = [1.0]\ny = {y}\nW0 = [{[0.1] * n}]\nb0 = {[0.0] * n}\n")
+    with pytest.raises(SpecError, match=re.escape(message)):
+        parse_spec(text)
+    assert parse_spec(text.replace(f"y = {y}", f"y = {[1.0] + [0.0] * (n - 1)}")).values.y[0] == 1.0

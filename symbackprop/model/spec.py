@@ -304,6 +304,9 @@ def _parse_values(table: dict, network: Network, source: str) -> Values:
             raise SpecError(f"{source}: values.{key} is missing; [values] needs all of {', '.join(keys)}")
     x = _vector(table, "x", network.layers[0], source)
     y = _vector(table, "y", network.layers[-1], source)
+    problem = functions.target_problem(network, y)
+    if problem:
+        raise SpecError(f"{source}: values.y: {problem}; got {list(y)}")
     weights, biases = [], []
     for layer in range(network.depth):
         name = layer + network.index_base
