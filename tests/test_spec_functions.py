@@ -10,6 +10,7 @@ import sympy
 
 from symbackprop.cli import main
 from symbackprop.errors import SpecError
+from symbackprop.expressions.formula import parse_formula
 from symbackprop.model import functions
 from symbackprop.model.spec import parse_spec, spec_from_dict, spec_to_dict
 from symbackprop.numeric.values import quantity_values
@@ -253,3 +254,8 @@ def test_targets_outside_the_losss_domain_are_refused(network, y, message):
     with pytest.raises(SpecError, match=re.escape(message)):
         parse_spec(text)
     assert parse_spec(text.replace(f"y = {y}", f"y = {[1.0] + [0.0] * (n - 1)}")).values.y[0] == 1.0
+
+
+def test_the_grammars_sigmoid_is_the_sigmoid_entrys_expression():
+    assert parse_formula("sigmoid(v)", {"v": v}) == functions.ACTIVATIONS["sigmoid"].expression(v)
+    assert parse_formula(r"\sigma(v)", {"v": v}) == functions.ACTIVATIONS["sigmoid"].expression(v)
