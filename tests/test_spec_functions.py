@@ -259,3 +259,18 @@ def test_targets_outside_the_losss_domain_are_refused(network, y, message):
 def test_the_grammars_sigmoid_is_the_sigmoid_entrys_expression():
     assert parse_formula("sigmoid(v)", {"v": v}) == functions.ACTIVATIONS["sigmoid"].expression(v)
     assert parse_formula(r"\sigma(v)", {"v": v}) == functions.ACTIVATIONS["sigmoid"].expression(v)
+
+
+def test_exam_variants_follow_the_formulas_not_the_display_names():
+    from symbackprop.exams.config import parse_exam
+    from symbackprop.exams.variants import spec_fingerprint
+
+    def fingerprint(text):
+        spec = parse_spec(text)
+        return spec_fingerprint(spec, parse_exam(spec))
+
+    base = fingerprint(FUNCTIONS + NETWORK)
+    assert fingerprint((FUNCTIONS + NETWORK).replace('en = "Swish"', 'en = "Swish unit"')) == base
+    changed = (FUNCTIONS + NETWORK).replace('g = "v / (1 + exp(-v))"', 'g = "2 v / (1 + exp(-v))"').replace(
+        'derivative = "g + sigmoid(v) * (1 - g)"\n', "")
+    assert fingerprint(changed) != base
