@@ -46,7 +46,7 @@ def test_course_vocabulary():
     pt = catalogue.catalogue("pt-BR")
     assert pt["architecture"] == "Arquitetura da rede"
     assert pt["functions"] == "Funções e derivadas"
-    assert pt["loss"]["mse"] == "Erro médio quadrático"
+    assert pt["loss"]["mse"] == "Erro quadrático médio"
     assert pt["example"] == "Exemplo"
     assert pt["forward"] == "FORWARD"
     assert pt["activation"]["sigmoid"] == "Função sigmoide"
@@ -71,4 +71,4 @@ def test_portuguese_slides_use_babel_brazilian(tmp_path):
     assert main(["slides", "--lang", "pt-BR", "-o", str(tmp_path)]) == 0
     text = (tmp_path / "slides.tex").read_text()
     assert r"\usepackage[brazilian]{babel}" in text
-    assert r"\section{Arquitetura da rede}" in text and "Erro médio quadrático" in text
+    assert r"\section{Arquitetura da rede}" in text and "Erro quadrático médio" in text

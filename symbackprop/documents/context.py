@@ -167,10 +167,24 @@ def chosen_gradients(d: Derivation) -> list[str]:
     return out
 
 
+def delta_definition(d: Derivation, note: Notation, layer: int) -> Step:
+    """δ^l_j = ∂L/∂v^l_j = ∂L/∂y^l_j ∂y^l_j/∂v^l_j (a vector activation: the sum over its outputs m)."""
+    v_j, delta = note.entry("v", layer, "j"), note.entry(r"\delta", layer, "j")
+    if d.activations[layer].elementwise:
+        y_j = note.entry("y", layer, "j")
+        rhs = rf"\frac{{\partial L}}{{\partial {y_j}}} \frac{{\partial {y_j}}}{{\partial {v_j}}}"
+    else:
+        y_m = note.entry("y", layer, "m")
+        rhs = (rf"{note.sum_over('m', d.network.width(layer))} \frac{{\partial L}}{{\partial {y_m}}}"
+               rf" \frac{{\partial {y_m}}}{{\partial {v_j}}}")
+    return _step(rf"{delta} = \frac{{\partial L}}{{\partial {v_j}}}", rhs)
+
+
 def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int) -> list[Step]:
-    """One weight and the bias of unit 0: the chain, each factor's closed form; hidden layers: the sum over k."""
+    """δ of the layer defined first; hidden layers: ∂L/∂y as the sum over the next layer's δ (defined on the
+    layer before); then one weight and the bias of unit 0: the chain and each factor's closed form."""
     names, net = d.names, d.network
-    steps = []
+    steps = [delta_definition(d, note, layer)]
     if layer < net.output_layer:
         nxt, width = layer + 1, net.width(layer + 1)
         name = names.d_act(layer, 0)
@@ -184,15 +198,6 @@ def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int)
         if width > 1:
             lines += _wrap(d.expression(name), note.tex, layout.symbols_per_line)
         steps.append(Step(name, d.name_tex(name), lines))
-        dv = rf"\frac{{\partial L}}{{\partial {v_k}}}"
-        if d.activations[nxt].elementwise:
-            y_k = note.entry("y", nxt, k)
-            rhs = rf"\frac{{\partial L}}{{\partial {y_k}}} \frac{{\partial {y_k}}}{{\partial {v_k}}}"
-        else:
-            y_m = note.entry("y", nxt, "m")
-            rhs = (rf"{note.sum_over('m', width)} \frac{{\partial L}}{{\partial {y_m}}}"
-                   rf" \frac{{\partial {y_m}}}{{\partial {v_k}}}")
-        steps.append(_step(f"{delta} = {dv}", rhs))
     for name in (names.d_weight(layer, 0, 0), names.d_bias(layer, 0)):
         chain = d.chain(name)
         steps.append(_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), _factors(d, note, chain),
@@ -209,7 +214,7 @@ def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
         dy = rf"\frac{{\partial L}}{{\partial {y}}}"
         if d.activations[layer].elementwise:
             steps.append(_step(rf"{delta} = \frac{{\partial L}}{{\partial {note.layer('v', layer)}}}",
-                               rf"{dy} \odot g^{{{note.n(layer)}\prime}}({note.layer('v', layer)})"))
+                               rf"{dy} \odot (g^{{{note.n(layer)}}})'({note.layer('v', layer)})"))
         inputs, W = note.inputs(layer), note.layer("W", layer)
         transposed = rf"{inputs}^{{\top}}" if layer == 0 else rf"({inputs})^{{\top}}"
         gradient = rf"{transposed} {delta}" if row else rf"{delta} {transposed}"
@@ -246,14 +251,17 @@ def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]
     n_out = d.network.layers[-1]
     y, p = sympy.Symbol("y_k", real=True), sympy.Symbol(r"\hat{y}_k", real=True)
     n = sympy.Symbol("N", positive=True, integer=True)  # the general formula, as the course writes it
+    uses_n = loss.term(y, p, 1) != loss.term(y, p, 2)
+    total = rf"{note.sum_over('k', n_out)} l_k" if n_out > 1 else f"l_{{{note.n(0)}}}"
+    derivative = [Line("=", note.tex(loss.derivative(y, p, n)))]
+    if uses_n:  # the same derivative with this network's N, so a factor 2/N = 1 never vanishes silently
+        derivative.append(Line("=", rf"{note.tex(loss.derivative(y, p, n_out))} \quad (N = {n_out})"))
     blocks.append({
         "title": catalogue.function_name(messages, "loss", d.network.loss),
-        "steps": [_step("L", rf"{note.sum_over('k', n_out)} l_k", name="L"),
-                  _step("l_k", note.tex(loss.term(y, p, n)))],
+        "steps": [_step("L", total, name="L"), _step("l_k", note.tex(loss.term(y, p, n)))],
         "derivative_title": messages["loss_derivative"],
-        "derivative_steps": [_step(r"\frac{\partial L}{\partial \hat{y}_k}", note.tex(loss.derivative(y, p, n)))],
-        "note": (catalogue.fill(messages["number_of_classes"], N=n_out)
-                 if loss.term(y, p, 1) != loss.term(y, p, 2) else ""),
+        "derivative_steps": [Step("", r"\frac{\partial L}{\partial \hat{y}_k}", tuple(derivative))],
+        "note": catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
     })
     return blocks
 
@@ -336,8 +344,8 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
         "lang": options.lang,
         "babel": messages["meta"]["babel"],
         "fmt": fmt,
-        "meta": {"title": spec.title or messages["default_title"], "author": spec.author, "course": spec.course,
-                 "institution": spec.institution, "date": spec.date},
+        "meta": {"title": spec.text("title", options.lang) or messages["default_title"],
+                 **{key: spec.text(key, options.lang) for key in ("author", "course", "institution", "date")}},
         "network": {
             "layers": "--".join(str(n) for n in net.layers),
             "activations": [catalogue.function_name(messages, "activation_short", a) for a in net.activations],

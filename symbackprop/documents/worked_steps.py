@@ -293,7 +293,7 @@ class Worker:
         gradient = "dL/d" + parameter
         rule = rf"{self.d.name_tex(parameter)} - \eta {self.d.name_tex(gradient)}"
         numbers = (f"{self.number(parameter)} - {self.fmt.factor(rate)}"
-                   rf" \cdot {self.fmt.factor(self.values[gradient])}")
+                   rf" \times {self.fmt.factor(self.values[gradient])}")
         after = self.names.step(1, parameter)
         lines = ((Line("=", rule),) if symbolic else ()) + (Line("=", f"{numbers} = {self.number(after)}"),)
         return Step(after, self.step_name_tex(after), lines)

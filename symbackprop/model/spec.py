@@ -82,6 +82,11 @@ class Spec:
     values: Values | None = None
     training: Training | None = None
     exam: dict = field(default_factory=dict, compare=False)
+    translations: dict = field(default_factory=dict, compare=False)  # {"title": {"pt-BR": "..."}}
+
+    def text(self, key: str, lang: str) -> str:
+        """A document text (title, author, course, institution, date) in a language, else as written."""
+        return self.translations.get(key, {}).get(lang, getattr(self, key))
 
 
 def load_spec(path: str | Path | None = None) -> Spec:
@@ -114,9 +119,11 @@ def spec_from_dict(data: dict, source: str = "spec", extra_keys=()) -> Spec:
     network = _parse_network(_table(data, "network", source), source)
     values = _parse_values(_table(data, "values", source), network, source) if "values" in data else None
     training = _parse_training(_table(data, "training", source), source) if "training" in data else None
-    text = {key: _string(data, key, source) for key in ("title", "author", "course", "institution", "date")}
+    texts = {key: _text(data, key, source) for key in ("title", "author", "course", "institution", "date")}
     exam = _table(data, "exam", source) if "exam" in data else {}
-    return Spec(network=network, values=values, training=training, exam=exam, **text)
+    return Spec(network=network, values=values, training=training, exam=exam,
+                translations={key: table for key, (_, table) in texts.items() if table},
+                **{key: text for key, (text, _) in texts.items()})
 
 
 def _reject_unknown(table: dict, allowed: set, prefix: str, source: str) -> None:
@@ -133,6 +140,18 @@ def _table(data: dict, key: str, source: str) -> dict:
     if not isinstance(value, dict):
         raise SpecError(f"{source}: {key}: expected a table [{key}], got {type(value).__name__}")
     return value
+
+
+def _text(data: dict, key: str, source: str) -> tuple[str, dict]:
+    """A document text: a string, or a table by language code ({en = "...", pt-BR = "..."}; the en entry,
+    else the first, is the text for other languages)."""
+    value = data.get(key, "")
+    if not isinstance(value, dict):
+        return _string(data, key, source), {}
+    if not value or not all(isinstance(text, str) for text in value.values()):
+        raise SpecError(f"{source}: {key}: expected a string or a table of strings by language, "
+                        f'e.g. {{en = "...", pt-BR = "..."}}, got {value!r}')
+    return value.get("en", next(iter(value.values()))), dict(value)
 
 
 def _string(data: dict, key: str, source: str) -> str:
