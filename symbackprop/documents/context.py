@@ -12,9 +12,10 @@ from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import check_decimals
 from symbackprop.notation.numbers_in_math import NumberFormat, closed_tex
 from symbackprop.model.spec import Spec, weights_as_written
+from symbackprop.documents.lecture_example import LectureExample
 from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique, display_lines, pages
 
-SLIDE_BUDGET = 11.0  # display lines per frame (normal size; a line with a fraction counts 1.8)
+SLIDE_BUDGET = 14.0  # display lines per frame at \Large (a fraction counts 1.8); LaTeX scales a fuller frame to fit
 HANDOUT_BUDGET = 1000.0  # the handout's displays break across pages by themselves
 PLOT_POINTS = 101
 TABLE_STEPS = 10
@@ -28,7 +29,8 @@ class DocumentOptions:
     decimals: int = 4
     decimal_comma: bool = False
     solutions: bool = False
-    gradients: tuple[str, ...] = ()  # handout questions; default one weight and one bias per layer
+    gradients: tuple[str, ...] = ()  # handout questions / worked slides; default a weight (and bias) per layer
+    all_gradients: bool = False  # slides: work every gradient element by element
 
 
 def _step(lhs: str, *texts: str, name: str = "") -> Step:
@@ -156,6 +158,25 @@ def backprop_groups(d: Derivation, note: Notation) -> list[Step]:
         for target in targets:
             steps.append(_step(frac("L", target), r" \times ".join(head + [frac(v, target)])))
     return steps
+
+
+def algorithm(d: Derivation, note: Notation, messages: dict) -> list[dict]:
+    """One training step in four lines: forward, loss, backward, update (the rule W^l ← W^l − η ∂L/∂W^l)."""
+    row = d.network.convention == "row"
+    l, previous = "l", "l-1"
+    W, b, v, delta = (f"{letter}^{{{l}}}" for letter in ("W", "b", "v", r"\delta"))
+    y_before = f"y^{{{previous}}}"
+    product = f"{y_before} {W}" if row else f"{W} {y_before}"
+    gradient = rf"({y_before})^{{\top}} {delta}" if row else rf"{delta} ({y_before})^{{\top}}"
+    frac = lambda top, bottom: rf"\frac{{\partial {top}}}{{\partial {bottom}}}"  # noqa: E731
+    return [
+        {"word": messages["forward_pass"], "tex": rf"{v} = {product} + {b},\ y^{{{l}}} = g^{{{l}}}({v})"},
+        {"word": messages["loss_word"], "tex": rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"},
+        {"word": messages["backward_pass"], "tex": rf"{delta} = {frac('L', v)},\ {frac('L', W)} = {gradient},\ "
+                                                   rf"{frac('L', b)} = {delta}"},
+        {"word": messages["update_word"], "tex": rf"{W} \leftarrow {W} - \eta {frac('L', W)},\ "
+                                                 rf"{b} \leftarrow {b} - \eta {frac('L', b)}"},
+    ]
 
 
 def chosen_gradients(d: Derivation) -> list[str]:
@@ -359,16 +380,26 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
         "forward_layers": [{"layer": layer + net.index_base, "pages": pages(forward_elements(d, note, layout, layer),
                                                                               budget)}
                            for layer in range(net.depth)],
+        "algorithm": algorithm(d, note, messages),
         "backprop_groups": pages(backprop_groups(d, note), budget),
         "backprop_layers": [{"layer": layer + net.index_base,
                              "pages": pages(backprop_elements(d, note, layout, layer), budget)}
                             for layer in reversed(range(net.depth))],
         "backprop_matrix": pages(backprop_matrix(d, note), budget),
         "functions": function_blocks(d, note, messages),
-        "values": value_pages(value_matrices(spec, note)) if spec.values else None,
+        "values": value_pages(value_matrices(spec, note), budget=12.0) if spec.values else None,
         "training": training_context(spec, values, d) if values else None,
     }
     return context, d, worker
+
+
+def asked_gradients(d: Derivation, asked: tuple[str, ...], default: list[str]) -> list[str]:
+    """The gradients a document works or asks for, each checked to be a weight or bias gradient."""
+    for name in asked:
+        q = d.names.parse(name)
+        if q.kind not in ("dL/dW", "dL/db"):
+            raise DocumentError(f"gradient {name}: expected a weight or bias gradient such as {default[0]!r}")
+    return list(dict.fromkeys(asked)) or default
 
 
 def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> dict:
@@ -376,7 +407,10 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
     context, d, worker = _common(spec, options, SLIDE_BUDGET)
     worked = None
     if worker is not None:
-        example = worker.example()
+        default = [d.names.d_weight(layer, 0, 0) for layer in reversed(range(d.network.depth))]
+        chosen = asked_gradients(d, options.gradients, default)
+        lecture = LectureExample(worker, Notation(d, context["t"]["if"]), chosen)
+        example = worker.example() if options.all_gradients else lecture.example()
         worked = {
             "forward": pages(example.forward, SLIDE_BUDGET),
             "loss": pages(example.loss, SLIDE_BUDGET),
@@ -384,7 +418,8 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
                           "factors": pages(part.factors, SLIDE_BUDGET),
                           "gradients": pages(part.gradients, SLIDE_BUDGET)} for part in example.backward],
             "updates": pages(example.updates, SLIDE_BUDGET),
-            "new_loss": example.new_loss,
+            "new_loss": lecture.new_loss(),
+            "all_gradients": options.all_gradients,
         }
     context["worked"] = worked
     return context
@@ -394,12 +429,7 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
     """Everything handout.tex.j2 uses: the network, the questions, their blanks and (solutions) steps."""
     context, d, worker = _common(spec, options, HANDOUT_BUDGET)
     messages, net, names = context["t"], spec.network, d.names
-    asked = list(options.gradients) or chosen_gradients(d)
-    for name in asked:
-        q = names.parse(name)
-        if q.kind not in ("dL/dW", "dL/db"):
-            raise DocumentError(f"--gradient {name}: expected a weight or bias gradient such as "
-                                f"{chosen_gradients(d)[0]!r}")
+    asked = asked_gradients(d, options.gradients, chosen_gradients(d))
     questions = []
     if worker is not None:
         forward = [n for layer in range(net.depth) for j in range(net.width(layer))
