@@ -105,7 +105,7 @@ def split_product(side: Side) -> list[tuple[str, int]]:
     pieces.append((text[start:], side.start + start))
     if len(pieces) == 1:
         pieces = _fractions(text, side.start) or pieces
-    return [(piece.strip(), offset) for piece, offset in pieces if piece.strip()]
+    return [(piece.strip(), offset + len(piece) - len(piece.lstrip())) for piece, offset in pieces if piece.strip()]
 
 
 def _fractions(text: str, offset: int) -> list[tuple[str, int]] | None:
