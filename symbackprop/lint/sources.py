@@ -10,7 +10,7 @@ MATH_ENVIRONMENTS = ("equation", "align", "gather", "multline", "flalign", "alig
 VERBATIM_ENVIRONMENTS = ("verbatim", "Verbatim", "lstlisting", "minted", "comment", "alltt")
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
-_MARKDOWN_SKIPS = re.compile(r"<!--|`+|\\\$")
+_MARKDOWN_SKIPS = re.compile(r"<!--|`+|\\\$|\]\(|<(?:https?|ftp|mailto):")
 _LATEX_SKIPS = re.compile(r"(?<!\\)%|\\verb\*?([^A-Za-z\s*])|\\begin\s*\{(" + "|".join(VERBATIM_ENVIRONMENTS)
                           + r")\*?\}|\\\$")
 _OPENERS = re.compile(r"\$\$|\$|\\\(|\\\[|\\begin\s*\{(" + "|".join(MATH_ENVIRONMENTS) + r")(\*?)\}")
@@ -92,7 +92,7 @@ def _mask_fences(text: str, chars: list) -> None:
 
 
 def _mask_markdown_inline(text: str, chars: list) -> None:
-    """Blank HTML comments, inline code spans and escaped dollars, left to right."""
+    """Blank HTML comments, inline code spans, link destinations, autolinks and escaped dollars, left to right."""
     position = 0
     while True:
         found = _MARKDOWN_SKIPS.search(text, position)
@@ -102,6 +102,12 @@ def _mask_markdown_inline(text: str, chars: list) -> None:
         if token == "<!--":
             close = text.find("-->", found.end())
             end = len(text) if close < 0 else close + 3
+        elif token == "](":  # a link's or an image's destination
+            close = re.compile(r"[)\n]").search(text, found.end())
+            end = len(text) if not close else close.end()
+        elif token.startswith("<"):
+            close = text.find(">", found.end())
+            end = len(text) if close < 0 else close + 1
         elif token.startswith("`"):
             close = re.compile(rf"(?<!`){token}(?!`)").search(text, found.end())
             if not close:  # an unmatched run of backticks is literal text
