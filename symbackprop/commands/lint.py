@@ -8,6 +8,7 @@ otherwise, 2 for invalid input.
 import json
 import sys
 
+from symbackprop.errors import DocumentError
 from symbackprop.files.writing import write_atomic
 from symbackprop.lint import report
 from symbackprop.lint.linter import lint_text, read_document
@@ -24,19 +25,23 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    """Lint the document; print findings; 0 when nothing is wrong, 1 otherwise."""
+    """Lint the document; write the fixed copy first (a failure leaves nothing half done); print findings."""
     report.messages(args.lang)
     text, _ = read_document(args.document)
     judge = QuantityJudge(*load_lint_spec(args.spec)) if args.spec else None
     result = lint_text(text, args.document, quantities=judge)
+    fixes = report.chosen_fixes(result.findings)
+    if args.fix:
+        try:
+            write_atomic(args.fix, report.fixed_text(text, fixes))
+        except OSError as err:
+            raise DocumentError(f"--fix {args.fix}: cannot write the fixed copy ({err.strerror or err}); "
+                                f"expected a writable file path") from err
     if args.json:
         json.dump(report.as_json(result, args.lang), sys.stdout, indent=1, ensure_ascii=False)
         print()
     else:
         print(report.render_text(result, args.document, args.lang))
-    if args.fix:
-        fixes = report.chosen_fixes(result.findings)
-        write_atomic(args.fix, report.fixed_text(text, fixes))
-        if not args.json:
+        if args.fix:
             print(report.fill_fixed(args.fix, len(fixes), args.lang))
     return 1 if result.bad else 0

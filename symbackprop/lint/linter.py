@@ -39,7 +39,7 @@ def read_document(path: str | Path) -> tuple[str, bytes]:
     try:
         return data.decode("utf-8"), data
     except UnicodeDecodeError as err:
-        raise DocumentError(f"{path}: not UTF-8 text (byte {err.start}); save the document as UTF-8") from err
+        raise DocumentError(f"{path}: not UTF-8 text (at byte offset {err.start}); save the document as UTF-8") from err
 
 
 def lint_text(text: str, name: str = "document", fmt: str | None = None, quantities=None) -> LintResult:
