@@ -80,47 +80,54 @@ class Evaluator:
         return total
 
 
-def results_written(equations: list[Equation]) -> set[tuple[float, int]]:
-    """The numbers the document computed (right of a numeric side, or after \\approx): they carry rounding."""
-    found = set()
-    for equation in equations:
-        for index, relation in enumerate(equation.relations):
-            right = equation.sides[index + 1]
-            if relation == "approx" or evaluator(equation.sides[index]).numeric:
-                found.update(_key(number) for number in right.numbers if not number.whole)
-    return found
+class ArithmeticJudge:
+    """Judges the arithmetic of one document's equations; each side is parsed and evaluated once."""
+
+    def __init__(self, equations: list[Equation]):
+        self.equations = equations
+        self._evaluators: dict[Side, Evaluator] = {}
+        self.rounded = self._results_written()
+
+    def evaluator(self, side: Side) -> Evaluator:
+        """The one Evaluator of a side (a side is compared with its neighbours on both hands)."""
+        if side not in self._evaluators:
+            self._evaluators[side] = Evaluator(side)
+        return self._evaluators[side]
+
+    def _results_written(self) -> set[tuple[float, int]]:
+        """The numbers the document computed (right of a numeric side, or after \\approx): they carry rounding."""
+        found = set()
+        for equation in self.equations:
+            for index, relation in enumerate(equation.relations):
+                right = equation.sides[index + 1]
+                if relation == "approx" or self.evaluator(equation.sides[index]).numeric:
+                    found.update(_key(number) for number in right.numbers if not number.whole)
+        return found
+
+    def judge(self, subject) -> list[Finding]:
+        """Findings for every equation; subject(side) is how a finding names its left side."""
+        findings = []
+        for equation in self.equations:
+            findings.extend(self.check_equation(equation, subject))
+        return findings
+
+    def check_equation(self, equation: Equation, subject) -> list[Finding]:
+        """A finding for each pair of adjacent numeric sides; a corrected side feeds the next pair."""
+        findings, corrections = [], {}
+        for index in range(len(equation.relations)):
+            left, right = equation.sides[index], equation.sides[index + 1]
+            lhs, rhs = self.evaluator(left), self.evaluator(right)
+            if not (lhs.numeric and rhs.numeric):
+                corrections = {}
+                continue
+            finding, corrections = _check_pair(left, right, lhs, rhs, self.rounded, corrections, subject)
+            if finding is not None:
+                findings.append(finding)
+        return findings
 
 
 def _key(number: Number) -> tuple[float, int]:
     return abs(number.value), number.decimals
-
-
-_EVALUATORS: dict = {}
-
-
-def evaluator(side: Side) -> Evaluator:
-    """The one Evaluator of a side (sides are compared with their neighbours on both hands)."""
-    key = (side.start, side.text)
-    if key not in _EVALUATORS:
-        if len(_EVALUATORS) > 100_000:
-            _EVALUATORS.clear()
-        _EVALUATORS[key] = Evaluator(side)
-    return _EVALUATORS[key]
-
-
-def check_equation(equation: Equation, rounded: set, subject) -> list[Finding]:
-    """A finding for each pair of adjacent numeric sides; a corrected side feeds the next pair."""
-    findings, corrections = [], {}
-    for index in range(len(equation.relations)):
-        left, right = equation.sides[index], equation.sides[index + 1]
-        lhs, rhs = evaluator(left), evaluator(right)
-        if not (lhs.numeric and rhs.numeric):
-            corrections = {}
-            continue
-        finding, corrections = _check_pair(left, right, lhs, rhs, rounded, corrections, subject)
-        if finding is not None:
-            findings.append(finding)
-    return findings
 
 
 def _check_pair(left, right, lhs, rhs, rounded, corrections, subject):

@@ -17,6 +17,7 @@ TEXT_COMMANDS = {"\\text", "\\mbox", "\\textrm", "\\textit", "\\textbf", "\\text
 SILENT_COMMANDS = {"\\label", "\\tag", "\\nonumber", "\\notag", "\\displaystyle", "\\textstyle"}
 TRANSPARENT_ENVIRONMENTS = ("aligned", "alignedat", "split", "gathered", "multlined")
 MINUS_SIGNS = ("-", "\u2212")
+SPACING = {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\>"}
 
 _TOKENS = re.compile(r"\\begin\s*\{([A-Za-z*]+)\}|\\end\s*\{([A-Za-z*]+)\}|\\\\|\\[A-Za-z]+|\\.|:=|"
                      r"[{}()\[\]=&;,<>\u2248\u2264\u2265\u2260\u21d2\u2192]")
@@ -108,11 +109,11 @@ def read_numbers(text: str, offset: int, decimal_comma: bool):
     subscript = _subscript_mask(text)
     for match in _NUMBER[decimal_comma].finditer(text):
         start, literal = match.start(), match.group()
-        if subscript[start] or (start and (text[start - 1].isalpha() or text[start - 1] == "_")):
-            continue
         if re.search(r"\\[dt]?frac\s*$", text[:start]) and literal.isdigit() and len(literal) == 2:
             for index, digit in enumerate(literal):  # \frac12
                 yield Number(offset + start + index, offset + start + index + 1, digit, float(digit), 0, "", "")
+            continue
+        if subscript[start] or (start and (text[start - 1].isalpha() or text[start - 1] == "_")):
             continue
         yield _number(text, offset, start, literal)
 
@@ -219,13 +220,17 @@ def _operators(clean: list, decimal_comma: bool) -> list[tuple[str, str, int, in
     text, ops, depth, opaque = "".join(clean), [], 0, 0
     for match in _TOKENS.finditer(text):
         token, start, end = match.group(), match.start(), match.end()
-        if match.group(1) is not None:
-            if match.group(1).rstrip("*") not in TRANSPARENT_ENVIRONMENTS:
+        environment = match.group(1) or match.group(2)
+        if environment is not None:
+            if environment.rstrip("*") in TRANSPARENT_ENVIRONMENTS:
+                _blank(clean, start, end)
+            elif match.group(1) is not None:
                 opaque += 1
-            continue
-        if match.group(2) is not None:
-            if match.group(2).rstrip("*") not in TRANSPARENT_ENVIRONMENTS:
+            else:
                 opaque = max(0, opaque - 1)
+            continue
+        if token in SPACING:
+            _blank(clean, start, end)
             continue
         if token in "{([":
             depth += 1

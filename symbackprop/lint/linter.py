@@ -48,14 +48,7 @@ def lint_text(text: str, name: str = "document", fmt: str | None = None, quantit
     spans = document.spans()
     comma = uses_decimal_comma(document, spans)
     found = equations(document, spans, comma)
-    rounded = arithmetic.results_written(found)
-
-    def subject(side):
-        return " ".join(side.text.split())
-
-    findings = []
-    for equation in found:
-        findings.extend(arithmetic.check_equation(equation, rounded, subject))
+    findings = arithmetic.ArithmeticJudge(found).judge(lambda side: " ".join(side.text.split()))
     if quantities is not None:
         findings.extend(quantities.judge(found))
     findings.sort(key=lambda f: (f.offset, f.kind))
