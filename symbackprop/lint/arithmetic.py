@@ -95,7 +95,7 @@ class ArithmeticJudge:
         return self._evaluators[side]
 
     def _results_written(self) -> set[tuple[float, int]]:
-        """The numbers the document computed (right of a numeric side, or after \\approx): they carry rounding."""
+        """The numbers the document computed (right of a numeric side, or after \\approx)."""
         found = set()
         for equation in self.equations:
             for index, relation in enumerate(equation.relations):
@@ -130,13 +130,27 @@ def _key(number: Number) -> tuple[float, int]:
     return abs(number.value), number.decimals
 
 
+def rounded_number(number: Number, results: set) -> bool:
+    """Whether a number on a left side carries rounding (half a unit of its last decimal).
+
+    Whole numbers (1, 2, an exponent) are exact. A decimal is taken as rounded when the document writes it as
+    a computed result somewhere (see results_written), or when it shows 3 or more significant digits (0.5793,
+    0.7261, 0.125): inputs such as 0.7, 0.25 or 0.05 are exact, or the rounding they would carry would hide
+    real errors (0.7's ±0.05 would accept -0.6906 × 0.2261 × 0.7 = -0.10905).
+    """
+    if number.whole:
+        return False
+    digits = re.sub(r"\D", "", number.text).lstrip("0")
+    return len(digits) >= 3 or _key(number) in results
+
+
 def _check_pair(left, right, lhs, rhs, rounded, corrections, subject):
     """The finding for `left = right`, and the corrections the right side passes on to the next pair."""
     written, shown = lhs.value(), rhs.value()
     true = lhs.value(corrections) if corrections else written
     if not all(map(math.isfinite, (written, true, shown))):
         return None, {}
-    tolerance = (lhs.rounding(lambda n: _key(n) in rounded, corrections)
+    tolerance = (lhs.rounding(lambda n: rounded_number(n, rounded), corrections)
                  + _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(true)))
     base = dict(subject=subject(left), written=right.text, written_value=shown, expected_value=true,
                 offset=left.start, kind="arithmetic", name=None)

@@ -24,6 +24,7 @@ _TOKENS = re.compile(r"\\begin\s*\{([A-Za-z*]+)\}|\\end\s*\{([A-Za-z*]+)\}|\\\\|
 _NUMBER = {True: re.compile(r"\d+(?:(?:\{,\}|\.|,)\d+)?|\.\d+"),
            False: re.compile(r"\d+(?:(?:\{,\}|\.)\d+)?|\.\d+")}
 _UNARY_AFTER = re.compile(r"(?:^|[(\[{^*/=&,;]|\\times|\\cdot|\\div|\\left\s*[(\[])\s*$")
+_FRAC_BEFORE = re.compile(r"\\[dt]?frac\s*$")
 _BARE_REST = re.compile(r"(?:\\left|\\right|\\big[lr]?|\\Big[lr]?|[(){}\s]|\\[,;:! ])*")
 
 
@@ -106,14 +107,14 @@ def uses_decimal_comma(document: Document, spans: list[MathSpan]) -> bool:
 
 def read_numbers(text: str, offset: int, decimal_comma: bool):
     """Yield the numbers of a side's text; a comma is a decimal mark only in decimal-comma documents."""
-    subscript = _subscript_mask(text)
+    subscript = _subscript_mask(text) if "_" in text else None
     for match in _NUMBER[decimal_comma].finditer(text):
         start, literal = match.start(), match.group()
-        if re.search(r"\\[dt]?frac\s*$", text[:start]) and literal.isdigit() and len(literal) == 2:
+        if len(literal) == 2 and literal.isdigit() and _FRAC_BEFORE.search(text, 0, start):
             for index, digit in enumerate(literal):  # \frac12
                 yield Number(offset + start + index, offset + start + index + 1, digit, float(digit), 0, "", "")
             continue
-        if subscript[start] or (start and (text[start - 1].isalpha() or text[start - 1] == "_")):
+        if (subscript and subscript[start]) or (start and (text[start - 1].isalpha() or text[start - 1] == "_")):
             continue
         yield _number(text, offset, start, literal)
 
@@ -123,10 +124,10 @@ def _number(text: str, offset: int, start: int, literal: str) -> Number:
     mark = next((m for m in ("{,}", ",", ".") if m in literal), "")
     integer, _, fraction = literal.replace("{,}", ".").replace(",", ".").partition(".")
     value = float((integer or "0") + "." + (fraction or "0"))
-    before, minus, begin = text[:start].rstrip(), "", start
-    if before and before[-1] in MINUS_SIGNS + ("+",) and _UNARY_AFTER.search(before[:-1]):
+    before, minus, begin = text[max(0, start - 12):start].rstrip(), "", start
+    if before and before[-1] in MINUS_SIGNS + ("+",) and _UNARY_AFTER.search(text[:start].rstrip()[:-1]):
         minus = before[-1] if before[-1] != "+" else ""
-        begin = len(before) - 1
+        begin = len(text[:start].rstrip()) - 1
         value = -value if minus else value
     return Number(offset + begin, offset + start + len(literal), text[begin:start + len(literal)], value,
                   len(fraction), mark, minus)

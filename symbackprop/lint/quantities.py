@@ -92,6 +92,8 @@ def _finding(number: Number, name: str, result) -> Finding:
 def split_product(side: Side) -> list[tuple[str, int]]:
     """The top-level factors of a side (split at \\times, \\cdot, * or between \\frac groups), with offsets."""
     text, pieces, depth, start = side.text, [], 0, 0
+    if not _PRODUCT.search(text) and text.count("frac") < 2:
+        return [(text.strip(), side.start)]
     for index, char in enumerate(text):
         if char in "{([":
             depth += 1

@@ -49,9 +49,17 @@ class SymbolReader:
         self.names = Names(network)
         self.base = network.index_base
         self.table = {normalize(key): value for key, value in (table or {}).items()}
+        self._known: dict[str, str | None] = {}
 
     def name(self, text: str) -> str | None:
         """The quantity name of a written symbol or derivative, or None when it names no single quantity."""
+        if text not in self._known:
+            if len(self._known) > 100_000:
+                self._known.clear()
+            self._known[text] = self._name(text)
+        return self._known[text]
+
+    def _name(self, text: str) -> str | None:
         written = normalize(text)
         if not written or len(written) > 200:
             return None

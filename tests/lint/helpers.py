@@ -9,6 +9,8 @@ from symbackprop.lint.linter import lint_text
 from symbackprop.lint.quantities import QuantityJudge, load_lint_spec
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parents[2] / "examples"
+LECTURE = EXAMPLES / "lecture_example1.md"
 
 
 def sigmoid(v: float) -> float:
@@ -29,7 +31,7 @@ def example1() -> dict:
 def lint_fixture(name: str, spec: str | None = None, text: str | None = None):
     """Lint a fixture (or `text` under its name), with the fixture spec's quantities when given."""
     judge = QuantityJudge(*load_lint_spec(FIXTURES / spec)) if spec else None
-    source = text if text is not None else (FIXTURES / name).read_text(encoding="utf-8")
+    source = text if text is not None else (FIXTURES / name).read_text(encoding="utf-8")  # an absolute name wins
     return lint_text(source, name, quantities=judge)
 
 

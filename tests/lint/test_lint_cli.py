@@ -4,9 +4,8 @@ import shutil
 
 import pytest
 
-from tests.lint.helpers import FIXTURES, example1, run_cli
+from tests.lint.helpers import FIXTURES, LECTURE, example1, run_cli
 
-LECTURE = FIXTURES / "example1_lecture.md"
 SPEC = FIXTURES / "single_neuron.toml"
 
 

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from tests.lint.helpers import bad, example1, lint_fixture, sigmoid
+from tests.lint.helpers import LECTURE, bad, example1, lint_fixture, sigmoid
 
 EX = example1()
 
@@ -16,7 +16,7 @@ def _only(result, line, kind, name=None):
 
 
 def test_lecture_without_spec_has_exactly_the_two_arithmetic_errors():
-    result = lint_fixture("example1_lecture.md")
+    result = lint_fixture(str(LECTURE))
     assert bad(result) == [(12, "arithmetic", None, "wrong"), (22, "arithmetic", None, "wrong")]
     loss, product = result.bad
     assert loss.expected_value == pytest.approx((1 - 0.5793) ** 2, abs=1e-12)
@@ -30,7 +30,7 @@ def test_lecture_without_spec_has_exactly_the_two_arithmetic_errors():
 
 
 def test_lecture_with_spec_judges_the_five_wrong_numbers():
-    result = lint_fixture("example1_lecture.md", "single_neuron.toml")
+    result = lint_fixture(str(LECTURE), "single_neuron.toml")
     quantities = [(line, name, verdict) for line, kind, name, verdict in bad(result) if kind == "quantity"]
     assert quantities == [
         (12, "L", "wrong"), (16, "dL/dy0[0]", "wrong"), (18, "dy0[0]/dv0[0]", "wrong"),
