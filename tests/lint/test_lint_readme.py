@@ -16,7 +16,7 @@ def _section() -> str:
 
 def test_every_console_block_is_what_the_tool_prints(monkeypatch):
     monkeypatch.chdir(ROOT)
-    blocks = re.findall(r"```console\n\$ symbackprop (.*)\n(.*?)```", _section(), re.DOTALL)
+    blocks = re.findall(r"```console\n\$ symbackprop ([^\n]*)\n(.*?)```", _section(), re.DOTALL)
     assert len(blocks) == 3
     for command, shown in blocks:
         code, out, err = run_cli(*shlex.split(command))
