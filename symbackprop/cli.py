@@ -7,7 +7,7 @@ import sys
 from symbackprop import __version__
 from symbackprop.errors import SymbackpropError
 
-COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade"]
+COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:
