@@ -16,7 +16,8 @@ from starlette.staticfiles import StaticFiles
 
 from symbackprop.checking.claims import number_from_text
 from symbackprop.web import pages
-from symbackprop.web.checks import MAX_ENTRY_CHARS, RequestError, read_entries, run_check, validate_names
+from symbackprop.web.checks import (MAX_ENTRY_CHARS, NumberVerdicts, RequestError, read_entries, run_check,
+                                    validate_names)
 from symbackprop.web.exercise import ExerciseSet, UnknownVariant
 from symbackprop.web.messages import fill, languages, messages, negotiate
 from symbackprop.web.pool import JobTimeout, PoolBusy, WorkerPool
@@ -107,6 +108,7 @@ class Server:
         self.exercises, self.options, self.store = exercises, options, store
         specs = {key: e.spec for key, e in exercises.exercises.items()}
         self.checkers = Checkers(specs)
+        self.numbers: dict[str, NumberVerdicts] = {}
         self.pool = WorkerPool(specs, size=options.workers, limit=options.limit)
 
     def exercise(self, variant):
@@ -166,7 +168,9 @@ class Server:
         """Numbers in process (fast); anything with an expression in a worker under the hard limit."""
         reveal = self.options.reveal
         if not any(e.symbolic for e in entries):
-            return run_check(self.checkers.get(variant), entries, reveal)
+            if variant not in self.numbers:
+                self.numbers[variant] = NumberVerdicts(self.checkers.get(variant))
+            return self.numbers[variant].check(entries, reveal)
         try:
             outcome = await self.pool.run(("check", variant, entries, reveal))
         except JobTimeout:

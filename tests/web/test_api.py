@@ -41,7 +41,8 @@ def check_json(tmp_path, claims: dict, capsys) -> dict:
     """What `symbackprop check --json` prints for the same claims (strings, so every digit is kept)."""
     lines = [f"{json.dumps(name)} = '{text}'" for name, text in claims.items()]
     path = tmp_path / "claims.toml"
-    path.write_text(COURSE_232 + "\n[claims]\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    training = "[training]\nlearning_rate = 0.5\n"  # what serve uses for a spec without [training], as exam does
+    path.write_text(COURSE_232 + training + "\n[claims]\n" + "\n".join(lines) + "\n", encoding="utf-8")
     main(["check", str(path), "--json"])
     return json.loads(capsys.readouterr().out)
 
@@ -201,3 +202,20 @@ def test_a_slow_entry_does_not_hold_up_another_students(course_spec):
         quick = client.post("/api/check", json={"claims": {"dL/dW1[2][1]": CLAIMS["dL/dW1[2][1]"]}}).json()
         slow.join()
         assert quick["claims"][0]["verdict"] == "correct"
+
+
+def test_numbers_alone_equal_check_json_as_entries_are_added(reveal_client, tmp_path, capsys):
+    """The page sends a student's numbers again with each new one; every answer equals `check --json`."""
+    typed = {"v0[0]": "0.20", "y0[0]": f"{sigmoid(0.20):.4f}", "v0[1]": f"{V0[1]:.4f}", "y0[1]": f"{Y0[1]:.4f}",
+             "y1[0]": f"{V1[0]:.4f}", "dL/dy1[0]": f"{(T[0] - Y1[0]):.4f}", "step1.W0[1][2]": "0.6001"}
+    entries = {}
+    for name, text in typed.items():
+        entries[name] = text
+        answer = reveal_client.post("/api/check", json={"claims": entries}).json()
+        assert answer["claims"] == check_json(tmp_path, entries, capsys)["claims"]
+    assert [r["verdict"] for r in answer["claims"]] == ["wrong", "consistent", "correct", "correct", "wrong", "wrong",
+                                                        "wrong"]
+    entries["v0[0]"] = f"{V0[0]:.4f}"  # correcting an earlier entry changes what follows from it
+    answer = reveal_client.post("/api/check", json={"claims": entries}).json()
+    assert answer["claims"] == check_json(tmp_path, entries, capsys)["claims"]
+    assert [r["verdict"] for r in answer["claims"]][:2] == ["correct", "wrong"]
