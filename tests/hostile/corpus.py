@@ -178,9 +178,9 @@ CASES: tuple[Case, ...] = (
     Case("spec", "special", "Cyrillic in the course (handout)", ("handout", "{tmp}/spec.toml", "-o", "{tmp}/out"),
          "U+0416", {"spec.toml": 'course = "\u0416"\n' + DEFAULT}),
     # -- special files -----------------------------------------------------------------------------------------
-    option("spec is /dev/zero", "special", ["derive", "/dev/zero"], "not a regular file"),
-    option("spec is /dev/urandom", "special", ["exam", "/dev/urandom", "--seed", "1", "--variants", "1",
-                                               "-o", "{tmp}/out"], "not a regular file"),
+    Case("special file", "special", "spec is /dev/zero", ("derive", "/dev/zero"), "not a regular file"),
+    Case("special file", "special", "spec is /dev/urandom", ("exam", "/dev/urandom", "--seed", "1", "--variants",
+                                                             "1", "-o", "{tmp}/out"), "not a regular file"),
     Case("special file", "special", "spec is a FIFO", ("derive", "{tmp}/fifo.toml"), "not a regular file",
          {"fifo.toml": "fifo"}),
     Case("special file", "special", "spec is a folder", ("slides", "{tmp}/folder.toml", "-o", "{tmp}/out"),
