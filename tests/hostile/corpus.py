@@ -224,6 +224,7 @@ CASES: tuple[Case, ...] = (
     template("divides by zero", "out of range", "((( 1 / 0 )))", "ZeroDivisionError"),
     template("builds a string of 10^12 characters", "oversized", '((( "x" * 10**12 )))', "sandbox"),
     template("raises 10 to a huge power", "oversized", "((( 10 ** 100000 )))", "sandbox"),
+    template("asks for a string of 2^62 characters", "oversized", '((( "x".ljust(2**62) )))', "MemoryError"),
     template("lists a range of 10^9", "oversized", "((( range(10**9) | list )))", "MAX_RANGE"),
     template("includes itself", "nested", '((* include "slides.tex.j2" *))', "include"),
     template("is not UTF-8", "malformed", b"\xff\xfe((( 1 )))", "not UTF-8 text"),

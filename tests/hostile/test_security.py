@@ -116,3 +116,11 @@ def test_leftovers_of_a_live_process_are_kept(tmp_path):
     partial.write_text("half")
     assert sorted(clean_leftovers(tmp_path)) == sorted([dead, partial])
     assert live.is_dir() and not dead.exists() and not partial.exists()
+
+
+def test_a_tex_error_whose_context_line_is_empty_is_reported_in_one_line():
+    from symbackprop.documents.latexmk import first_error
+
+    log = ("! Paragraph ended before \\title was complete.\n<to be read again> \n"
+           "                   \\par \nl.12 \n")
+    assert first_error(log) == "Paragraph ended before \\title was complete. (line 12; after \\par)"
