@@ -43,6 +43,9 @@ def write_all(folder: str | Path, files: dict[str, str]) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         mode = 0o666 & ~_umask()
+        for name in files:
+            if (folder / name).is_dir():
+                raise IsADirectoryError(21, f"{name} is a folder")
         for name, text in files.items():
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=folder)
             temporaries.append((name, Path(temporary)))
