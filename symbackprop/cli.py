@@ -9,7 +9,7 @@ import sys
 from symbackprop import __version__
 from symbackprop.errors import SymbackpropError
 
-COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade"]
+COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade", "lint", "serve"]
 USAGE_EXIT = 2
 BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE, as a shell reports a reader that stopped reading
 MAX_MESSAGE = 600  # characters of one error line

@@ -129,7 +129,7 @@ def default_draw(network: Network) -> dict[str, Grid]:
     """Inputs in [0, 1], targets in {0, 1} (one-hot for cce), weights in [-1, 1] never 0, biases in [-1, 1]."""
     return {
         "inputs": Grid(0.0, 1.0, 0.1),
-        "targets": Grid(0.0, 1.0, 1.0, one_hot=network.loss == "cce"),
+        "targets": Grid(0.0, 1.0, 1.0, one_hot=functions.target_kind(network) == "distribution"),
         "weights": Grid(-1.0, 1.0, 0.1, nonzero=True),
         "biases": Grid(-1.0, 1.0, 0.1),
     }

@@ -13,7 +13,7 @@ from symbackprop.files.reading import read_text
 MAX_PARAMETERS = 5000  # the documented symbolic size limit (weights + biases)
 TOP_LEVEL_KEYS = {"title", "author", "course", "institution", "date", "network", "values", "training", "exam"}
 NETWORK_KEYS = {"layers", "activations", "loss", "convention", "index_base", "leaky_slope"}
-TRAINING_KEYS = {"learning_rate", "momentum", "steps"}
+TRAINING_KEYS = {"learning_rate", "momentum", "steps", "update_biases"}
 TEXT_KEYS = ("title", "author", "course", "institution", "date")
 MAX_TEXT = 500  # characters of a title, author, course, institution or date
 MAX_NESTING = 12  # tables and arrays inside each other; a spec needs 4
@@ -72,6 +72,7 @@ class Training:
     learning_rate: float = 0.1
     momentum: float = 0.0
     steps: int = 1
+    update_biases: bool = True  # false: weights only, as tutorials that freeze the biases
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ class Spec:
     values: Values | None = None
     training: Training | None = None
     exam: dict = field(default_factory=dict, compare=False)
+    translations: dict = field(default_factory=dict, compare=False)  # {"title": {"pt-BR": "..."}}
+
+    def text(self, key: str, lang: str) -> str:
+        """A document text (title, author, course, institution, date) in a language, else as written."""
+        return self.translations.get(key, {}).get(lang, getattr(self, key))
 
 
 def load_spec(path: str | Path | None = None) -> Spec:
@@ -143,9 +149,11 @@ def spec_from_dict(data: dict, source: str = "spec", extra_keys=()) -> Spec:
     network = _parse_network(_table(data, "network", source), source)
     values = _parse_values(_table(data, "values", source), network, source) if "values" in data else None
     training = _parse_training(_table(data, "training", source), source) if "training" in data else None
-    text = {key: text_value(data.get(key, ""), key, source) for key in TEXT_KEYS}
+    texts = {key: _text(data, key, source) for key in TEXT_KEYS}
     exam = _table(data, "exam", source) if "exam" in data else {}
-    spec = Spec(network=network, values=values, training=training, exam=exam, **text)
+    spec = Spec(network=network, values=values, training=training, exam=exam,
+                translations={key: table for key, (_, table) in texts.items() if table},
+                **{key: text for key, (text, _) in texts.items()})
     for key, check in TABLE_CHECKS.items():
         if key in data:
             check(spec, source)
@@ -166,6 +174,19 @@ def _table(data: dict, key: str, source: str) -> dict:
     if not isinstance(value, dict):
         raise SpecError(f"{source}: {key}: expected a table [{key}], got {type(value).__name__}")
     return value
+
+
+def _text(data: dict, key: str, source: str) -> tuple[str, dict]:
+    """A document text: a string, or a table by language code ({en = "...", pt-BR = "..."}; the en entry,
+    else the first, is the text for other languages)."""
+    value = data.get(key, "")
+    if not isinstance(value, dict):
+        return text_value(value, key, source), {}
+    if not value or not all(isinstance(text, str) for text in value.values()):
+        raise SpecError(f"{source}: {key}: expected a string or a table of strings by language, "
+                        f'e.g. {{en = "...", pt-BR = "..."}}, got {shown(value)}')
+    table = {lang: text_value(text, f"{key}.{lang}", source) for lang, text in value.items()}
+    return table.get("en", next(iter(table.values()))), table
 
 
 def text_value(value, key: str, source: str) -> str:
@@ -320,7 +341,10 @@ def _parse_training(table: dict, source: str) -> Training:
         raise SpecError(f"{source}: training.momentum: expected a number in [0, 1), got {shown(momentum)}")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 10000:
         raise SpecError(f"{source}: training.steps: expected a whole number from 1 to 10000, got {shown(steps)}")
-    return Training(rate, momentum, steps)
+    update_biases = table.get("update_biases", True)
+    if not isinstance(update_biases, bool):
+        raise SpecError(f"{source}: training.update_biases: expected true or false, got {shown(update_biases)}")
+    return Training(rate, momentum, steps, update_biases)
 
 
 def weights_as_written(network: Network, matrix) -> list[list[float]]:
@@ -351,6 +375,8 @@ def spec_to_dict(spec: Spec) -> dict:
     if spec.training is not None:
         t = spec.training
         data["training"] = {"learning_rate": t.learning_rate, "momentum": t.momentum, "steps": t.steps}
+        if not t.update_biases:
+            data["training"]["update_biases"] = False
     return data
 
 
