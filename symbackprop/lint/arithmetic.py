@@ -3,7 +3,7 @@ import math
 import re
 from functools import lru_cache
 
-from symbackprop.checking.expression_parser import parse_expression
+from symbackprop.expressions.parser import parse_expression
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.errors import SymbackpropError
 from symbackprop.lint.equations import Equation, Number, Side
