@@ -1,9 +1,10 @@
-"""`symbackprop lint` on a generated 500-slide beamer deck (the course's Example 1 with 500 different inputs,
-one wrong number in ten slides), next to reading and tokenizing the same file, measured in the same run.
+"""`symbackprop lint` on a generated 500-slide beamer deck (the course's Example 1 worked for 500 drawn inputs,
+one wrong loss in ten slides), next to reading and tokenizing the same file, measured in the same run.
 
-Rows: reading the file; reading + finding the math + splitting equations and numbers (the baseline);
-lint without a spec (arithmetic); lint with a spec (arithmetic and quantities, a fresh spec per slide's values
-is not needed: the deck's quantities are judged against one spec); the whole `symbackprop lint` process.
+Rows: reading the file; reading + finding the math + splitting equations and reading their numbers (the
+baseline); lint without a spec (arithmetic); lint with the course's spec (arithmetic and quantities: the
+slides' drawn inputs differ from the spec's, so most of their numbers are wrong for it and each is diagnosed
+against the mistake catalogue, the worst case); the whole `symbackprop lint --spec` process.
 
 Run: python benchmarks/bench_lint.py [--slides N] [--runs N]
 """

@@ -14,7 +14,7 @@ from symbackprop.model.spec import Network
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 MAX_NUMBERS = 60  # numbers on one side; longer sides are not evaluated
 _ALLOWED = re.compile(r"\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|mathrm\s*\{\s*e\s*\}|"
-                      r"[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]|\{x_\{\d+\}\}")
+                      r"[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
 _LONE_E = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
 
 
@@ -24,16 +24,15 @@ def template(side: Side) -> str | None:
     if not numbers or len(numbers) > MAX_NUMBERS:
         return None
     pieces, position = [], side.start
-    for index, number in enumerate(numbers):
+    for number in numbers:
         pieces.append(side.text[position - side.start:number.start - side.start])
-        pieces.append("{x_{%d}}" % index)
         position = number.end
     pieces.append(side.text[position - side.start:])
-    text = "".join(pieces).replace("\\div", "/ ")
-    residue = _LONE_E.sub("", _ALLOWED.sub("", text))
+    residue = _LONE_E.sub("", _ALLOWED.sub("", "".join(pieces)))  # what is left besides numbers
     if re.search(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]", residue):
         return None
-    return text
+    placeholders = ["{x_{%d}}" % index for index in range(len(numbers))] + [""]
+    return "".join(piece + placeholder for piece, placeholder in zip(pieces, placeholders)).replace("\\div", "/ ")
 
 
 @lru_cache(maxsize=4096)
