@@ -16,10 +16,13 @@ MAX_NUMBERS = 60  # numbers on one side; longer sides are not evaluated
 _ALLOWED = re.compile(r"\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|mathrm\s*\{\s*e\s*\}|"
                       r"[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
 _LONE_E = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
+_NOT_ARITHMETIC = re.compile(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]")
 
 
 def template(side: Side) -> str | None:
     """The side's text with its numbers replaced by placeholder symbols, or None when it is not numeric."""
+    if _NOT_ARITHMETIC.search(_LONE_E.sub("", _ALLOWED.sub("", side.text))):
+        return None  # a name or a word besides the arithmetic: symbolic, whatever its numbers
     numbers = side.numbers
     if not numbers or len(numbers) > MAX_NUMBERS:
         return None
@@ -29,7 +32,7 @@ def template(side: Side) -> str | None:
         position = number.end
     pieces.append(side.text[position - side.start:])
     residue = _LONE_E.sub("", _ALLOWED.sub("", "".join(pieces)))  # what is left besides numbers
-    if re.search(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]", residue):
+    if _NOT_ARITHMETIC.search(residue):
         return None
     placeholders = ["{x_{%d}}" % index for index in range(len(numbers))] + [""]
     return "".join(piece + placeholder for piece, placeholder in zip(pieces, placeholders)).replace("\\div", "/ ")
@@ -54,6 +57,7 @@ class Evaluator:
         self.side = side
         text = template(side)
         self.expr = _parsed(text, len(side.numbers)) if text else None
+        self._symbols = [symbols.x(i) for i in range(len(side.numbers))] if self.expr is not None else []
 
     @property
     def numeric(self) -> bool:
@@ -61,7 +65,9 @@ class Evaluator:
 
     def value(self, replaced: dict[int, float] | None = None) -> float:
         """The side's value; `replaced` maps a number's position in the side to another value."""
-        values = {symbols.x(i): (replaced or {}).get(i, n.value) for i, n in enumerate(self.side.numbers)}
+        replaced = replaced or {}
+        values = {symbol: replaced.get(index, number.value)
+                  for index, (symbol, number) in enumerate(zip(self._symbols, self.side.numbers))}
         return to_float(self.expr, values)
 
     def rounding(self, which, replaced: dict[int, float] | None = None) -> float:
@@ -84,14 +90,15 @@ class ArithmeticJudge:
 
     def __init__(self, equations: list[Equation]):
         self.equations = equations
-        self._evaluators: dict[Side, Evaluator] = {}
+        self._evaluators: dict[int, Evaluator] = {}  # by id: the sides live as long as self.equations
         self.rounded = self._results_written()
 
     def evaluator(self, side: Side) -> Evaluator:
         """The one Evaluator of a side (a side is compared with its neighbours on both hands)."""
-        if side not in self._evaluators:
-            self._evaluators[side] = Evaluator(side)
-        return self._evaluators[side]
+        key = id(side)
+        if key not in self._evaluators:
+            self._evaluators[key] = Evaluator(side)
+        return self._evaluators[key]
 
     def _results_written(self) -> set[tuple[float, int]]:
         """The numbers the document computed (right of a numeric side, or after \\approx)."""
