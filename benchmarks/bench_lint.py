@@ -10,6 +10,7 @@ Run: python benchmarks/bench_lint.py [--slides N] [--runs N]
 """
 import argparse
 import math
+import os
 import random
 import statistics
 import subprocess
@@ -114,6 +115,8 @@ def main() -> int:
                 ("lint --spec (arithmetic + quantities)", best_of(lambda: lint(True), args.runs)),
                 ("symbackprop lint --spec (whole process)", best_of(process, max(1, args.runs // 2)))]
     baseline = rows[1][1]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (timings scale with it)")
     print(f"{args.slides} slides, {size} bytes, {len(found)} equations, "
           f"{len(arithmetic.findings)} arithmetic checks, {len(quantities.findings)} checks with the spec, "
           f"{len(arithmetic.bad)} wrong by arithmetic")

@@ -168,6 +168,18 @@ def _check_pair(left, right, lhs, rhs, rounded, corrections, subject):
     return Finding(expected=expected, verdict=verdict, fix=fix, **base), replaced
 
 
+def judge_value(right: Side, rhs: Evaluator, value: float, **finding) -> Finding | None:
+    """A right side compared with an exact value (no rounding on the left): correct, or wrong (fixed when lone)."""
+    shown = rhs.value()
+    if not (math.isfinite(shown) and math.isfinite(value)):
+        return None
+    base = dict(finding, written=right.text, written_value=shown, expected_value=value)
+    if abs(shown - value) <= _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(value)):
+        return Finding(expected=right.text, verdict="correct", **base)
+    fix = _fix(right, rhs, value, 0.0)[0] if right.bare is not None else None  # a symbol may stand at many places
+    return Finding(expected=_apply(right, fix) if fix else _plain(value, right), verdict="wrong", fix=fix, **base)
+
+
 def _right_rounding(right: Side, rhs: Evaluator) -> float:
     """The rounding the right side's own printing allows: half a unit of a lone number, else propagated."""
     if right.bare is not None:

@@ -8,6 +8,7 @@ from symbackprop.errors import QuantityError, SpecError
 from symbackprop.files.reading import read_text
 from symbackprop.lint.equations import Equation, Number, Side
 from symbackprop.lint.findings import Finding, Fix
+from symbackprop.lint.symbolic import SymbolicJudge
 from symbackprop.lint.symbols import SymbolReader, normalize
 from symbackprop.model.spec import Spec, read_toml, spec_from_dict
 
@@ -79,7 +80,8 @@ class QuantityJudge:
             for number, name in self.claims(equation):
                 findings.append(_finding(number, name, self._verdict(number, name, earlier)))
                 earlier[name] = (number.value, number.half_unit)
-        return findings
+        claimed = {finding.offset for finding in findings}
+        return findings + SymbolicJudge(self.reader, self.checker.truth).judge(equations, claimed)
 
     def _verdict(self, number: Number, name: str, earlier: dict):
         """check's verdict on one number, the document's earlier numbers of the quantity's inputs as context.

@@ -60,7 +60,7 @@ def test_correct_example_has_no_finding_with_or_without_spec():
 def test_tutorial_222_with_symbol_table_is_correct_and_judged_quantity_by_quantity():
     result = lint_fixture("tutorial_222.md", "tutorial_222.toml")
     assert result.bad == []
-    values = {f.name: f.written_value for f in result.findings if f.kind == "quantity"}
+    values = {f.name: f.written_value for f in result.findings if f.kind == "quantity" and f.name}
     h1 = sigmoid(0.15 * 0.05 + 0.20 * 0.10 + 0.35)
     h2 = sigmoid(0.25 * 0.05 + 0.30 * 0.10 + 0.35)
     o1 = sigmoid(0.40 * h1 + 0.45 * h2 + 0.60)
@@ -124,3 +124,18 @@ def test_an_update_step_is_not_read_as_the_weight_itself():
     assert quantities == [("dv0[0]/dW0[0][0]", "correct")]
     assert [(f.verdict, f.expected) for f in result.findings if f.kind == "arithmetic"] == [
         ("correct", f"{0.1 - 0.5 * -0.1435:.4f}")]
+
+
+def test_a_spec_gives_symbolic_sides_their_values():
+    text = ("$$\\frac{\\partial y_0}{\\partial v_0} = \\hat{y}(1 - \\hat{y}) = 0.6547(1 - 0.6547) = 0.2261$$\n"
+            "$$(y - \\hat{y})^2 = 0.1192$$ $$g(v)(1 - g(v)) = 0.3$$ $$\\sigma(v_0) = 0.5793$$\n")
+    result = lint_fixture("symbolic.md", "single_neuron.toml", text=text)
+    symbolic = [(f.subject, f.verdict, f.expected) for f in result.findings if f.kind == "quantity" and not f.name]
+    out = EX["y"]
+    assert symbolic == [("\\hat{y}(1 - \\hat{y})", "wrong", f"{out * (1 - out):.5f}"),
+                        ("(y - \\hat{y})^2", "wrong", f"{(1 - out) ** 2:.4f}"),
+                        ("\\sigma(v_0)", "correct", "0.5793")]
+    named = [(f.name, f.verdict) for f in result.findings if f.name]
+    assert named == [("dy0[0]/dv0[0]", "wrong")]
+    without_spec = lint_fixture("symbolic.md", text=text)
+    assert [(f.verdict, f.expected) for f in without_spec.findings] == [("correct", "0.2261")]
