@@ -274,3 +274,18 @@ def test_exam_variants_follow_the_formulas_not_the_display_names():
     changed = (FUNCTIONS + NETWORK).replace('g = "v / (1 + exp(-v))"', 'g = "2 v / (1 + exp(-v))"').replace(
         'derivative = "g + sigmoid(v) * (1 - g)"\n', "")
     assert fingerprint(changed) != base
+
+
+def test_a_spec_loss_may_constrain_its_targets():
+    table = ('[functions.logloss]\nloss = "-(y log(yhat) + (1 - y) log(1 - yhat)) / N"\ntargets = "unit"\n'
+             '[network]\nlayers = [1, 1]\nactivations = "sigmoid"\nloss = "logloss"\n'
+             '[values]\nx = [1.0]\ny = [{y}]\nW0 = [[0.5]]\nb0 = [0.0]\n')
+    spec = parse_spec(table.format(y=1.0))
+    assert functions.target_kind(spec.network) == "unit"
+    assert spec_to_dict(spec)["functions"]["logloss"]["targets"] == "unit"
+    p = 1 / (1 + math.exp(-0.5))
+    assert quantity_values(spec.network, spec.values)["L"] == pytest.approx(-math.log(p), rel=1e-12)
+    with pytest.raises(SpecError, match=r"values\.y: logloss needs every target in \[0, 1\]; got \[2\.0\]"):
+        parse_spec(table.format(y=2.0))
+    with pytest.raises(SpecError, match="functions.logloss.targets: expected one of any, unit, distribution"):
+        parse_spec(table.format(y=1.0).replace('"unit"', '"onehot"'))
