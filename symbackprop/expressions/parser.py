@@ -38,14 +38,14 @@ class Function:
     max_args: int = 1
 
 
-def _SIGMOID(x):  # the logistic function as the sigmoid entry writes it (a test keeps the two equal)
+def _sigmoid(x):  # the logistic function as the sigmoid entry writes it (a test keeps the two equal)
     return 1 / (1 + sympy.exp(-x))
 
 
 # written name (after the backslash in LaTeX, or bare in ASCII) -> function; one entry per name
 FUNCTIONS: dict[str, Function] = {
-    "sigma": Function(_SIGMOID),
-    "sigmoid": Function(_SIGMOID),
+    "sigma": Function(_sigmoid),
+    "sigmoid": Function(_sigmoid),
     "exp": Function(sympy.exp),
     "log": Function(sympy.log),
     "ln": Function(sympy.log),
