@@ -10,6 +10,7 @@ from symbackprop.files.reading import read_text
 from symbackprop.model.spec import Spec, read_toml, spec_from_dict
 
 MAX_CLAIM_CHARS = 10_000  # longer claim texts are rejected before parsing
+MAX_NAME_CHARS = 200  # longer quantity names are rejected before they are read
 CLAIM_KEYS = {"value", "abs_tol", "rel_tol"}
 TOLERANCE_KEYS = {"abs", "rel"}
 OWN_KEYS = ("claims", "spec", "tolerance")
@@ -80,7 +81,10 @@ def number_from_literal(literal: str, value: float | None = None) -> Number:
     clean = literal.replace("_", "")
     mantissa, _, exponent = clean.lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
-    half_unit = 0.5 * 10.0 ** (int(exponent or 0) - decimals)
+    if len(exponent.lstrip("+-")) > 6:
+        raise ValueError(f"exponent too long in {literal[:40]!r}")
+    power = int(exponent or 0) - decimals
+    half_unit = 0.5 * 10.0 ** power if -330 < power < 309 else (0.0 if power < 0 else math.inf)
     return Number(float(clean) if value is None else value, literal, half_unit)
 
 
@@ -92,8 +96,11 @@ def number_from_text(text: str) -> Number | None:
     sign, digits, exponent = match.groups()
     literal = ("-" if sign in ("-", "\u2212") else "") + digits.replace(",", ".")
     literal += f"e{exponent}" if exponent else ""
-    number = number_from_literal(literal)
-    if not math.isfinite(number.value):
+    try:
+        number = number_from_literal(literal)
+    except ValueError:
+        return None
+    if not math.isfinite(number.value) or not math.isfinite(number.half_unit):
         return None
     return Number(number.value, text.strip(), number.half_unit)
 

@@ -157,34 +157,89 @@ MISTAKES: dict[str, Mistake] = {
 }
 
 
-def candidates(rules: Rules, name: str, fixed=frozenset()) -> list[Candidate]:
-    """Every way one catalogued mistake, made at one node or systematically at all nodes of a kind, reaches `name`.
+class Candidates:
+    """The catalogued mistakes at every node of one graph, built once and shared by every claim checked on it."""
 
-    Nodes in `fixed` (claimed by the author) keep their claimed value, so a mistake there cannot reach `name`.
-    """
-    found: list[Candidate] = []
-    seen: set = set()
-    groups: dict = {}
-    sites = [node for node in rules.ancestry(name) if node == name or node not in fixed]
-    for mistake in MISTAKES.values():
-        for node in sites:
-            q = rules.kind(node) if not node.startswith("step") else None
-            if q is None:
+    def __init__(self, rules, graph):
+        self.rules, self.graph = rules, graph
+        self._kinds: dict = {}
+        self._singles: dict = {}
+        self._groups: list | None = None
+
+    def kind(self, node: str) -> Quantity | None:
+        """The parsed quantity of a node (None for a training step)."""
+        if node not in self._kinds:
+            self._kinds[node] = None if node.startswith("step") else self.rules.kind(node)
+        return self._kinds[node]
+
+    def _wrong(self, node: str) -> list[tuple[str, str, sympy.Expr]]:
+        """(mistake id, variant key, wrong rule) for every mistake made at one node."""
+        if node not in self._singles:
+            q, found = self.kind(node), []
+            if q is not None:
+                own = self.rules.rule.get(node, self.rules.symbol[node])
+                for mistake in MISTAKES.values():
+                    for key, wrong in mistake.wrong_rules(self.rules, node, q).items():
+                        if wrong != own:
+                            found.append((mistake.id, key, wrong))
+            self._singles[node] = found
+        return self._singles[node]
+
+    def groups(self) -> list[Candidate]:
+        """The same mistake made at every node of a kind, in one layer or in all (two nodes or more)."""
+        if self._groups is None:
+            groups: dict = {}
+            for node in self.graph.order:
+                q = self.kind(node)
+                for mistake_id, key, wrong in self._wrong(node):
+                    groups.setdefault((mistake_id, key, q.kind, q.layer), {})[node] = wrong
+                    groups.setdefault((mistake_id, key, q.kind), {})[node] = wrong
+            order = list(MISTAKES)
+            found, seen = [], set()
+            for (mistake_id, *_), mutation in sorted(groups.items(), key=lambda item: order.index(item[0][0])):
+                if len(mutation) > 1:
+                    _add(found, seen, mistake_id, mutation)
+            self._groups = found
+        return self._groups
+
+    def _groups_by_node(self) -> dict[str, list[int]]:
+        if not hasattr(self, "_by_node"):
+            self._by_node: dict[str, list[int]] = {}
+            for index, candidate in enumerate(self.groups()):
+                for node in candidate.mutation:
+                    self._by_node.setdefault(node, []).append(index)
+        return self._by_node
+
+    def near(self, name: str, fixed=frozenset()):
+        """Every way one catalogued mistake reaches `name`, nearest first: at each node breadth-first from `name`,
+        the mistake made there alone, then made systematically at every node of its kind. Nodes in `fixed`
+        (claimed by the author) keep their claimed value, so a mistake there cannot reach `name`."""
+        seen: set = set()
+        offered: set = set()
+        order = list(MISTAKES)
+        groups, by_node = self.groups(), self._groups_by_node()
+        inside = set(self.graph.ancestry(name))
+        for node in self.graph.nearest_first(name):
+            if node != name and node in fixed:
                 continue
-            for key, wrong in mistake.wrong_rules(rules, node, q).items():
-                if wrong == rules.rule.get(node, rules.symbol[node]):
+            for mistake_id, _, wrong in sorted(self._wrong(node), key=lambda item: order.index(item[0])):
+                yield from _fresh(seen, mistake_id, {node: wrong})
+            for index in by_node.get(node, ()):
+                if index in offered:
                     continue
-                _add(found, seen, mistake.id, {node: wrong})
-                groups.setdefault((mistake.id, key, q.kind, q.layer), {})[node] = wrong
-                groups.setdefault((mistake.id, key, q.kind), {})[node] = wrong
-    for (mistake_id, *_), mutation in groups.items():
-        if len(mutation) > 1:
-            _add(found, seen, mistake_id, mutation)
-    return found
+                offered.add(index)
+                mutation = {n: wrong for n, wrong in groups[index].mutation.items() if n not in fixed}
+                if any(n in inside for n in mutation):
+                    yield from _fresh(seen, groups[index].mistake, mutation)
 
 
-def _add(found: list, seen: set, mistake_id: str, mutation: dict) -> None:
+def _fresh(seen: set, mistake_id: str, mutation: dict):
+    """The candidate, unless the same mutation was offered already."""
     key = (mistake_id, frozenset(mutation.items()))
     if key not in seen:
         seen.add(key)
-        found.append(Candidate(mistake_id, dict(mutation)))
+        yield Candidate(mistake_id, dict(mutation))
+
+
+def _add(found: list, seen: set, mistake_id: str, mutation: dict) -> None:
+    found.extend(_fresh(seen, mistake_id, mutation))

@@ -1,23 +1,27 @@
 """Verdicts on claims: correct within printed precision, consistent with the author's earlier numbers, or wrong and why."""
 import math
-import zlib
 from dataclasses import dataclass, field
 from typing import Callable
 
 import sympy
 
 from symbackprop.checking import equivalence
-from symbackprop.checking.claims import MAX_CLAIM_CHARS, Claim, Tolerance
-from symbackprop.model.derivation import Derivation, derive
-from symbackprop.errors import ClaimsError, LatexParseError, SymbackpropError
-from symbackprop.numeric.values import quantity_values
+from symbackprop.checking.claims import MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Tolerance
 from symbackprop.checking.expression_parser import parse_expression
-from symbackprop.checking.mistakes import candidates
+from symbackprop.checking.float_evaluator import PRECISE
+from symbackprop.checking.graph import Graph
+from symbackprop.checking.mistakes import Candidates
+from symbackprop.checking.probe_points import Point, random_points
+from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
+from symbackprop.model.derivation import Derivation, derive
 from symbackprop.model.local_rules import Rules
 from symbackprop.model.spec import Spec
+from symbackprop.numeric.values import quantity_values
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 DIAGNOSIS_REL = 3e-4  # naming a mistake also allows for intermediates the author rounded without claiming them
+NUMERIC_DIAGNOSIS_BUDGET = 5_000  # node evaluations spent on naming the mistake behind one wrong number
+SEED = 20_240_601  # the random probe points: the same for every claim, run and machine
 
 
 @dataclass(frozen=True)
@@ -54,20 +58,32 @@ class Checker:
     """Checks claims about one spec (network, values, training) against the truth and against each other."""
 
     def __init__(self, spec: Spec, tolerance: Tolerance = Tolerance(), rules: Rules | None = None,
-                 derivation: Derivation | None = None):
+                 derivation: Derivation | None = None, graph: Graph | None = None,
+                 candidates: Candidates | None = None):
         self.spec = spec
         self.tolerance = tolerance
         self.derivation = derivation or (rules.derivation if rules else derive(spec))
         self.rules = rules or Rules(self.derivation, spec.training)
+        self.graph = graph or Graph(self.rules)
+        self.candidates = candidates or Candidates(self.rules, self.graph)
         self.point = self.rules.point(spec.values) if spec.values is not None else None
         self._truth: dict[str, float] = {}
         self._opaque: dict[str, float] | None = None
+        self._partials: dict[str, dict] = {}
+        self._deviation: dict[str, float] = {}
+        self._shared: list | None = None
 
     # -- names and parsing -------------------------------------------------------------------------
     def validate(self, name: str) -> None:
         """Fail on an unknown quantity name, suggesting the closest valid ones."""
+        if len(name) > MAX_NAME_CHARS:
+            raise QuantityError(f"quantity name {name[:40]!r}... is {len(name)} characters long; names have at "
+                                f"most {MAX_NAME_CHARS}")
         steps = self.spec.training.steps if self.spec.training else 0
-        self.derivation.names.parse(name, steps)
+        try:
+            self.derivation.names.parse(name, steps)
+        except (ValueError, OverflowError) as err:
+            raise QuantityError(f"unknown quantity {name!r}: an index is out of range") from err
 
     def expression(self, claim: Claim):
         """The parsed expression of a symbolic claim, its symbols checked against this network."""
@@ -87,7 +103,9 @@ class Checker:
     def truth(self, name: str) -> float:
         """The correct value of a quantity at the spec's values."""
         if name in self.rules.symbol:
-            return self.rules.evaluate(name, self.point, memo=self._truth)
+            if name not in self._truth:
+                self.graph.values([name], self.point, self._truth)
+            return self._truth[name]
         if self._opaque is None:
             self._opaque = quantity_values(self.spec.network, self.spec.values, self.spec.training)
         return self._opaque[name]
@@ -110,6 +128,7 @@ class Checker:
             raise ClaimsError(f"numeric claims ({numeric[0].name}, ...) need the spec's [values] table "
                               f"with x, y, W.. and b..")
         claimed = self._claimed_at_spec(claims, expressions)
+        self._deviation = {}
         results = []
         for claim in claims:
             if claim.symbolic:
@@ -125,7 +144,9 @@ class Checker:
             return claimed
         for claim in claims:
             if claim.symbolic:
-                value = equivalence.value_at(expressions[claim.name], self.rules, self.point, self._truth)
+                expr = expressions[claim.name]
+                self.graph.values([self.rules.name_of[s] for s in expr.free_symbols], self.point, self._truth)
+                value = equivalence.value_in_floats(expr, self.graph, self._truth)
                 if math.isfinite(value):
                     claimed[claim.name] = (value, 0.0)
             else:
@@ -139,33 +160,36 @@ class Checker:
             return Tolerance(claim.abs_tol, claim.rel_tol)
         return self.tolerance if self.tolerance.given else None
 
+    def _partials_of(self, node: str) -> dict:
+        if node not in self._partials:
+            self.truth(node)
+            self._partials[node] = self.graph.partials(node, self._truth)
+        return self._partials[node]
+
     def propagated(self, name: str, claimed: dict) -> float:
-        """How far rounding of the author's claimed inputs moves `name`: Σ |∂rule/∂input| × deviation, recursively.
-
-        A claimed input deviates by |claimed - true|, at most half a unit of its last printed decimal.
-        """
-        deviation: dict[str, float] = {}
-
-        def dev(node: str) -> float:
+        """How far rounding of the author's claimed inputs moves `name`: Σ |∂rule/∂input| × deviation, through the
+        graph. A claimed input deviates by |claimed - true|, at most half a unit of its last printed decimal."""
+        if name not in self.rules.symbol or self.graph.is_leaf(name):
+            return 0.0
+        deviation = self._deviation
+        stack = [(source, False) for source in self.graph.sources(name)]
+        while stack:  # depth first, without recursion: a node's inputs before the node
+            node, ready = stack.pop()
             if node in deviation:
-                return deviation[node]
-            if node in claimed and node != name:
+                continue
+            if node in claimed:
                 value, half_unit = claimed[node]
                 result = min(abs(value - self.truth(node)), half_unit)
-            elif self.rules.is_leaf(node):
+            elif self.graph.is_leaf(node):
                 result = 0.0
+            elif not ready:
+                stack.append((node, True))
+                stack.extend((source, False) for source in self.graph.sources(node) if source not in deviation)
+                continue
             else:
-                self.truth(node)
-                partials = self.rules.partials(node, self._truth)
-                result = sum(p * dev(source) for source, p in partials.items() if p)
-            deviation[node] = 0.0 if not math.isfinite(result) else result
-            return deviation[node]
-
-        if name not in self.rules.symbol or self.rules.is_leaf(name):
-            return 0.0
-        self.truth(name)
-        partials = self.rules.partials(name, self._truth)
-        total = sum(p * dev(source) for source, p in partials.items() if p)
+                result = sum(p * deviation[source] for source, p in self._partials_of(node).items() if p)
+            deviation[node] = result if math.isfinite(result) else 0.0
+        total = sum(p * deviation[source] for source, p in self._partials_of(name).items() if p)
         return total if math.isfinite(total) else 0.0
 
     def check_numeric(self, claim: Claim, claimed: dict, tolerance_of: Callable | None = None) -> Result:
@@ -193,20 +217,22 @@ class Checker:
             return Result(name, value, truth, "correct", None, detail, claim.shown)
         if name not in self.rules.symbol:  # a later training step: no local rule to carry errors through
             return Result(name, value, truth, "wrong", None, detail, claim.shown)
-        others = {node: v for node, (v, _) in claimed.items() if node != name}
-        cf_memo: dict[str, float] = {}
-        carried = self.rules.evaluate(name, self.point, others, memo=cf_memo)
+        inside = set(self.graph.ancestry(name))
+        others = {node: v for node, (v, _) in claimed.items() if node != name and node in inside}
+        carried_values: dict[str, float] = {}
+        carried = self.graph.what_if(name, self._truth, self.point, others, keep=carried_values)[0] \
+            if others else truth
         if math.isfinite(carried) and abs(carried - truth) > tol(truth) and abs(value - carried) <= tol(carried):
             detail.update({"carried_forward": carried, "from": self._wrong_inputs(name, claimed)})
             return Result(name, value, truth, "consistent", None, detail, claim.shown)
-        mistake, mistaken = self._diagnose_number(name, value, truth, others, cf_memo, tol, sharp)
+        mistake, mistaken = self._diagnose_number(name, value, truth, others, carried_values, tol, sharp)
         if mistake:
             detail["mistake_value"] = mistaken
         return Result(name, value, truth, "wrong", mistake, detail, claim.shown)
 
     def claimed_inputs(self, name: str, claimed) -> list[str]:
         """The claimed quantities `name` is computed from directly, not hidden behind another claim."""
-        found, seen, stack = [], set(), list(self.rules.inputs(name))
+        found, seen, stack = [], set(), list(self.graph.sources(name))
         while stack:
             node = stack.pop()
             if node in seen:
@@ -215,9 +241,8 @@ class Checker:
             if node in claimed:
                 found.append(node)
             else:
-                stack.extend(self.rules.inputs(node))
-        order = self.rules.ancestry(name)
-        return sorted(found, key=order.index)
+                stack.extend(self.graph.sources(node))
+        return sorted(found, key=self.graph.position.__getitem__)
 
     def _wrong_inputs(self, name: str, claimed: dict) -> list[str]:
         """Those claimed inputs that are off by more than their printed precision."""
@@ -227,22 +252,33 @@ class Checker:
 
         return [node for node in self.claimed_inputs(name, claimed) if off(node)]
 
-    def _diagnose_number(self, name, value, truth, others, cf_memo, tol, sharp):
+    def _diagnose_number(self, name, value, truth, others, carried_values, tol, sharp):
         """The first catalogued mistake whose value (from the truth, else from the author's own inputs) the claim
-        matches within `sharp`, and that value."""
-        self.truth(name)
+        matches within `sharp`, and that value; NUMERIC_DIAGNOSIS_BUDGET node evaluations at most."""
         contexts = [({}, self._truth)]
-        if any(node in others for node in self.rules.ancestry(name)):
-            contexts.append((others, cf_memo))
-        for candidate in candidates(self.rules, name, frozenset(others)):
+        if others:
+            contexts.append((others, {**self._truth, **others, **carried_values}))
+        spent = 0
+        for candidate in self.candidates.near(name, frozenset(others)):
             for overrides, base in contexts:
-                memo = self.rules.reusable(base, candidate.mutation)
-                wrong = self.rules.evaluate(name, self.point, overrides, candidate.mutation, memo)
+                wrong, cost = self.graph.what_if(name, base, self.point, mutation=candidate.mutation,
+                                                 fixed=overrides)
+                spent += cost
                 if math.isfinite(wrong) and abs(wrong - truth) > tol(truth) and abs(value - wrong) <= sharp(wrong):
                     return candidate.mistake, wrong
+            if spent > NUMERIC_DIAGNOSIS_BUDGET:
+                break
         return None, None
 
     # -- expressions -------------------------------------------------------------------------------
+    def shared_points(self) -> list:
+        """(point, 80-digit values there) for the spec's values and the seeded random points, shared by claims."""
+        if self._shared is None:
+            points = [Point(self.point, "values")] if self.point is not None else []
+            points += random_points(self.rules, SEED)
+            self._shared = [(point, {}) for point in points]
+        return self._shared
+
     def check_symbolic(self, claim: Claim, expressions: dict) -> Result:
         """Equivalent to the correct closed form (correct), to one built on the author's other claimed
         expressions (consistent), or wrong, with a point where they differ and a diagnosed mistake."""
@@ -252,21 +288,20 @@ class Checker:
             terms = [self.derivation.names.loss_term(k) for k in range(self.spec.network.layers[-1])]
             correct_expr = sum((self.derivation.expression(term) for term in terms), sympy.Integer(0))
         correct_tex = self.derivation.tex(correct_expr)
-        seed = zlib.crc32(name.encode())
         others = {other: expressions[other] for other in expressions if other != name}
-        probe = equivalence.probe(expr, name, self.rules, self.point, seed, others)
+        probe = equivalence.probe(expr, name, self.graph, self.shared_points(), others)
         if probe.error:
             detail = {"error": probe.error}
             return Result(name, claim.text, correct_tex, "wrong", None, detail, claim.shown)
-        if probe.equivalent:
-            method = equivalence.prove(expr, correct_expr)
+        method = equivalence.prove(expr, correct_expr, self.graph)
+        if method == "simplify" or (probe.equivalent and method != "differs"):
             detail = {"method": method, "points": probe.points}
             return Result(name, claim.text, correct_tex, "correct", None, detail, claim.shown)
         if probe.consistent:
             detail = {"from": self.claimed_inputs(name, others), "points": probe.points}
             return Result(name, claim.text, correct_tex, "consistent", None, detail, claim.shown)
         detail = probe.counterexample
-        mistake = equivalence.diagnose(probe, name, self.rules)
+        mistake = equivalence.diagnose(probe, name, self.graph, self.candidates.near(name))
         return Result(name, claim.text, correct_tex, "wrong", mistake, detail, claim.shown)
 
 

@@ -78,11 +78,8 @@ def _note(result) -> list[str]:
             lines.append(f"equivalent (by {d.get('method')}, {d.get('points')} points compared)")
         elif result.verdict == "consistent":
             lines.append(f"follows from your claimed {', '.join(d.get('from', []))}")
-        elif d.get("point"):
-            where = ", ".join(f"{k} = {v:.6g}" for k, v in d["point"].items())
-            claimed = d.get("claimed_value")
-            claimed = "undefined" if claimed is None else f"{claimed:.6g}"
-            lines.append(f"differs at {where}: claimed {claimed}, correct {d['correct_value']:.6g}")
+        elif "correct_value" in d:
+            lines.append(_differs(d))
     elif result.verdict == "consistent":
         lines.append(f"follows from your claimed {', '.join(d.get('from', []))}: "
                      f"{d['carried_forward']:.6g}")
@@ -92,6 +89,16 @@ def _note(result) -> list[str]:
     if result.mistake:
         lines.append(f"mistake {result.mistake}: {MISTAKES[result.mistake].description}")
     return lines
+
+
+def _differs(d: dict) -> str:
+    """'differs at x[0] = 0.5: claimed 1, correct 0.5' (the difference added when the values print alike)."""
+    where = " at " + ", ".join(f"{k} = {v:.6g}" for k, v in d["point"].items()) if d.get("point") else ""
+    claimed, correct = d.get("claimed_value"), d["correct_value"]
+    line = f"differs{where}: claimed {'undefined' if claimed is None else f'{claimed:.6g}'}, correct {correct:.6g}"
+    if claimed is not None and f"{claimed:.6g}" == f"{correct:.6g}":
+        line += f" (difference {d.get('difference', claimed - correct):.3g})"
+    return line
 
 
 def render_table(results) -> str:
