@@ -167,23 +167,34 @@ class _Compiler:
         if isinstance(expr, sympy.UnevaluatedExpr):
             return self.build(expr.args[0])
         parts = [self.build(arg) for arg in expr.args] if not isinstance(expr, sympy.Piecewise) else None
+        checked = n.name != "float"  # floats carry inf and nan to the end; 80-digit numbers are checked at once
         if isinstance(expr, sympy.Add):
             total, check = n.total, n.check
+            if len(parts) == 2 and not checked:
+                first, second = parts
+                return lambda values: first(values) + second(values)
+            if not checked:
+                return lambda values: total([part(values) for part in parts])
             return lambda values: check(total([part(values) for part in parts]))
         if isinstance(expr, sympy.Mul):
             check = n.check
+            if len(parts) == 2 and not checked:
+                first, second = parts
+                return lambda values: first(values) * second(values)
 
             def product(values):
                 result = parts[0](values)
                 for part in parts[1:]:
                     result = result * part(values)
-                return check(result)
+                return check(result) if checked else result
             return product
         if isinstance(expr, sympy.Pow):
             base, exponent, power, check = parts[0], parts[1], n.power, n.check
             if expr.exp == -1:
                 return lambda values: check(1 / _nonzero(base(values)))
             if expr.exp == 2:
+                if not checked:
+                    return lambda values: base(values) ** 2
                 return lambda values: check(base(values) * base(values))
             return lambda values: check(power(base(values), exponent(values)))
         if isinstance(expr, (sympy.Max, sympy.Min)):

@@ -101,27 +101,29 @@ class Graph:
         return found
 
     def values(self, names, point: dict, memo: dict | None = None, numbers=FLOAT) -> dict:
-        """memo filled with the value of every node the given names are computed from."""
+        """memo filled with the value of every node the given names are computed from (depth first, stopping
+        at values already known)."""
         memo = {} if memo is None else memo
         for target in names:
             if target in memo:
                 continue
-            for node in self.ancestry(target):
+            stack = [(target, False)]
+            while stack:
+                node, ready = stack.pop()
                 if node in memo:
                     continue
-                if node in self.rule:
+                if node not in self.rule:
+                    memo[node] = numbers.number(point[node]) if node in point else math.nan
+                elif ready:
                     memo[node] = evaluate(self.function(node, numbers=numbers), memo, numbers)
                 else:
-                    memo[node] = numbers.number(point[node]) if node in point else math.nan
+                    stack.append((node, True))
+                    stack.extend((source, False) for source in self.sources(node) if source not in memo)
         return memo
 
     def affected(self, target: str, changed) -> list[str]:
         """The nodes of target's ancestry that a change at `changed` reaches, in topological order."""
-        ancestry = self.ancestry(target)
-        if len(ancestry) > 64:
-            inside = self._ancestry_set(target)
-        else:
-            inside = set(ancestry)
+        inside = self.ancestry_set(target)
         reached = {node for node in changed if node in inside}
         stack = list(reached)
         while stack:
@@ -131,11 +133,12 @@ class Graph:
                     stack.append(reader)
         return sorted(reached, key=self.position.__getitem__)
 
-    def _ancestry_set(self, target: str) -> set:
+    def ancestry_set(self, target: str) -> frozenset:
+        """ancestry() as a set."""
         key = ("set", target)
         found = self._ancestry.get(key)
         if found is None:
-            found = self._ancestry[key] = set(self.ancestry(target))
+            found = self._ancestry[key] = frozenset(self.ancestry(target))
         return found
 
     def what_if(self, target: str, base: dict, point: dict, overrides: dict | None = None,
@@ -145,15 +148,16 @@ class Graph:
         receives the recomputed values."""
         overrides, mutation = overrides or {}, mutation or {}
         nodes = self.affected(target, [*overrides, *mutation])
-        local = dict(base)
-        local.update(overrides)
+        local = _Overlay(overrides)
+        local.base = base
         for node in nodes:
             if node in overrides or node in fixed:
                 continue
             if node in mutation:
                 expr, sources = mutation[node], self.sources(node, expr=mutation[node])
                 if node in self.rule:
-                    self.values(sources, point, local, numbers)
+                    missing = [source for source in sources if source not in local and source not in base]
+                    self.values(missing, point, local, numbers)
                     reads = local
                 else:  # a swapped leaf (a miscopied weight) reads the given leaves
                     reads = {source: numbers.number(point.get(source, math.nan)) for source in sources}
@@ -165,7 +169,7 @@ class Graph:
         return local[target], len(nodes)
 
     def partials(self, name: str, memo: dict) -> dict[str, float]:
-        """|∂rule/∂input| for each direct input, by central differences at the memo's values."""
+        """∂rule/∂input for each direct input, by central differences at the memo's values."""
         if name not in self.rule:
             return {}
         function, sources = self.function(name), self.sources(name)
@@ -175,8 +179,47 @@ class Graph:
             step = 1e-6 * max(1.0, abs(at))
             up = evaluate(function, ChainMap({source: at + step}, memo))
             down = evaluate(function, ChainMap({source: at - step}, memo))
-            result[source] = abs(up - down) / (2 * step)
+            result[source] = (up - down) / (2 * step)
         return result
+
+    def sensitivities(self, target: str, partials) -> dict[str, float]:
+        """∂target/∂node for every node of target's ancestry (the chain rule, backwards over the graph);
+        partials(node) gives a node's ∂rule/∂input."""
+        found = {target: 1.0}
+        for node in reversed(self.ancestry(target)):
+            weight = found.get(node)
+            if not weight or node not in self.rule:
+                continue
+            for source, partial in partials(node).items():
+                if partial:
+                    found[source] = found.get(source, 0.0) + weight * partial
+        return found
+
+
+class Layered(dict):
+    """Values over a base mapping that is never written."""
+
+    def __init__(self, values: dict, base: dict):
+        super().__init__(values)
+        self.base = base
+
+    def __missing__(self, key):
+        return self.base[key]
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or key in self.base
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+
+class _Overlay(dict):
+    """New values over a base mapping that is never written."""
+
+    __slots__ = ("base",)
+
+    def __missing__(self, key):
+        return self.base[key]
 
 
 def _undefined(values):

@@ -158,24 +158,24 @@ MISTAKES: dict[str, Mistake] = {
 
 
 class Candidates:
-    """The catalogued mistakes at every node of one graph, built once and shared by every claim checked on it."""
+    """The catalogued mistakes at the nodes of one graph, each node's computed once and shared by every claim."""
 
     def __init__(self, rules, graph):
         self.rules, self.graph = rules, graph
-        self._kinds: dict = {}
+        self._table = rules.names.table
         self._singles: dict = {}
-        self._groups: list | None = None
-
-    def kind(self, node: str) -> Quantity | None:
-        """The parsed quantity of a node (None for a training step)."""
-        if node not in self._kinds:
-            self._kinds[node] = None if node.startswith("step") else self.rules.kind(node)
-        return self._kinds[node]
+        self._by_kind: dict = {}
+        for node in graph.order:
+            q = self._table.get(node)
+            if q is not None:
+                self._by_kind.setdefault((q.kind, q.layer), []).append(node)
+                self._by_kind.setdefault((q.kind,), []).append(node)
 
     def _wrong(self, node: str) -> list[tuple[str, str, sympy.Expr]]:
-        """(mistake id, variant key, wrong rule) for every mistake made at one node."""
-        if node not in self._singles:
-            q, found = self.kind(node), []
+        """(mistake id, variant key, wrong rule) for every mistake made at one node, in catalogue order."""
+        found = self._singles.get(node)
+        if found is None:
+            q, found = self._table.get(node), []
             if q is not None:
                 own = self.rules.rule.get(node, self.rules.symbol[node])
                 for mistake in MISTAKES.values():
@@ -183,63 +183,37 @@ class Candidates:
                         if wrong != own:
                             found.append((mistake.id, key, wrong))
             self._singles[node] = found
-        return self._singles[node]
+        return found
 
-    def groups(self) -> list[Candidate]:
-        """The same mistake made at every node of a kind, in one layer or in all (two nodes or more)."""
-        if self._groups is None:
-            groups: dict = {}
-            for node in self.graph.order:
-                q = self.kind(node)
-                for mistake_id, key, wrong in self._wrong(node):
-                    groups.setdefault((mistake_id, key, q.kind, q.layer), {})[node] = wrong
-                    groups.setdefault((mistake_id, key, q.kind), {})[node] = wrong
-            order = list(MISTAKES)
-            found, seen = [], set()
-            for (mistake_id, *_), mutation in sorted(groups.items(), key=lambda item: order.index(item[0][0])):
-                if len(mutation) > 1:
-                    _add(found, seen, mistake_id, mutation)
-            self._groups = found
-        return self._groups
-
-    def _groups_by_node(self) -> dict[str, list[int]]:
-        if not hasattr(self, "_by_node"):
-            self._by_node: dict[str, list[int]] = {}
-            for index, candidate in enumerate(self.groups()):
-                for node in candidate.mutation:
-                    self._by_node.setdefault(node, []).append(index)
-        return self._by_node
+    def _groups(self, group_key, inside, fixed):
+        """The mistakes made at every node of a kind (in one layer, or in all) that reaches the claim."""
+        nodes = [node for node in self._by_kind.get(group_key, ()) if node in inside and node not in fixed]
+        if len(nodes) < 2 or (len(group_key) == 1 and len({self._table[node].layer for node in nodes}) == 1):
+            return  # one node is a single mistake; one layer is the layer's group
+        mutations: dict = {}
+        for node in nodes:
+            for mistake_id, key, wrong in self._wrong(node):
+                mutations.setdefault((mistake_id, key), {})[node] = wrong
+        order = list(MISTAKES)
+        for (mistake_id, key), mutation in sorted(mutations.items(), key=lambda item: order.index(item[0][0])):
+            if len(mutation) > 1:
+                yield Candidate(mistake_id, mutation)
 
     def near(self, name: str, fixed=frozenset()):
         """Every way one catalogued mistake reaches `name`, nearest first: at each node breadth-first from `name`,
-        the mistake made there alone, then made systematically at every node of its kind. Nodes in `fixed`
-        (claimed by the author) keep their claimed value, so a mistake there cannot reach `name`."""
-        seen: set = set()
-        offered: set = set()
-        order = list(MISTAKES)
-        groups, by_node = self.groups(), self._groups_by_node()
-        inside = set(self.graph.ancestry(name))
+        the mistake made there alone, then made at every node of its kind (in its layer, then in all layers).
+        Nodes in `fixed` (claimed by the author) keep their claimed value, so a mistake there cannot reach it."""
+        inside = self.graph.ancestry_set(name)
+        kinds_seen: set = set()
         for node in self.graph.nearest_first(name):
             if node != name and node in fixed:
                 continue
-            for mistake_id, _, wrong in sorted(self._wrong(node), key=lambda item: order.index(item[0])):
-                yield from _fresh(seen, mistake_id, {node: wrong})
-            for index in by_node.get(node, ()):
-                if index in offered:
-                    continue
-                offered.add(index)
-                mutation = {n: wrong for n, wrong in groups[index].mutation.items() if n not in fixed}
-                if any(n in inside for n in mutation):
-                    yield from _fresh(seen, groups[index].mistake, mutation)
-
-
-def _fresh(seen: set, mistake_id: str, mutation: dict):
-    """The candidate, unless the same mutation was offered already."""
-    key = (mistake_id, frozenset(mutation.items()))
-    if key not in seen:
-        seen.add(key)
-        yield Candidate(mistake_id, dict(mutation))
-
-
-def _add(found: list, seen: set, mistake_id: str, mutation: dict) -> None:
-    found.extend(_fresh(seen, mistake_id, mutation))
+            for mistake_id, _, wrong in self._wrong(node):
+                yield Candidate(mistake_id, {node: wrong})
+            q = self._table.get(node)
+            if q is None:
+                continue
+            for group_key in ((q.kind, q.layer), (q.kind,)):
+                if group_key not in kinds_seen:
+                    kinds_seen.add(group_key)
+                    yield from self._groups(group_key, inside, fixed)

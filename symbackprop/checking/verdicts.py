@@ -8,8 +8,8 @@ import sympy
 from symbackprop.checking import equivalence
 from symbackprop.checking.claims import MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Tolerance
 from symbackprop.checking.expression_parser import parse_expression
-from symbackprop.checking.float_evaluator import PRECISE
-from symbackprop.checking.graph import Graph
+from symbackprop.checking.float_evaluator import evaluate as evaluate_float
+from symbackprop.checking.graph import Graph, Layered as _Layered
 from symbackprop.checking.mistakes import Candidates
 from symbackprop.checking.probe_points import Point, random_points
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
@@ -20,7 +20,8 @@ from symbackprop.numeric.values import quantity_values
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 DIAGNOSIS_REL = 3e-4  # naming a mistake also allows for intermediates the author rounded without claiming them
-NUMERIC_DIAGNOSIS_BUDGET = 5_000  # node evaluations spent on naming the mistake behind one wrong number
+NUMERIC_DIAGNOSIS_BUDGET = 2_000  # node evaluations spent on naming the mistake behind one wrong number
+SCREEN = 0.5  # a mistake is recomputed when its first-order value is this close (relative to its change)
 SEED = 20_240_601  # the random probe points: the same for every claim, run and machine
 
 
@@ -187,9 +188,9 @@ class Checker:
                 stack.extend((source, False) for source in self.graph.sources(node) if source not in deviation)
                 continue
             else:
-                result = sum(p * deviation[source] for source, p in self._partials_of(node).items() if p)
+                result = sum(abs(p) * deviation[source] for source, p in self._partials_of(node).items() if p)
             deviation[node] = result if math.isfinite(result) else 0.0
-        total = sum(p * deviation[source] for source, p in self._partials_of(name).items() if p)
+        total = sum(abs(p) * deviation[source] for source, p in self._partials_of(name).items() if p)
         return total if math.isfinite(total) else 0.0
 
     def check_numeric(self, claim: Claim, claimed: dict, tolerance_of: Callable | None = None) -> Result:
@@ -254,13 +255,22 @@ class Checker:
 
     def _diagnose_number(self, name, value, truth, others, carried_values, tol, sharp):
         """The first catalogued mistake whose value (from the truth, else from the author's own inputs) the claim
-        matches within `sharp`, and that value; NUMERIC_DIAGNOSIS_BUDGET node evaluations at most."""
-        contexts = [({}, self._truth)]
+        matches within `sharp`, and that value. A first-order estimate (∂name/∂node × the change a mistake makes
+        at its nodes) screens each candidate; those it keeps are recomputed exactly. At most
+        NUMERIC_DIAGNOSIS_BUDGET node evaluations."""
+        contexts = [({}, self._truth, truth)]
         if others:
-            contexts.append((others, {**self._truth, **others, **carried_values}))
+            carried = carried_values.get(name, truth)
+            contexts.append((others, _Layered({**others, **carried_values}, self._truth), carried))
+        slopes = self.graph.sensitivities(name, self._partials_of)
         spent = 0
         for candidate in self.candidates.near(name, frozenset(others)):
-            for overrides, base in contexts:
+            for overrides, base, reference in contexts:
+                estimate, cost = self._estimate(name, candidate.mutation, base, reference, slopes)
+                spent += cost
+                if not (math.isfinite(estimate) and abs(value - estimate) <= SCREEN * abs(estimate - reference)
+                        + sharp(estimate)):
+                    continue
                 wrong, cost = self.graph.what_if(name, base, self.point, mutation=candidate.mutation,
                                                  fixed=overrides)
                 spent += cost
@@ -269,6 +279,23 @@ class Checker:
             if spent > NUMERIC_DIAGNOSIS_BUDGET:
                 break
         return None, None
+
+    def _estimate(self, name, mutation, base, reference, slopes) -> tuple[float, int]:
+        """(name's value to first order under a mutation, nodes evaluated)."""
+        estimate, cost = reference, 0
+        for node, expr in mutation.items():
+            slope = slopes.get(node)
+            if not slope:
+                continue
+            sources = self.graph.sources(node, expr)
+            if node in self.rules.rule:
+                reads = self.graph.values([s for s in sources if s not in base], self.point, base)
+            else:  # a swapped leaf reads the given leaves
+                reads = {source: self.point.get(source, math.nan) for source in sources}
+            changed = evaluate_float(self.graph.function(node, expr), reads)
+            estimate += slope * (changed - base[node])
+            cost += 1
+        return estimate, cost
 
     # -- expressions -------------------------------------------------------------------------------
     def shared_points(self) -> list:
