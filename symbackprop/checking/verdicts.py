@@ -20,7 +20,9 @@ from symbackprop.numeric.values import quantity_values
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 DIAGNOSIS_REL = 3e-4  # naming a mistake also allows for intermediates the author rounded without claiming them
-NUMERIC_DIAGNOSIS_BUDGET = 2_000  # node evaluations spent on naming the mistake behind one wrong number
+NUMERIC_DIAGNOSIS_BUDGET = 600  # node evaluations spent on naming the mistake behind one wrong number
+CARRIED_BUDGET = 200  # node evaluations per answer for a mistake on top of a student's own wrong answers
+TABLE_BUDGET = 20_000  # node evaluations tabulating every mistake's value once per quantity (grading a class)
 SCREEN = 0.5  # a mistake is recomputed when its first-order value is this close (relative to its change)
 SEED = 20_240_601  # the random probe points: the same for every claim, run and machine
 
@@ -73,10 +75,15 @@ class Checker:
         self._partials: dict[str, dict] = {}
         self._deviation: dict[str, float] = {}
         self._shared: list | None = None
+        self._valid: set[str] = set()
+        self._tables: dict = {}
+        self.tabulate = False  # a grader checks the same quantities again and again: tabulate mistakes once
 
     # -- names and parsing -------------------------------------------------------------------------
     def validate(self, name: str) -> None:
         """Fail on an unknown quantity name, suggesting the closest valid ones."""
+        if name in self._valid:
+            return
         if len(name) > MAX_NAME_CHARS:
             raise QuantityError(f"quantity name {name[:40]!r}... is {len(name)} characters long; names have at "
                                 f"most {MAX_NAME_CHARS}")
@@ -84,7 +91,8 @@ class Checker:
         try:
             self.derivation.names.parse(name, steps)
         except (ValueError, OverflowError) as err:
-            raise QuantityError(f"unknown quantity {name!r}: an index is out of range") from err
+            raise QuantityError(f"unknown quantity {name[:40]!r}: an index is out of range") from err
+        self._valid.add(name)
 
     def expression(self, claim: Claim):
         """The parsed expression of a symbolic claim, its symbols checked against this network."""
@@ -218,11 +226,13 @@ class Checker:
             return Result(name, value, truth, "correct", None, detail, claim.shown)
         if name not in self.rules.symbol:  # a later training step: no local rule to carry errors through
             return Result(name, value, truth, "wrong", None, detail, claim.shown)
-        inside = set(self.graph.ancestry(name))
+        inside = self.graph.ancestry_set(name)
         others = {node: v for node, (v, _) in claimed.items() if node != name and node in inside}
         carried_values: dict[str, float] = {}
+        off = any(abs(v - self.truth(node)) > half + ROUNDING * max(1.0, abs(v))
+                  for node, (v, half) in claimed.items() if node in others)
         carried = self.graph.what_if(name, self._truth, self.point, others, keep=carried_values)[0] \
-            if others else truth
+            if off else truth
         if math.isfinite(carried) and abs(carried - truth) > tol(truth) and abs(value - carried) <= tol(carried):
             detail.update({"carried_forward": carried, "from": self._wrong_inputs(name, claimed)})
             return Result(name, value, truth, "consistent", None, detail, claim.shown)
@@ -258,13 +268,21 @@ class Checker:
         matches within `sharp`, and that value. A first-order estimate (∂name/∂node × the change a mistake makes
         at its nodes) screens each candidate; those it keeps are recomputed exactly. At most
         NUMERIC_DIAGNOSIS_BUDGET node evaluations."""
+        fixed = frozenset(others)
         contexts = [({}, self._truth, truth)]
-        if others:
+        if self.tabulate:
+            for mistake, wrong in self._mistake_table(name, fixed):
+                if abs(wrong - truth) > tol(truth) and abs(value - wrong) <= sharp(wrong):
+                    return mistake, wrong
+            contexts = []
+        if carried_values:
             carried = carried_values.get(name, truth)
             contexts.append((others, _Layered({**others, **carried_values}, self._truth), carried))
+        if not contexts:
+            return None, None
         slopes = self.graph.sensitivities(name, self._partials_of)
         spent = 0
-        for candidate in self.candidates.near(name, frozenset(others)):
+        for candidate in self.candidates.near(name, fixed):
             for overrides, base, reference in contexts:
                 estimate, cost = self._estimate(name, candidate.mutation, base, reference, slopes)
                 spent += cost
@@ -276,9 +294,25 @@ class Checker:
                 spent += cost
                 if math.isfinite(wrong) and abs(wrong - truth) > tol(truth) and abs(value - wrong) <= sharp(wrong):
                     return candidate.mistake, wrong
-            if spent > NUMERIC_DIAGNOSIS_BUDGET:
+            if spent > (CARRIED_BUDGET if self.tabulate else NUMERIC_DIAGNOSIS_BUDGET):
                 break
         return None, None
+
+    def _mistake_table(self, name: str, fixed: frozenset) -> list:
+        """(mistake, value) of every candidate from the true values, computed once (within TABLE_BUDGET)."""
+        key = (name, fixed & self.graph.ancestry_set(name))
+        table = self._tables.get(key)
+        if table is None:
+            table, spent = [], 0
+            for candidate in self.candidates.near(name, key[1]):
+                wrong, cost = self.graph.what_if(name, self._truth, self.point, mutation=candidate.mutation)
+                spent += cost
+                if math.isfinite(wrong):
+                    table.append((candidate.mistake, wrong))
+                if spent > TABLE_BUDGET:
+                    break
+            self._tables[key] = table
+        return table
 
     def _estimate(self, name, mutation, base, reference, slopes) -> tuple[float, int]:
         """(name's value to first order under a mutation, nodes evaluated)."""
