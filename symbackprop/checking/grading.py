@@ -7,13 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from symbackprop.checking.claims import MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Number, number_from_text
+from symbackprop.checking.claims import (MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Number, number_from_text,
+                                         read_regular)
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.checking.graph import Graph
 from symbackprop.checking.mistakes import Candidates
 from symbackprop.checking.verdicts import Checker
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
-from symbackprop.files.reading import read_text
 from symbackprop.files.writing import write_atomic
 from symbackprop.model.derivation import derive
 from symbackprop.model.local_rules import Rules
@@ -65,7 +65,7 @@ class Graded:
 def load_manifest(path: str | Path) -> dict[str, Variant]:
     """The variants of an exam manifest (manifest.json) by id, each with its spec rebuilt and validated."""
     path = Path(path)
-    text = read_text(path, "manifest", "the manifest.json that symbackprop exam writes", ClaimsError)
+    text = read_regular(path, "manifest", "the manifest.json that symbackprop exam writes")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
@@ -158,7 +158,7 @@ def _answer(name: str, raw, where: str) -> Answer:
 # -- answers ---------------------------------------------------------------------------------------
 def read_answers(path: str | Path) -> tuple[list[str], list[dict]]:
     """(question columns, rows) of an answers CSV; the delimiter (, ; or tab) is detected."""
-    text = read_text(path, "answers", "a UTF-8 CSV file", ClaimsError, encoding="utf-8-sig")
+    text = read_regular(Path(path), "answers", "a UTF-8 CSV file", encoding="utf-8-sig")
     return parse_answers(text, str(path))
 
 

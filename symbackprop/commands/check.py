@@ -22,11 +22,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--abs-tol", type=float, help="accept |claimed - correct| <= this (overrides [tolerance])")
     parser.add_argument("--rel-tol", type=float, help="accept |claimed - correct| <= this × |correct|")
+    parser.add_argument("--allow-spec-outside", action="store_true",
+                        help="let `spec = \"...\"` name a file outside the claims file's folder")
 
 
 def run(args) -> int:
     """Check every claim; print a table or JSON; 0 all correct, 1 otherwise."""
-    claims = load_claims(args.claims)
+    claims = load_claims(args.claims, args.allow_spec_outside)
     tolerance = claims.tolerance
     if args.abs_tol is not None or args.rel_tol is not None:
         for flag, value in (("--abs-tol", args.abs_tol), ("--rel-tol", args.rel_tol)):
