@@ -16,7 +16,7 @@ from symbackprop.checking.verdicts import Checker
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
 from symbackprop.files.writing import write_atomic
 from symbackprop.model.derivation import derive
-from symbackprop.model.local_rules import Rules
+from symbackprop.model.chain_graph import ChainGraph as Rules
 from symbackprop.model.quantities import Names
 from symbackprop.model.spec import Spec, Values, spec_from_dict, values_to_dict
 

@@ -1,5 +1,6 @@
 """Verdicts on claims: correct within printed precision, consistent with the author's earlier numbers, or wrong and why."""
 import math
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -7,14 +8,14 @@ import sympy
 
 from symbackprop.checking import equivalence
 from symbackprop.checking.claims import MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Tolerance
-from symbackprop.checking.expression_parser import parse_expression
+from symbackprop.expressions.parser import parse_expression
 from symbackprop.checking.float_evaluator import evaluate as evaluate_float
 from symbackprop.checking.graph import Graph, Layered as _Layered
 from symbackprop.checking.mistakes import Candidates
 from symbackprop.checking.probe_points import Point, random_points
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
 from symbackprop.model.derivation import Derivation, derive
-from symbackprop.model.local_rules import Rules
+from symbackprop.model.chain_graph import ChainGraph as Rules
 from symbackprop.model.spec import Spec
 from symbackprop.numeric.values import quantity_values
 
@@ -57,6 +58,10 @@ def parse_claim_expression(text: str, network, name: str = ""):
         raise LatexParseError(f"{name}: the expression is nested too deeply to parse") from err
 
 
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # chain graph -> its walkable Graph
+_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Graph -> its mistakes
+
+
 class Checker:
     """Checks claims about one spec (network, values, training) against the truth and against each other."""
 
@@ -67,13 +72,20 @@ class Checker:
         self.tolerance = tolerance
         self.derivation = derivation or (rules.derivation if rules else derive(spec))
         self.rules = rules or Rules(self.derivation, spec.training)
-        self.graph = graph or Graph(self.rules)
-        self.candidates = candidates or Candidates(self.rules, self.graph)
+        shared = _SHARED.get(self.rules)
+        if shared is None and graph is None:
+            shared = _SHARED[self.rules] = (Graph(self.rules), None)
+        self.graph = graph or shared[0]
+        if candidates is None:
+            candidates = _CANDIDATES.get(self.graph) or Candidates(self.rules, self.graph)
+            _CANDIDATES[self.graph] = candidates
+        self.candidates = candidates
         self.point = self.rules.point(spec.values) if spec.values is not None else None
         self._truth: dict[str, float] = {}
         self._opaque: dict[str, float] | None = None
         self._partials: dict[str, dict] = {}
         self._deviation: dict[str, float] = {}
+        self._deviation_of: dict | None = None
         self._shared: list | None = None
         self._valid: set[str] = set()
         self._tables: dict = {}
@@ -137,7 +149,6 @@ class Checker:
             raise ClaimsError(f"numeric claims ({numeric[0].name}, ...) need the spec's [values] table "
                               f"with x, y, W.. and b..")
         claimed = self._claimed_at_spec(claims, expressions)
-        self._deviation = {}
         results = []
         for claim in claims:
             if claim.symbolic:
@@ -180,6 +191,8 @@ class Checker:
         graph. A claimed input deviates by |claimed - true|, at most half a unit of its last printed decimal."""
         if name not in self.rules.symbol or self.graph.is_leaf(name):
             return 0.0
+        if self._deviation_of is not claimed:  # deviations hold for one set of claimed values
+            self._deviation, self._deviation_of = {}, claimed
         deviation = self._deviation
         stack = [(source, False) for source in self.graph.sources(name)]
         while stack:  # depth first, without recursion: a node's inputs before the node
