@@ -14,7 +14,7 @@ CONSTANT = 1e-60  # a difference with no symbols, nonzero beyond this, makes two
 SYMBOLIC_MAX_OPS = 300  # larger differences are left to probing
 EXPANSION_MAX_TERMS = 400  # expand/cancel only when the expanded difference has at most this many terms
 LEAF_MAX_OPS = 600  # the difference rewritten in inputs, targets and parameters, at most this large
-DIAGNOSIS_BUDGET = 20_000  # node evaluations spent on naming a mistake, per claim
+DIAGNOSIS_BUDGET = 5_000  # node evaluations spent on naming a mistake, per claim
 _FAILURES = (ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, NotImplementedError)
 
 
