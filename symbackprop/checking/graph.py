@@ -186,13 +186,13 @@ class Graph:
         """∂target/∂node for every node of target's ancestry (the chain rule, backwards over the graph);
         partials(node) gives a node's ∂rule/∂input."""
         found = {target: 1.0}
+        rule, get = self.rule, found.get
         for node in reversed(self.ancestry(target)):
-            weight = found.get(node)
-            if not weight or node not in self.rule:
+            weight = get(node)
+            if not weight or node not in rule:
                 continue
             for source, partial in partials(node).items():
-                if partial:
-                    found[source] = found.get(source, 0.0) + weight * partial
+                found[source] = get(source, 0.0) + weight * partial
         return found
 
 

@@ -1,5 +1,6 @@
 """The catalogue of common backpropagation mistakes: one entry each, a transformation of a correct local rule."""
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import sympy
@@ -8,6 +9,9 @@ from symbackprop.model import symbols
 from symbackprop.model.derivation import product
 from symbackprop.model.quantities import Quantity
 from symbackprop.model.chain_graph import ChainGraph as Rules
+
+
+MAX_SITES = 300  # nodes, nearest the claimed quantity first, where a mistake is looked for
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,12 @@ class Candidate:
 
 
 # -- the transformations ---------------------------------------------------------------------------
+@lru_cache(maxsize=65536)
+def _parsed(symbol):
+    """symbols.parse_symbol, remembered (the same symbols recur in every rule)."""
+    return symbols.parse_symbol(symbol)
+
+
 def _s(rules: Rules, name: str) -> sympy.Symbol:
     return rules.symbol[name]
 
@@ -90,7 +100,7 @@ def _transposed(rules, name, q):
     def swapped_rule(layer):
         mapping = {}
         for symbol in rules.rule[name].free_symbols:
-            parsed = symbols.parse_symbol(symbol)
+            parsed = _parsed(symbol)
             if parsed and parsed.kind == "weight" and parsed.indices[0] == layer:
                 other = swap(*parsed.indices)
                 if other is None:
@@ -134,7 +144,7 @@ def _preactivation(rules, name, q):
         return {"": symbols.preactivation(q.layer, q.indices[0])}
     mapping = {}
     for symbol in rules.rule.get(name, sympy.Integer(0)).free_symbols:
-        parsed = symbols.parse_symbol(symbol)
+        parsed = _parsed(symbol)
         if parsed and parsed.kind == "activation":
             mapping[symbol] = symbols.preactivation(*parsed.indices)
     return {"": rules.rule[name].xreplace(mapping)} if mapping else {}
@@ -200,12 +210,12 @@ class Candidates:
                 yield Candidate(mistake_id, mutation)
 
     def near(self, name: str, fixed=frozenset()):
-        """Every way one catalogued mistake reaches `name`, nearest first: at each node breadth-first from `name`,
-        the mistake made there alone, then made at every node of its kind (in its layer, then in all layers).
+        """Every way one catalogued mistake reaches `name`, nearest first: at each node breadth-first from `name`
+        (MAX_SITES of them), the mistake made there alone, then at every node of its kind (in its layer, then in all).
         Nodes in `fixed` (claimed by the author) keep their claimed value, so a mistake there cannot reach it."""
         inside = self.graph.ancestry_set(name)
         kinds_seen: set = set()
-        for node in self.graph.nearest_first(name):
+        for node in self.graph.nearest_first(name)[:MAX_SITES]:
             if node != name and node in fixed:
                 continue
             for mistake_id, _, wrong in self._wrong(node):

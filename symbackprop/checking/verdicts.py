@@ -183,7 +183,8 @@ class Checker:
     def _partials_of(self, node: str) -> dict:
         if node not in self._partials:
             self.truth(node)
-            self._partials[node] = self.graph.partials(node, self._truth)
+            self._partials[node] = {source: partial for source, partial in
+                                    self.graph.partials(node, self._truth).items() if partial}
         return self._partials[node]
 
     def propagated(self, name: str, claimed: dict) -> float:
