@@ -109,6 +109,9 @@ class Server:
         specs = {key: e.spec for key, e in exercises.exercises.items()}
         self.checkers = Checkers(specs)
         self.numbers: dict[str, NumberVerdicts] = {}
+        if store is not None:
+            from symbackprop.web.records.committer import GroupCommitter
+            self.committer = GroupCommitter(store)
         self.pool = WorkerPool(specs, size=options.workers, limit=options.limit)
 
     def exercise(self, variant):
@@ -197,7 +200,7 @@ class Server:
             raise RequestError(400, '"submission": expected 1 to 64 letters, digits, - or _')
         rows = rows_for(submission, student, variant, entries, entry, answer)
         try:
-            await asyncio.to_thread(self.store.record, rows)
+            await self.committer.record(rows)
         except StorageError:
             lang = negotiate(None, request.headers.get("accept-language"), self.default_lang)
             raise RequestError(503, messages(lang)["not_saved"]) from None
