@@ -4,7 +4,7 @@ import os
 from symbackprop.checking.verdicts import Checker, parse_claim_expression
 from symbackprop.errors import SymbackpropError
 from symbackprop.model.derivation import derive
-from symbackprop.model.local_rules import Rules
+from symbackprop.model.chain_graph import ChainGraph
 from symbackprop.notation.printer import tex
 from symbackprop.web.checks import RequestError, run_check
 
@@ -16,7 +16,7 @@ class Checkers:
         self.specs = specs
         first = next(iter(specs.values()))
         self.derivation = derive(first.network)
-        self.rules = Rules(self.derivation, first.training)
+        self.rules = ChainGraph(self.derivation, first.training)
         self._checkers: dict = {}
 
     def get(self, variant: str) -> Checker:

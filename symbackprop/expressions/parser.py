@@ -102,7 +102,7 @@ def _function_terminal() -> str:
 
 def build_parser(debug: bool = False) -> lark.Lark:
     """A fresh LALR parser for expression.lark (debug=True logs grammar conflicts)."""
-    grammar = resources.files("symbackprop.checking").joinpath("expression.lark").read_text(encoding="utf-8")
+    grammar = resources.files("symbackprop.expressions").joinpath("expression.lark").read_text(encoding="utf-8")
     return lark.Lark(grammar + "\n" + _function_terminal(), parser="lalr", lexer="contextual",
                      propagate_positions=True, maybe_placeholders=True, debug=debug)
 
