@@ -203,6 +203,16 @@ async def round_trip_ms(port: int, count: int = 200) -> float:
     return statistics.median(times)
 
 
+async def warm_up(port: int, workers: int) -> None:
+    """Each expression once per worker (first checks compile their evaluators), as a class does in its first
+    minute; not measured."""
+    client = Connection(port)
+    for _ in range(workers):
+        for name, text in EXPRESSIONS:
+            await client.request("POST", "/api/check", {"claims": {name: text}})
+    client.close()
+
+
 def in_process_ms() -> tuple[float, float]:
     """Median time of one numeric and one symbolic check in process, no HTTP (the work itself)."""
     from symbackprop.model.spec import load_spec
@@ -239,6 +249,7 @@ def checking_runs(students: int, workers: int) -> None:
     server = Server("--workers", str(workers))
     try:
         floor = asyncio.run(round_trip_ms(server.port))
+        asyncio.run(warm_up(server.port, workers))
         print(f"baseline (same run): HTTP round trip of an empty response {floor:.2f} ms; in process, no HTTP: "
               f"numeric check of {len(FORWARD)} entries {numeric_base:.2f} ms, symbolic check {symbolic_base:.1f} ms")
         print(f"{students} students, think time {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s, {len(FORWARD)} numeric "
@@ -314,6 +325,7 @@ def main() -> int:
     parser.add_argument("--skip-record", action="store_true")
     parser.add_argument("--skip-check", action="store_true")
     args = parser.parse_args()
+    print(f"{os.cpu_count()} cores; load average at start {os.getloadavg()[0]:.1f} (other processes share them)")
     if not args.skip_check:
         checking_runs(args.students, args.workers)
     if not args.skip_record:

@@ -192,6 +192,8 @@ def test_a_job_past_the_hard_limit_is_stopped_and_the_worker_replaced(course_spe
                                       "error": "checking took longer than 0.02 s; write it more simply"}]
         assert [(r["name"], r["verdict"]) for r in answer["claims"]] == [("v0[0]", "correct")]
         assert app.state.server.pool.killed == 1
+        again = client.post("/api/check", json={"claims": {"dL/dW0[0][0]": SLOW}}).json()
+        assert again["invalid"][0]["reason"] == "timeout" and app.state.server.pool.killed == 1  # not run again
 
 
 def test_a_slow_entry_does_not_hold_up_another_students(course_spec):

@@ -54,6 +54,9 @@ def test_dashboard_numbers_equal_a_direct_query(browser, tmp_path):
                                for kind in ("correct", "consistent", "wrong")}
         assert shown == expected
         assert expected["y0[1]"] == {"correct": 0, "consistent": 0, "wrong": 3}
+        mistake = page.locator('#question-table tr[data-question="y0[1]"] td.mistakes span')
+        assert mistake.text_content() == "v no lugar de y = g(v) (3)"
+        assert mistake.get_attribute("data-mistake") == "preactivation_for_activation"
         assert page.locator("#count-submissions").text_content() == str(count_rows(
             database, "SELECT count(*) FROM submissions")[0][0])
         assert page.locator("#count-students").text_content() == "7"

@@ -1,6 +1,4 @@
 """Class mode on SQLite and PostgreSQL (the same tests on both): records, summary, privacy, exports, faults."""
-import json
-
 import pytest
 from starlette.testclient import TestClient
 

@@ -1,6 +1,5 @@
 """What the lecturer reads from the records: per-question counts, per-student progress, grade's CSV and report."""
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 from symbackprop.checking import grading

@@ -74,8 +74,9 @@
       mistakes.className = "mistakes";
       Object.entries(q.mistakes).slice(0, 3).forEach(([id, n], index) => {
         if (index) mistakes.appendChild(document.createTextNode("; "));
-        const item = cell("span", id + " (" + n + ")");
-        item.title = (t.mistakes && t.mistakes[id]) || id;
+        const item = cell("span", ((t.mistake_names && t.mistake_names[id]) || id) + " (" + n + ")");
+        item.title = id + ": " + ((t.mistakes && t.mistakes[id]) || "");
+        item.dataset.mistake = id;
         mistakes.appendChild(item);
       });
       row.appendChild(mistakes);
