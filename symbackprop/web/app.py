@@ -19,6 +19,8 @@ from symbackprop.web.checks import MAX_ENTRY_CHARS, NumberVerdicts, RequestError
 from symbackprop.web.exercise import ExerciseSet, UnknownVariant
 from symbackprop.web.messages import fill, languages, messages, negotiate
 from symbackprop.web.pool import JobTimeout, PoolBusy, WorkerPool
+from symbackprop.web.records.committer import GroupCommitter
+from symbackprop.web.records.store import StorageError, rows_for
 from symbackprop.web.worker import Checkers
 
 MAX_BODY = 16 * 1024
@@ -109,9 +111,7 @@ class Server:
         self.checkers = Checkers(specs)
         self.numbers: dict[str, NumberVerdicts] = {}
         self.slow: set = set()  # expressions that ran past the hard limit, answered at once when sent again
-        if store is not None:
-            from symbackprop.web.records.committer import GroupCommitter
-            self.committer = GroupCommitter(store)
+        self.committer = GroupCommitter(store) if store is not None else None
         self.pool = WorkerPool(specs, size=options.workers, limit=options.limit)
 
     def exercise(self, variant):
@@ -198,7 +198,6 @@ class Server:
 
     async def record(self, request, body, variant, student, entries, entry, answer) -> dict:
         """Store the checked entry (or every claim when none is named); acknowledged only once committed."""
-        from symbackprop.web.records.store import StorageError, rows_for
         submission = body.get("submission") or uuid.uuid4().hex
         if not isinstance(submission, str) or not SUBMISSION_ID.fullmatch(submission):
             raise RequestError(400, '"submission": expected 1 to 64 letters, digits, - or _')
