@@ -1,5 +1,5 @@
 """Template contexts for slides and handouts: the spec's network as equations, steps and numbers."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
@@ -16,6 +16,7 @@ from symbackprop.documents.lecture_example import LectureExample
 from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique, display_lines, pages
 
 SLIDE_BUDGET = 14.0  # display lines per frame at \Large (a fraction counts 1.8); LaTeX scales a fuller frame to fit
+DENSE = 1.3  # reference frames (vectors and matrices, chain products, matrix form) take this much more, smaller
 HANDOUT_BUDGET = 1000.0  # the handout's displays break across pages by themselves
 PLOT_POINTS = 101
 TABLE_STEPS = 10
@@ -106,19 +107,28 @@ def _factors(d: Derivation, note: Notation, chain: list[str]) -> str:
 def architecture(d: Derivation, note: Notation) -> list[Step]:
     """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
     net = d.network
-    steps = [_step("x", note.vector([symbols.x(i) for i in range(net.layers[0])]))]
+    row = net.convention == "row"
+
+    def shaped(entries, rows=1):  # a vector or matrix with its shape beside it: [x_0 x_1] (1 × 2)
+        cols = len(entries) // rows
+        shape = (rows, cols) if row else (cols, rows)
+        matrix = sympy.Matrix(rows, cols, entries)
+        return rf"{note.tex(matrix if row else matrix.T)} \quad ({shape[0]} \times {shape[1]})"
+
+    steps = [_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]))]
     for layer in range(net.depth):
-        width = net.width(layer)
+        width, fan_in = net.width(layer), net.fan_in(layer)
+        weights = [symbols.weight(layer, i, j) for i in range(fan_in) for j in range(width)]
         steps += [
-            _step(note.layer("W", layer), note.weights(layer)),
-            _step(note.layer("b", layer), note.vector([symbols.bias(layer, j) for j in range(width)])),
-            _step(note.layer("v", layer), note.vector([symbols.preactivation(layer, j) for j in range(width)])),
-            _step(note.act(layer), note.vector([symbols.activation(layer, j) for j in range(width)])),
+            _step(note.layer("W", layer), shaped(weights, fan_in)),
+            _step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)])),
+            _step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)])),
+            _step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)])),
         ]
     n_out = net.layers[-1]
     steps += [
-        _step("y", note.vector([symbols.target(k) for k in range(n_out)])),
-        _step("l", note.vector([symbols.loss_term(k) for k in range(n_out)])),
+        _step("y", shaped([symbols.target(k) for k in range(n_out)])),
+        _step("l", shaped([symbols.loss_term(k) for k in range(n_out)])),
         _step("L", note.tex(d.expression("L"))),
     ]
     return steps
@@ -130,7 +140,8 @@ def forward_matrix(d: Derivation, note: Notation) -> list[Step]:
     for layer in range(d.network.depth):
         W, b, v = note.layer("W", layer), note.layer("b", layer), note.layer("v", layer)
         product = f"{note.inputs(layer)} {W}" if d.network.convention == "row" else f"{W} {note.inputs(layer)}"
-        steps += [_step(v, f"{product} + {b}"), _step(note.act(layer), f"{note.layer('g', layer)}({v})")]
+        steps += [Step("", v, (Line("=", f"{product} + {b}"),), group="matrix"),
+                  Step("", note.act(layer), (Line("=", f"{note.layer('g', layer)}({v})"),), group="matrix")]
     return steps
 
 
@@ -139,9 +150,12 @@ def forward_elements(d: Derivation, note: Notation, layout: Layout, layer: int) 
     steps = []
     for j in range(d.network.width(layer)):
         v_name, y_name = d.names.v(layer, j), d.names.act(layer, j)
-        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line)))
+        unit = f"unit{layer}.{j}"  # v and y of one unit share a frame
+        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line),
+                          group=unit))
         g = f"{note.layer('g', layer)}({d.name_tex(v_name)})"
-        steps.append(_step(d.name_tex(y_name), f"{g} = {note.tex(d.expression(y_name))}", name=y_name))
+        steps.append(Step(y_name, d.name_tex(y_name), (Line("=", f"{g} = {note.tex(d.expression(y_name))}"),),
+                          group=unit))
     return steps
 
 
@@ -229,8 +243,9 @@ def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int)
 def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
     """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
     row = d.network.convention == "row"
-    steps = []
+    out = []
     for layer in reversed(range(d.network.depth)):
+        steps = []
         delta, y = note.layer(r"\delta", layer), note.act(layer)
         dy = rf"\frac{{\partial L}}{{\partial {y}}}"
         if d.activations[layer].elementwise:
@@ -244,7 +259,8 @@ def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
         if layer:
             back = rf"{delta} ({W})^{{\top}}" if row else rf"({W})^{{\top}} {delta}"
             steps.append(_step(rf"\frac{{\partial L}}{{\partial {note.act(layer - 1)}}}", back))
-    return steps
+        out += [replace(step, group=f"matrix{layer}") for step in steps]
+    return out
 
 
 def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]:
@@ -376,17 +392,19 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
             "depth": net.depth,
         },
         "diagram": diagram.layout(net, messages["diagram"]),
-        "architecture": pages(architecture(d, note), budget),
+        "architecture": pages(architecture(d, note), budget * DENSE),
         "forward_matrix": forward_matrix(d, note),
+        "forward_pages": pages(forward_matrix(d, note) + [s for layer in range(net.depth)
+                                                         for s in forward_elements(d, note, layout, layer)], budget),
         "forward_layers": [{"layer": layer + net.index_base, "pages": pages(forward_elements(d, note, layout, layer),
                                                                               budget)}
                            for layer in range(net.depth)],
         "algorithm": algorithm(d, note, messages),
-        "backprop_groups": pages(backprop_groups(d, note), budget),
+        "backprop_groups": pages(backprop_groups(d, note), budget * DENSE),
         "backprop_layers": [{"layer": layer + net.index_base,
                              "pages": pages(backprop_elements(d, note, layout, layer), budget)}
                             for layer in reversed(range(net.depth))],
-        "backprop_matrix": pages(backprop_matrix(d, note), budget),
+        "backprop_matrix": pages(backprop_matrix(d, note), budget * DENSE),
         "functions": function_blocks(d, note, messages),
         "values": value_pages(value_matrices(spec, note), budget=12.0) if spec.values else None,
         "training": training_context(spec, values, d) if values else None,
@@ -413,12 +431,13 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
         lecture = LectureExample(worker, Notation(d, context["t"]["if"]), chosen)
         example = worker.example() if options.all_gradients else lecture.example()
         worked = {
-            "forward": pages(example.forward, SLIDE_BUDGET),
-            "loss": pages(example.loss, SLIDE_BUDGET),
+            "forward": pages(example.forward + [replace(step, group="loss") for step in example.loss], SLIDE_BUDGET),
+            "loss": [],  # with the forward pass: a loss alone would leave a nearly empty frame
             "backward": [{"layer": part.layer + spec.network.index_base,
                           "factors": pages(part.factors, SLIDE_BUDGET),
                           "gradients": pages(part.gradients, SLIDE_BUDGET)} for part in example.backward],
-            "updates": pages(example.updates, SLIDE_BUDGET),
+            "updates": pages(example.updates + ([lecture.new_loss()] if example.updates else []),
+                             SLIDE_BUDGET * DENSE),
             "new_loss": lecture.new_loss(),
             "all_gradients": options.all_gradients,
         }

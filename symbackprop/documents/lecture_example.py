@@ -105,22 +105,22 @@ class LectureExample:
                 for layer in reversed(range(self.net.depth))]
 
     def updates(self) -> list[Step]:
-        """The rule, the worked parameters' updates in numbers, then every layer's update as a matrix equation."""
+        """The rule, the first worked parameter's update in numbers, then every layer's update as a matrix equation."""
         worker, names, note = self.worker, self.names, self.note
         if worker.training is None:
             return []
         steps = [worker.update_rule()]
-        steps += [worker.update_step(name[len("dL/d"):], symbolic=False) for name in self.chosen]
+        steps.append(worker.update_step(self.chosen[0][len("dL/d"):], symbolic=False))  # one element in numbers
         for layer in range(self.net.depth):
             W, b = note.layer("W", layer), note.layer("b", layer)
             after = self._matrix(layer, lambda la, i, j: names.step(1, names.weight(la, i, j)))
             biases = self._vector([names.step(1, names.bias(layer, j)) for j in range(self.net.width(layer))])
             group = f"update{layer}"
             steps += [
-                Step("", rf"{{{W}}}^{{(1)}}", (Line("=", rf"{W} - \eta \frac{{\partial L}}{{\partial {W}}} = "
-                                                          + self._tex(after)),), group=group),
-                Step("", rf"{{{b}}}^{{(1)}}", (Line("=", rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}} = "
-                                                          + self._tex(biases)),), group=group),
+                Step("", W, (Line(r"\leftarrow", rf"{W} - \eta \frac{{\partial L}}{{\partial {W}}} = "
+                                  + self._tex(after)),), group=group),
+                Step("", b, (Line(r"\leftarrow", rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}} = "
+                                  + self._tex(biases)),), group=group),
             ]
         return steps
 

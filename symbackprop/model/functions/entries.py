@@ -92,7 +92,7 @@ def _name(names: dict, code: str, lang: str, kind: str) -> str:
     found = names.get(lang) or names.get("en")
     if found is None:
         return code.replace("_", " ")
-    return getattr(found, kind) or found.title
+    return getattr(found, kind) or ("" if kind == "derivative_title" else found.title)
 
 
 def scaled(coefficient, expression):
