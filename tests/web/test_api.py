@@ -227,3 +227,16 @@ def test_numbers_alone_equal_check_json_as_entries_are_added(reveal_client, tmp_
     answer = reveal_client.post("/api/check", json={"claims": entries}).json()
     assert answer["claims"] == check_json(tmp_path, entries, capsys)["claims"]
     assert [r["verdict"] for r in answer["claims"]][:2] == ["correct", "wrong"]
+
+
+def test_a_spec_with_its_own_functions_is_served_and_checked_in_the_workers():
+    from tests.test_spec_functions import SPEC
+    from symbackprop.model.spec import parse_spec
+    app = create_app(exercise.from_spec(parse_spec(SPEC)), ServeOptions(workers=1))
+    with TestClient(app) as client:
+        assert "Swish" in client.get("/?lang=en").text
+        claims = {"v0[0]": f"{0.5 * 0.1 + -1.0 * 0.4 + 0.1:.4f}", "dy1[0]/dv1[0]": "y1[0]*(1-y1[0])",
+                  "dy0[0]/dv0[0]": "y0[0]*(1-y0[0])"}
+        answer = client.post("/api/check", json={"claims": claims}).json()
+    assert [(r["name"], r["verdict"]) for r in answer["claims"]] == [
+        ("v0[0]", "correct"), ("dy1[0]/dv1[0]", "correct"), ("dy0[0]/dv0[0]", "wrong")]  # swish: g'(v) ≠ g(1-g)
