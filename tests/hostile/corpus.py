@@ -13,7 +13,7 @@ from importlib import resources
 from symbackprop.cli import main
 
 DEFAULT = resources.files("symbackprop.model").joinpath("default.toml").read_text(encoding="utf-8")
-TITLE = 'title = "Backpropagation: the 2-3-2 network"'
+TITLE = next(line for line in DEFAULT.splitlines() if line.startswith("title = "))
 KINDS = ("spec", "option", "template", "output folder", "special file")
 FLAWS = ("malformed", "oversized", "nested", "wrong type", "out of range", "special")
 

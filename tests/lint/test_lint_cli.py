@@ -103,7 +103,7 @@ def test_fix_into_the_document_itself(tmp_path):
     (["{doc}", "--spec", "{novalues}"], "lint needs the spec's [values]"),
     (["{doc}", "--spec", "{badtable}"], "[lint.symbols] 'y_0': unknown quantity 'y9[0]'"),
     (["{doc}", "--spec", "{badkey}"], "[lint] takes only a [lint.symbols] table"),
-    (["{doc}", "--fix", "{folder}"], "cannot write the fixed copy"),
+    (["{doc}", "--fix", "{folder}"], "is a folder"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, argv, message):
     latin = tmp_path / "latin.md"
