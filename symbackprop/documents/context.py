@@ -3,7 +3,7 @@ from dataclasses import dataclass, replace
 
 import sympy
 
-from symbackprop.documents import diagram
+from symbackprop.documents import diagram, output_delta
 from symbackprop.model import functions, symbols
 from symbackprop.notation import catalogue
 from symbackprop.model.derivation import Derivation, derive
@@ -219,6 +219,8 @@ def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int)
     """δ of the layer defined first; hidden layers: ∂L/∂y as the sum over the next layer's δ (defined on the
     layer before); then one weight and the bias of unit 0: the chain and each factor's closed form."""
     names, net = d.names, d.network
+    if layer == net.output_layer and output_delta.collapses(net):
+        return output_delta.theory_steps(d, note, layer)
     steps = [delta_definition(d, note, layer)]
     if layer < net.output_layer:
         nxt, width = layer + 1, net.width(layer + 1)
@@ -281,7 +283,9 @@ def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]
             derivative_steps = [_step("g'(v)", show(entry.derivative(v, g, **options)))]
         else:  # a vector function such as softmax: written with its Jacobian
             steps = [_step(r"g(v)_k", r"\frac{e^{v_k}}{\sum_{m} e^{v_m}}")]
-            derivative_steps = [_step(r"\frac{\partial g_k}{\partial v_j}", r"g_k (\delta_{kj} - g_j)")]
+            derivative_steps = [_step(r"\frac{\partial g_k}{\partial v_j}",
+                                      rf"\begin{{cases}} g_k (1 - g_k) & \text{{{messages['if']} }} k = j \\ "
+                                      rf"- g_k g_j & \text{{{messages['if']} }} k \neq j \end{{cases}}")]
         blocks.append({"title": title, "steps": steps, "derivative_title": derivative_title,
                        "derivative_steps": derivative_steps, "note": ""})
     loss = functions.loss(d.network.loss)
@@ -298,7 +302,8 @@ def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]
         "steps": [_step("L", total, name="L"), _step("l_k", note.tex(loss.term(y, p, n)))],
         "derivative_title": messages["loss_derivative"],
         "derivative_steps": [Step("", r"\frac{\partial L}{\partial \hat{y}_k}", tuple(derivative))],
-        "note": catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
+        "note": " ".join(filter(None, [catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
+                                       messages["target_sums_to_one"] if d.network.loss == "cce" else ""])),
     })
     return blocks
 

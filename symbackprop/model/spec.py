@@ -265,6 +265,9 @@ def _parse_values(table: dict, network: Network, source: str) -> Values:
             raise SpecError(f"{source}: values.{key} is missing; [values] needs all of {', '.join(keys)}")
     x = _vector(table, "x", network.layers[0], source)
     y = _vector(table, "y", network.layers[-1], source)
+    if network.loss == "cce" and abs(math.fsum(y) - 1) > 1e-9:
+        raise SpecError(f"{source}: values.y: a categorical cross-entropy target must sum to 1 (one-hot, or "
+                        f"probabilities), got sum {math.fsum(y):g}; fix the target")
     weights, biases = [], []
     for layer in range(network.depth):
         name = layer + network.index_base
