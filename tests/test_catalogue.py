@@ -4,7 +4,7 @@ import pytest
 from symbackprop.notation import catalogue
 from symbackprop.cli import main
 from symbackprop.errors import DocumentError
-from symbackprop.model.functions import ACTIVATIONS, LOSSES
+from symbackprop.model.functions import ACTIVATIONS, LANGUAGES, LOSSES
 
 
 def keys(table: dict, prefix: str = "") -> set[str]:
@@ -34,24 +34,39 @@ def test_keys_do_not_shadow_dict_methods(lang):
     walk(catalogue.catalogue(lang))
 
 
-@pytest.mark.parametrize("lang", catalogue.languages())
-def test_every_function_has_a_name(lang):
-    messages = catalogue.catalogue(lang)
-    for table in ("activation", "activation_short", "activation_derivative"):
-        assert set(messages[table]) == set(ACTIVATIONS)
-    assert set(messages["loss"]) == set(LOSSES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_built_in_function_is_named_in_every_language(lang):
+    for entry in ACTIVATIONS.values():
+        names = entry.names[lang]
+        assert names.title and names.short and names.derivative_title
+    for entry in LOSSES.values():
+        assert entry.names[lang].title
 
 
 def test_course_vocabulary():
     pt = catalogue.catalogue("pt-BR")
     assert pt["architecture"] == "Arquitetura da rede"
     assert pt["functions"] == "Funções e derivadas"
-    assert pt["loss"]["mse"] == "Erro quadrático médio"
+    assert catalogue.function_name(pt, "loss", "mse") == "Erro quadrático médio"
     assert pt["example"] == "Exemplo"
     assert pt["forward"] == "FORWARD"
-    assert pt["activation"]["sigmoid"] == "Função sigmoide"
-    assert pt["activation_derivative"]["relu"] == "Derivada da função ReLU"
+    assert catalogue.function_name(pt, "activation", "sigmoid") == "Função sigmoide"
+    assert catalogue.function_name(pt, "activation_derivative", "relu") == "Derivada da função ReLU"
+    assert catalogue.function_name(pt, "activation_short", "sigmoid") == "sigmoide"
     assert pt["meta"]["babel"] == "brazilian"
+
+
+def test_english_names_come_from_the_entries():
+    en = catalogue.catalogue("en")
+    assert catalogue.function_name(en, "activation", "tanh") == "Hyperbolic tangent"
+    assert catalogue.function_name(en, "activation_short", "leaky_relu") == "leaky ReLU"
+    assert catalogue.function_name(en, "loss", "cce") == "Categorical cross-entropy"
+
+
+def test_a_language_without_names_falls_back_to_english_and_may_name_functions_itself():
+    messages = {"meta": {"code": "es"}, "activation": {"sigmoid": "Función sigmoide"}}
+    assert catalogue.function_name(messages, "activation", "sigmoid") == "Función sigmoide"
+    assert catalogue.function_name(messages, "activation", "relu") == "ReLU function"
 
 
 def test_unknown_function_falls_back_to_its_code_name():

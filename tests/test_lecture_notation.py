@@ -93,8 +93,8 @@ def test_cce_target_must_sum_to_one(tmp_path, capsys):
     spec.write_text(_softmax_network("y = [0.0, 0.5, 0.3]"))
     assert main(["slides", str(spec), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "values.y: a categorical cross-entropy target must sum to 1" in err[0]
-    assert "got sum 0.8" in err[0] and not (tmp_path / "out").exists()
+    assert len(err) == 1 and "values.y: cce needs targets that sum to 1" in err[0]
+    assert "got [0.0, 0.5, 0.3]" in err[0] and not (tmp_path / "out").exists()
 
 
 def test_softmax_cce_delta_collapses_to_yhat_minus_y(tmp_path):

@@ -10,7 +10,7 @@ import sympy
 
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.checking.mistakes import candidates
-from symbackprop.model.local_rules import Rules
+from symbackprop.model.chain_graph import ChainGraph as Rules
 
 PROBE_POINTS = 6  # points compared (the spec's values first, when there are any)
 MAX_ATTEMPTS = 24  # points tried before giving up on points where the correct value is defined

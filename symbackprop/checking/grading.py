@@ -13,7 +13,7 @@ from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, Symb
 from symbackprop.files.reading import read_text
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.model.quantities import Names
-from symbackprop.model.local_rules import Rules
+from symbackprop.model.chain_graph import ChainGraph as Rules
 from symbackprop.model.spec import Spec, Values, spec_from_dict, values_to_dict
 
 ID_COLUMNS = ("student", "variant")

@@ -7,7 +7,7 @@ import sympy
 from symbackprop.model import symbols
 from symbackprop.model.derivation import product
 from symbackprop.model.quantities import Quantity
-from symbackprop.model.local_rules import Rules
+from symbackprop.model.chain_graph import ChainGraph as Rules
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from symbackprop.errors import ClaimsError, LatexParseError, SymbackpropError
 from symbackprop.numeric.values import quantity_values
 from symbackprop.checking.expression_parser import parse_expression
 from symbackprop.checking.mistakes import candidates
-from symbackprop.model.local_rules import Rules
+from symbackprop.model.chain_graph import ChainGraph as Rules
 from symbackprop.model.spec import Spec
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)

@@ -18,11 +18,12 @@ from symbackprop.exams.content import ExamContent, exam_context
 from symbackprop.documents.latexmk import build_pdf, require_tex
 from symbackprop.exams.manifest import build_manifest, manifest_json
 from symbackprop.exams.moodle import exam_quiz
-from symbackprop.files.writing import remove_stale, write_atomic
+from symbackprop.files.writing import check_folder, clean_leftovers, remove_stale, write_all
 from symbackprop.commands.progress import Progress
 from symbackprop.documents.templating import render
 from symbackprop.model.spec import load_spec
 from symbackprop.exams.stress import report_text, stress
+from symbackprop.option_types import whole_number
 
 MAX_VARIANTS = 10_000
 DOCUMENTS = {"exam.tex": "exam.tex.j2", "key.tex": "key.tex.j2"}
@@ -32,15 +33,15 @@ def add_arguments(parser) -> None:
     """Arguments of `symbackprop exam`."""
     parser.add_argument("spec", nargs="?", help="TOML spec with an optional [exam] table (default: the built-in "
                                                 "2-3-2 network)")
-    parser.add_argument("--variants", type=int, metavar="N", help="number of variants (V001 .. VN)")
-    parser.add_argument("--seed", type=int, required=True, metavar="S", help="random seed (a whole number >= 0)")
+    parser.add_argument("--variants", type=whole_number, metavar="N", help="number of variants (V001 .. VN)")
+    parser.add_argument("--seed", type=whole_number, required=True, metavar="S", help="random seed (a whole number >= 0)")
     parser.add_argument("-o", "--output", default="output/exam", metavar="DIR",
                         help="folder for the files (default: output/exam/)")
     parser.add_argument("--lang", default=catalogue.DEFAULT_LANGUAGE, metavar="L",
                         help=f"language of the fixed words: {', '.join(catalogue.languages())} (default en)")
     parser.add_argument("--pdf", action="store_true", help="also compile exam.pdf and key.pdf (in parallel)")
     parser.add_argument("--moodle", action="store_true", help="also write moodle.xml for Moodle's XML importer")
-    parser.add_argument("--stress", type=int, metavar="M",
+    parser.add_argument("--stress", type=whole_number, metavar="M",
                         help="stress test: draw M variants, check them, print the tables; writes nothing")
     parser.add_argument("--template-dir", metavar="DIR",
                         help="templates here override the built-in ones of the same name")
@@ -59,6 +60,7 @@ def run(args) -> int:
     catalogue.catalogue(args.lang)
     if args.pdf:
         require_tex()
+    folder = check_folder(args.output)
     with Progress("drawing  ", args.variants) as bar:
         variants = Drawer(spec, args.seed, config).draw(args.variants, bar.update)
     content = ExamContent(spec, config, args.lang, args.decimal_comma)
@@ -75,17 +77,17 @@ def run(args) -> int:
         xml = exam_quiz(title, args.seed, context["statement"], contents, content.messages, content.fmt,
                         config.moodle)
         files["moodle.xml"] = xml.decode("utf-8")
-    folder = Path(args.output)
-    written = [write_atomic(folder / name, text) for name, text in files.items()]
+    clean_leftovers(folder)
     stale = [] if args.moodle else [folder / "moodle.xml"]
+    removed = remove_stale(stale + [folder / name.replace(".tex", ".pdf") for name in DOCUMENTS])
+    written = write_all(folder, files)
     if args.pdf:
         written += compile_pdfs([folder / name for name in DOCUMENTS])
-    else:
-        stale += [folder / name.replace(".tex", ".pdf") for name in DOCUMENTS]
     for path in written:
         print(f"wrote {path}")
-    for path in remove_stale(stale):
-        print(f"removed {path} (made by an earlier run)")
+    for path in removed:
+        if not (args.pdf and path.suffix == ".pdf"):
+            print(f"removed {path} (made by an earlier run)")
     return 0
 
 

@@ -49,11 +49,11 @@ class Derivation:
         self.network = network.network if isinstance(network, Spec) else network
         self.names = Names(self.network)
         net = self.network
-        self.activations = [functions.activation(name) for name in net.activations]
-        self.loss = functions.loss(net.loss)
-        self.options = {"slope": net.leaky_slope}
-        self.expressions: dict[str, sympy.Expr] = {}
-        self.chains: dict[str, list[str]] = {}
+        self.activations = functions.activations_of(net)
+        self.loss = functions.loss_of(net)
+        self.options = functions.options(net)
+        self.expressions: dict[str, sympy.Expr] = {}  # every computed quantity's closed form
+        self.graph: dict[str, tuple[tuple[str, ...], ...]] = {}  # chain-rule nodes: a sum of products of factors
         self._forward()
         self._backward()
 
@@ -91,15 +91,25 @@ class Derivation:
         entry = self.activations[layer]
         outputs = [symbols.activation(layer, u) for u in range(self.network.width(layer))]
         if not entry.elementwise:
-            return functions.softmax_jacobian(k, j, outputs)
+            return entry.jacobian(k, j, outputs)
         return entry.derivative(symbols.preactivation(layer, j), outputs[j], **self.options)
+
+    def _link(self, name: str, *terms: tuple[str, ...]) -> None:
+        """A chain-rule node: the sum over `terms` of the product of the named factors, and its closed form."""
+        self.graph[name] = terms
+        self.expressions[name] = sympy.Add(*[self._closed(term) for term in terms])
+
+    def _closed(self, term: tuple[str, ...]) -> sympy.Expr:
+        """The product of the factors' closed forms; a trailing factor of 1 (∂v/∂b) is left out."""
+        factors = [self.expressions[term[0]]] + [self.expressions[f] for f in term[1:] if self.expressions[f] != 1]
+        return factors[0] if len(factors) == 1 else product(*factors)
 
     def _backward(self) -> None:
         net, names, e = self.network, self.names, self.expressions
         n_out = net.layers[-1]
         for layer in reversed(range(net.depth)):
             width = net.width(layer)
-            softmax = not self.activations[layer].elementwise
+            vector = not self.activations[layer].elementwise
             for j in range(width):
                 if layer == net.output_layer:
                     e[names.d_act(layer, j)] = self.loss.derivative(
@@ -109,24 +119,15 @@ class Derivation:
                     e[names.d_act(layer, j)] = sympy.Add(*[
                         symbols.delta(nxt, k) * symbols.weight(nxt, j, k) for k in range(net.width(nxt))])
             for j in range(width):
-                for k in range(width) if softmax else (j,):
+                sources = range(width) if vector else (j,)
+                for k in sources:
                     e[names.local(layer, k, j)] = self._local(layer, k, j)
-                if softmax:
-                    e[names.d_v(layer, j)] = sympy.Add(*[
-                        product(e[names.d_act(layer, k)], e[names.local(layer, k, j)]) for k in range(width)])
-                    chain = [names.d_v(layer, j)]
-                else:
-                    e[names.d_v(layer, j)] = product(e[names.d_act(layer, j)], e[names.local(layer, j, j)])
-                    chain = [names.d_act(layer, j), names.local(layer, j, j)]
-                inputs = self.inputs_of(layer)
-                for i, source in enumerate(inputs):
+                self._link(names.d_v(layer, j), *[(names.d_act(layer, k), names.local(layer, k, j)) for k in sources])
+                for i, source in enumerate(self.inputs_of(layer)):
                     e[names.dv_weight(layer, i, j)] = source
-                    name = names.d_weight(layer, i, j)
-                    e[name] = product(e[names.d_v(layer, j)], source)
-                    self.chains[name] = chain + [names.dv_weight(layer, i, j)]
+                    self._link(names.d_weight(layer, i, j), (names.d_v(layer, j), names.dv_weight(layer, i, j)))
                 e[names.dv_bias(layer, j)] = sympy.Integer(1)
-                e[names.d_bias(layer, j)] = e[names.d_v(layer, j)]
-                self.chains[names.d_bias(layer, j)] = chain + [names.dv_bias(layer, j)]
+                self._link(names.d_bias(layer, j), (names.d_v(layer, j), names.dv_bias(layer, j)))
 
     # -- queries -----------------------------------------------------------------------------------
     def quantity(self, name: str) -> Quantity:
@@ -143,10 +144,17 @@ class Derivation:
 
     def chain(self, name: str) -> list[str]:
         """The named factors whose product is the gradient `name` (dL/dW.. or dL/db..)."""
-        self.quantity(name)
-        if name not in self.chains:
+        q = self.quantity(name)
+        if q.kind not in ("dL/dW", "dL/db"):
             raise SpecError(f"{name}: not a weight or bias gradient; chains exist for dL/dW.. and dL/db..")
-        return self.chains[name]
+        (delta, local), = self.graph[name]
+        upstream = self.graph[delta]
+        return (list(upstream[0]) if len(upstream) == 1 else [delta]) + [local]
+
+    @cached_property
+    def chains(self) -> dict[str, list[str]]:
+        """Every gradient's chain of named factors, layer by layer from the output."""
+        return {name: self.chain(name) for name in self.gradient_names()}
 
     def gradient(self, kind: str, layer: int, expand: bool = False) -> sympy.Matrix:
         """∂L/∂W^l or ∂L/∂b^l as a SymPy Matrix, shaped as the spec's convention writes W (layer is 0-based)."""
@@ -161,7 +169,7 @@ class Derivation:
 
     def gradient_names(self) -> list[str]:
         """Every dL/dW.. and dL/db.. name, layer by layer."""
-        return list(self.chains)
+        return [name for name in self.graph if self.names.table[name].kind in ("dL/dW", "dL/db")]
 
     def matrix_form(self, layer: int) -> dict[str, sympy.Matrix]:
         """The layer's vectors and matrices: δ^l, and ∂L/∂W^l = (y^{l-1})^T δ^l in the row convention."""
@@ -238,7 +246,7 @@ class Derivation:
     def _repr_latex_(self) -> str:
         rows = []
         for name in self.gradient_names():
-            factors = r" \times ".join(self.name_tex(f) for f in self.chains[name])
+            factors = r" \times ".join(self.name_tex(f) for f in self.chain(name))
             rows.append(rf"{self.name_tex(name)} &= {factors} = {self.tex(self.expressions[name])}")
         return r"$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$"
 

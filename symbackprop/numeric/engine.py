@@ -66,7 +66,7 @@ class NumericNetwork:
         self.layers = []
         self.needs_v = []  # whether g' is written with v (ReLU) rather than with g = g(v) (sigmoid)
         for name in network.activations:
-            entry = functions.activation(name)
+            entry = functions.activation(name, network)
             if entry.elementwise:
                 forward = _elementwise(entry.expression(v, **options), (v,))
                 local = entry.derivative(v, g, **options)
@@ -76,7 +76,7 @@ class NumericNetwork:
             else:
                 self.layers.append((entry.numeric_forward, None, entry.numeric_vjp))
                 self.needs_v.append(False)
-        loss = functions.loss(network.loss)
+        loss = functions.loss_of(network)
         n_out = network.layers[-1]
         self.loss_term = _elementwise(loss.term(t, p, n_out), (t, p))
         self.loss_derivative = _elementwise(loss.derivative(t, p, n_out), (t, p))

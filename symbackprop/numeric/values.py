@@ -2,6 +2,7 @@
 import numpy as np
 
 from symbackprop.errors import SpecError
+from symbackprop.model import functions
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.model.quantities import Names
 from symbackprop.model.spec import Network, Training, Values
@@ -26,6 +27,7 @@ def quantity_values(network: Network, values: Values, training: Training | None 
         out.update({names.act(layer, j): run.y[layer][0, j] for j in range(network.width(layer))})
     out.update({names.loss_term(k): run.loss_terms[0, k] for k in range(network.layers[-1])})
     out["L"] = run.loss[0]
+    entries = functions.activations_of(network)
     for layer in reversed(range(network.depth)):
         width = network.width(layer)
         outputs = run.y[layer][0]
@@ -33,9 +35,9 @@ def quantity_values(network: Network, values: Values, training: Training | None 
             out[names.d_act(layer, j)] = run.d_act[layer][0, j]
             if run.local[layer] is not None:
                 out[names.local(layer, j, j)] = run.local[layer][0, j]
-            else:  # softmax: the full Jacobian ŷ_k (δ_kj − ŷ_j)
+            else:  # a vector activation: its full Jacobian
                 for k in range(width):
-                    out[names.local(layer, k, j)] = outputs[k] * ((k == j) - outputs[j])
+                    out[names.local(layer, k, j)] = entries[layer].jacobian(k, j, outputs)
             out[names.d_v(layer, j)] = run.delta[layer][0, j]
             for i in range(network.fan_in(layer)):
                 out[names.dv_weight(layer, i, j)] = run.inputs[layer][0, i]

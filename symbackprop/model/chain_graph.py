@@ -1,10 +1,11 @@
-"""The local rule of every named quantity: its direct inputs and its closed form in them, evaluated numerically."""
+"""The chain-rule graph as local rules: every named quantity over its direct inputs, evaluated at any numbers."""
 import math
 from functools import cached_property
 
 import numpy as np
 import sympy
 
+from symbackprop.model import points
 from symbackprop.model.derivation import Derivation, product
 from symbackprop.model.quantities import Names, Quantity, quantity_symbol
 from symbackprop.model.spec import Network, Training, Values
@@ -25,7 +26,7 @@ def _call(function, args) -> float:
         return math.nan
 
 
-class Rules:
+class ChainGraph:
     """Every quantity of one network as a rule over its direct inputs, so a step can be recomputed from any numbers."""
 
     def __init__(self, derivation: Derivation, training: Training | None = None):
@@ -43,37 +44,23 @@ class Rules:
 
     # -- construction ------------------------------------------------------------------------------
     def _build(self) -> None:
-        net, names, e = self.network, self.names, self.derivation.expressions
-        table = names.table
-        for name, q in table.items():
+        """Each quantity's rule read from the derivation's graph: chain nodes as products of their factors' symbols."""
+        names, derivation = self.names, self.derivation
+        for name, q in names.table.items():
             self.symbol[name] = self._own_symbol(name, q, len(self.symbol))
-        for name, q in table.items():
+        for name, q in names.table.items():
             if q.kind in LEAF_KINDS:
                 continue
-            if q.kind in ("v", "act", "l", "L", "dL/dy", "dy/dv", "dv/dW", "dv/db"):
-                self.rule[name] = e[name]
-            elif q.kind == "dL/dv":
-                layer, (j,) = q.layer, q.indices
-                if self.derivation.activations[layer].elementwise:
-                    self.rule[name] = product(self.symbol[names.d_act(layer, j)],
-                                              self.symbol[names.local(layer, j, j)])
-                else:
-                    self.rule[name] = sympy.Add(*[
-                        product(self.symbol[names.d_act(layer, k)], self.symbol[names.local(layer, k, j)])
-                        for k in range(net.width(layer))])
-            elif q.kind == "dL/dW":
-                i, j = q.indices
-                self.rule[name] = product(self.symbol[names.d_v(q.layer, j)],
-                                          self.symbol[names.dv_weight(q.layer, i, j)])
-            elif q.kind == "dL/db":
-                (j,) = q.indices
-                self.rule[name] = product(self.symbol[names.d_v(q.layer, j)], self.symbol[names.dv_bias(q.layer, j)])
+            terms = derivation.graph.get(name)
+            self.rule[name] = derivation.expressions[name] if terms is None else sympy.Add(*[
+                product(*[self.symbol[factor] for factor in term]) for term in terms])
         if self.training is not None:
             rate = sympy.nsimplify(self.training.learning_rate)
             for name, q in names.parameters():
                 step_name = names.step(1, name)
                 self.symbol[step_name] = sympy.Symbol(f"q{len(self.symbol)}", real=True)
-                self.rule[step_name] = self.symbol[name] - rate * self.symbol["dL/d" + name]
+                frozen = q.kind == "b" and not self.training.update_biases
+                self.rule[step_name] = self.symbol[name] if frozen else self.symbol[name] - rate * self.symbol["dL/d" + name]
 
     def _own_symbol(self, name: str, q: Quantity, count: int) -> sympy.Symbol:
         """The factory symbol of a quantity the course writes as a letter, else a fresh one (q17)."""
@@ -201,24 +188,8 @@ class Rules:
     # -- points ------------------------------------------------------------------------------------
     def point(self, values: Values) -> dict[str, float]:
         """The leaves of a spec's [values] table by name."""
-        names = self.names
-        point = {names.x(i): float(v) for i, v in enumerate(values.x)}
-        point.update({names.y(k): float(v) for k, v in enumerate(values.y)})
-        for name, q in names.parameters():
-            if q.kind == "W":
-                i, j = q.indices
-                point[name] = float(values.weights[q.layer][i][j])
-            else:
-                point[name] = float(values.biases[q.layer][q.indices[0]])
-        return point
+        return points.values_point(self.network, values)
 
     def random_point(self, rng: np.random.Generator) -> dict[str, float]:
         """Random leaves: inputs, weights and biases in (-1, 1), targets valid for the loss."""
-        net, names = self.network, self.names
-        point = {names.x(i): rng.uniform(-1, 1) for i in range(net.layers[0])}
-        n_out = net.layers[-1]
-        targets = rng.dirichlet(np.ones(n_out)) if net.loss == "cce" else rng.uniform(0.05, 0.95, n_out)
-        point.update({names.y(k): float(targets[k]) for k in range(n_out)})
-        for name, _ in names.parameters():
-            point[name] = rng.uniform(-1, 1)
-        return {name: float(value) for name, value in point.items()}
+        return points.random_point(self.network, rng)
