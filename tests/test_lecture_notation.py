@@ -169,3 +169,15 @@ def test_gradient_option_rejects_other_quantities(tmp_path, capsys):
     assert main(["slides", "--gradient", "v0[0]", "-o", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("symbackprop: error:") and "v0[0]" in err and "weight or bias gradient" in err
+
+
+def test_derive_and_documents_word_cases_alike(tmp_path, capsys):
+    import json
+    relu = str(EXAMPLES / "relu_3layer.toml")
+    assert main(["derive", relu, "--json"]) == 0
+    latex = json.loads(capsys.readouterr().out)["latex"]["dy0[0]/dv0[0]"]
+    assert latex == r"\begin{cases} 1 & \text{if } v^{0}_{0} > 0 \\ 0 & \text{if } v^{0}_{0} \leq 0 \end{cases}"
+    slides = _write(tmp_path, "slides", relu)["slides.tex"]
+    assert latex in slides and r"\text{for}" not in slides
+    portuguese = _write(tmp_path / "pt", "slides", relu, "--lang", "pt-BR")["slides.tex"]
+    assert latex.replace(r"\text{if }", r"\text{se }") in portuguese

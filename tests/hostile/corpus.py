@@ -13,7 +13,7 @@ from importlib import resources
 from symbackprop.cli import main
 
 DEFAULT = resources.files("symbackprop.model").joinpath("default.toml").read_text(encoding="utf-8")
-TITLE = 'title = "Backpropagation: the 2-3-2 network"'
+TITLE = 'title = { en = "Backpropagation: the 2-3-2 network", pt-BR = "Backpropagation: a rede 2-3-2" }'
 KINDS = ("spec", "option", "template", "output folder", "special file")
 FLAWS = ("malformed", "oversized", "nested", "wrong type", "out of range", "special")
 
