@@ -8,6 +8,7 @@ import numpy as np
 import sympy
 
 from symbackprop.checking.float_evaluator import FLOAT, Unsupported, compile_expression, evaluate
+from symbackprop.model import functions
 
 RANDOM_POINTS = 6  # seeded random points, alternating between the scales
 SCALES = (1.0, 4.0)  # inputs, weights and biases drawn from (-scale, scale): wide enough to reach every piece
@@ -54,7 +55,7 @@ def random_leaves(rules, rng: np.random.Generator, scale: float) -> dict:
     net, names = rules.network, rules.names
     point = {names.x(i): rng.uniform(-scale, scale) for i in range(net.layers[0])}
     n_out = net.layers[-1]
-    targets = rng.dirichlet(np.ones(n_out)) if net.loss == "cce" else rng.uniform(0.05, 0.95, n_out)
+    targets = rng.dirichlet(np.ones(n_out)) if functions.target_kind(net) == "distribution" else rng.uniform(0.05, 0.95, n_out)
     point.update({names.y(k): float(targets[k]) for k in range(n_out)})
     for name, _ in names.parameters():
         point[name] = rng.uniform(-scale, scale)
