@@ -8,7 +8,7 @@ from pathlib import Path
 
 from symbackprop.checking.verdicts import Checker
 from symbackprop.checking.claims import MAX_CLAIM_CHARS, Claim, Number, number_from_text
-from symbackprop.model.derivation import derive
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
 from symbackprop.files.reading import read_text
 from symbackprop.checking.float_evaluator import to_float

@@ -8,7 +8,7 @@ import sympy
 
 from symbackprop.checking import equivalence
 from symbackprop.checking.claims import MAX_CLAIM_CHARS, Claim, Tolerance
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.errors import ClaimsError, LatexParseError, SymbackpropError
 from symbackprop.numeric.values import quantity_values
 from symbackprop.checking.expression_parser import parse_expression

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from symbackprop.model.derivation import Derivation
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation
 from symbackprop.notation.numbers_in_math import NumberFormat, NumberPrinter, closed_tex, substituted
 from symbackprop.notation.printer import printer_settings, quantity_tex
 from symbackprop.model.quantities import symbol_quantity
