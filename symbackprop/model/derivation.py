@@ -1,5 +1,5 @@
 """Chain-rule factors and closed forms for every W and b, element-wise and in matrix form."""
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import sympy
 
@@ -11,6 +11,7 @@ from symbackprop.model.spec import Network, Spec
 EXPAND_MAX_PARAMETERS = 60  # --expand writes leaf-symbol closed forms only up to this many parameters
 
 
+@lru_cache(maxsize=4096)
 def _has_denominator(expr: sympy.Expr) -> bool:
     return any(node.is_Pow and node.exp.is_negative for node in sympy.preorder_traversal(expr))
 
@@ -100,7 +101,7 @@ class Derivation:
 
     def _closed(self, term: tuple[str, ...]) -> sympy.Expr:
         """The product of the factors' closed forms; a trailing factor of 1 (∂v/∂b) is left out."""
-        factors = [self.expressions[term[0]]] + [self.expressions[f] for f in term[1:] if self.expressions[f] != 1]
+        factors = [self.expressions[term[0]]] + [self.expressions[f] for f in term[1:] if self.expressions[f] is not sympy.S.One]
         return factors[0] if len(factors) == 1 else product(*factors)
 
     def _backward(self) -> None:
