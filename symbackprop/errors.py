@@ -39,3 +39,16 @@ class DocumentError(SymbackpropError):
 
 class OptionError(SymbackpropError):
     """A command-line option has a value outside its range."""
+
+
+class OutputError(SymbackpropError):
+    """An output file or folder cannot be written."""
+
+
+def shown(value, limit: int = 60) -> str:
+    """repr(value) cut to about `limit` characters, for echoing user input in a one-line message."""
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else f"{text[:limit - 15]}... ({len(text)} characters)"

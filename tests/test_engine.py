@@ -103,3 +103,23 @@ def test_loss_gradients_by_finite_differences_match_the_reference():
     want_w, want_b = reference_batch_gradients(spec, X, T)
     for got, want in zip(got_w + got_b, want_w + want_b):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+GRAPH_PAIRS = [("sigmoid", "bce"), ("softmax", "cce"), ("relu", "mse"), ("leaky_relu", "sse"), ("tanh", "half_sse")]
+
+
+@pytest.mark.parametrize("pair", GRAPH_PAIRS, ids=["-".join(p) for p in GRAPH_PAIRS])
+def test_every_number_equals_the_chain_graph_rule_evaluated_at_the_point(pair):
+    """The two consumers of the derivation's graph agree: the generated engine and the checker's local rules."""
+    from symbackprop.model.chain_graph import ChainGraph
+    from symbackprop.numeric.values import quantity_values
+
+    spec = random_case(600 + GRAPH_PAIRS.index(pair), *pair)
+    derivation = derive(spec)
+    graph = ChainGraph(derivation)
+    numbers = quantity_values(spec.network, spec.values)
+    point, memo = graph.point(spec.values), {}
+    for name, number in numbers.items():
+        assert graph.evaluate(name, point, memo=memo) == pytest.approx(number, rel=1e-9, abs=1e-12), name
+    chained = [name for name in numbers if name in derivation.graph]
+    assert len(chained) == spec.network.n_parameters + sum(spec.network.layers[1:])  # dL/dW, dL/db and dL/dv

@@ -12,6 +12,7 @@ from symbackprop.notation.derivation_tex import derive
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
 from symbackprop.files.reading import read_text
 from symbackprop.checking.float_evaluator import to_float
+from symbackprop.model.points import point_values
 from symbackprop.model.quantities import Names
 from symbackprop.model.chain_graph import ChainGraph as Rules
 from symbackprop.model.spec import Spec, Values, spec_from_dict, values_to_dict
@@ -102,17 +103,7 @@ def _values(table: dict, names: Names, where: str) -> Values:
             raise ClaimsError(f"{where}.values: {name!r} is missing or not a finite number")
         return float(value)
 
-    net = names.network
-    x = tuple(get(names.x(i)) for i in range(net.layers[0]))
-    y = tuple(get(names.y(k)) for k in range(net.layers[-1]))
-    weights = [[[0.0] * net.width(layer) for _ in range(net.fan_in(layer))] for layer in range(net.depth)]
-    biases = [[0.0] * net.width(layer) for layer in range(net.depth)]
-    for name, q in names.parameters():
-        if q.kind == "W":
-            weights[q.layer][q.indices[0]][q.indices[1]] = get(name)
-        else:
-            biases[q.layer][q.indices[0]] = get(name)
-    return Values(x, y, tuple(tuple(map(tuple, w)) for w in weights), tuple(map(tuple, biases)))
+    return point_values(names.network, get)
 
 
 def _answer(name: str, raw, where: str) -> Answer:

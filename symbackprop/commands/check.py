@@ -14,14 +14,15 @@ from symbackprop.checking.claims import Tolerance, load_claims
 from symbackprop.errors import ClaimsError
 from symbackprop.notation.number_format import number
 from symbackprop.checking.mistakes import MISTAKES
+from symbackprop.option_types import finite_number
 
 
 def add_arguments(parser) -> None:
     """Arguments of `symbackprop check`."""
     parser.add_argument("claims", help="CLAIMS TOML file")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    parser.add_argument("--abs-tol", type=float, help="accept |claimed - correct| <= this (overrides [tolerance])")
-    parser.add_argument("--rel-tol", type=float, help="accept |claimed - correct| <= this × |correct|")
+    parser.add_argument("--abs-tol", type=finite_number, help="accept |claimed - correct| <= this (overrides [tolerance])")
+    parser.add_argument("--rel-tol", type=finite_number, help="accept |claimed - correct| <= this × |correct|")
 
 
 def run(args) -> int:

@@ -11,6 +11,7 @@ from symbackprop.notation.number_format import check_decimals, number
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.notation.printer import ascii_text
 from symbackprop.model.spec import load_spec, spec_to_dict
+from symbackprop.option_types import whole_number
 
 
 def add_arguments(parser) -> None:
@@ -20,7 +21,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--expand", action="store_true", help="closed forms in the leaf symbols x, y, W, b")
     parser.add_argument("--verify", action="store_true",
                         help="compare every gradient with finite differences (and PyTorch when installed)")
-    parser.add_argument("--decimals", type=int, default=4, help="decimals in the text output (default 4)")
+    parser.add_argument("--decimals", type=whole_number, default=4, help="decimals in the text output (default 4)")
 
 
 def run(args) -> int:
@@ -58,8 +59,8 @@ def verification(spec) -> dict:
     X, T = np.array([spec.values.x]), np.array([spec.values.y])
     derived = engine.gradients(params, X, T)
     report = {"finite_differences": references.largest_difference(derived, references.finite_differences(engine, params, X, T)),
-              "torch": None}
-    if references.torch_available():
+              "torch": None, "torch_counterpart": references.has_torch_counterpart(spec.network)}
+    if references.torch_available() and report["torch_counterpart"]:
         report["torch"] = references.largest_difference(derived, references.torch_gradients(spec.network, params, X, T))
     return report
 
@@ -67,7 +68,9 @@ def verification(spec) -> dict:
 def verification_text(report: dict) -> str:
     """The verification report as text."""
     lines = ["VERIFY", f"  largest |derived - central finite differences| = {report['finite_differences']:.3e}"]
-    if report["torch"] is None:
+    if not report["torch_counterpart"]:
+        lines.append("  no PyTorch counterpart for a function defined in the spec: autograd comparison skipped")
+    elif report["torch"] is None:
         lines.append("  PyTorch not installed (pip install 'symbackprop[torch]'): autograd comparison skipped")
     else:
         lines.append(f"  largest |derived - PyTorch autograd (float64)|  = {report['torch']:.3e}")

@@ -23,6 +23,7 @@ from symbackprop.commands.progress import Progress
 from symbackprop.documents.templating import render
 from symbackprop.model.spec import load_spec
 from symbackprop.exams.stress import report_text, stress
+from symbackprop.option_types import whole_number
 
 MAX_VARIANTS = 10_000
 DOCUMENTS = {"exam.tex": "exam.tex.j2", "key.tex": "key.tex.j2"}
@@ -32,15 +33,15 @@ def add_arguments(parser) -> None:
     """Arguments of `symbackprop exam`."""
     parser.add_argument("spec", nargs="?", help="TOML spec with an optional [exam] table (default: the built-in "
                                                 "2-3-2 network)")
-    parser.add_argument("--variants", type=int, metavar="N", help="number of variants (V001 .. VN)")
-    parser.add_argument("--seed", type=int, required=True, metavar="S", help="random seed (a whole number >= 0)")
+    parser.add_argument("--variants", type=whole_number, metavar="N", help="number of variants (V001 .. VN)")
+    parser.add_argument("--seed", type=whole_number, required=True, metavar="S", help="random seed (a whole number >= 0)")
     parser.add_argument("-o", "--output", default="output/exam", metavar="DIR",
                         help="folder for the files (default: output/exam/)")
     parser.add_argument("--lang", default=catalogue.DEFAULT_LANGUAGE, metavar="L",
                         help=f"language of the fixed words: {', '.join(catalogue.languages())} (default en)")
     parser.add_argument("--pdf", action="store_true", help="also compile exam.pdf and key.pdf (in parallel)")
     parser.add_argument("--moodle", action="store_true", help="also write moodle.xml for Moodle's XML importer")
-    parser.add_argument("--stress", type=int, metavar="M",
+    parser.add_argument("--stress", type=whole_number, metavar="M",
                         help="stress test: draw M variants, check them, print the tables; writes nothing")
     parser.add_argument("--template-dir", metavar="DIR",
                         help="templates here override the built-in ones of the same name")

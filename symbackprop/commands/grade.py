@@ -8,6 +8,7 @@ mistake catalogue. Writes a per-student report CSV and prints the summary.
 import sys
 
 from symbackprop.checking.grading import Grader, grade_all, load_manifest, read_answers, summary, write_report
+from symbackprop.option_types import finite_number
 
 
 def add_arguments(parser) -> None:
@@ -15,7 +16,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("answers", help="answers CSV: student,variant,<quantity>,...")
     parser.add_argument("--manifest", required=True, help="the exam's manifest.json (from symbackprop exam)")
     parser.add_argument("-o", "--output", default="report.csv", help="report CSV to write (default report.csv)")
-    parser.add_argument("--consistent-credit", type=float, default=1.0,
+    parser.add_argument("--consistent-credit", type=finite_number, default=1.0,
                         help="fraction of the points for an answer consistent with the student's own earlier "
                              "answers (error carried forward); default 1 (full credit)")
 

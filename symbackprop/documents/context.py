@@ -228,26 +228,27 @@ def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]
     def show(expr):
         return closed_tex(expr, d.network, messages["if"], {g: "g(v)"})
 
-    options = {"slope": d.network.leaky_slope}
+    net, options = d.network, functions.options(d.network)
     blocks = []
-    for name in dict.fromkeys(d.network.activations):
-        entry = functions.activation(name)
-        title = catalogue.function_name(messages, "activation", name)
-        derivative_title = catalogue.function_name(messages, "activation_derivative", name)
+    for name in dict.fromkeys(net.activations):
+        entry = functions.activation(name, net)
+        title = catalogue.function_name(messages, "activation", name, net)
+        derivative_title = catalogue.function_name(messages, "activation_derivative", name, net)
         if entry.elementwise:
             steps = [_step("g(v)", show(entry.expression(v, **options)))]
             derivative_steps = [_step("g'(v)", show(entry.derivative(v, g, **options)))]
-        else:  # a vector function such as softmax: written with its Jacobian
-            steps = [_step(r"g(v)_k", r"\frac{e^{v_k}}{\sum_{m} e^{v_m}}")]
-            derivative_steps = [_step(r"\frac{\partial g_k}{\partial v_j}", r"g_k (\delta_{kj} - g_j)")]
+        else:  # a vector function such as softmax: written with its Jacobian, as the entry displays it
+            (g_name, g_tex), (jacobian_name, jacobian_tex) = entry.display
+            steps = [_step(g_name, g_tex)]
+            derivative_steps = [_step(jacobian_name, jacobian_tex)]
         blocks.append({"title": title, "steps": steps, "derivative_title": derivative_title,
                        "derivative_steps": derivative_steps, "note": ""})
-    loss = functions.loss(d.network.loss)
+    loss = functions.loss_of(net)
     n_out = d.network.layers[-1]
     y, p = sympy.Symbol("y_k", real=True), sympy.Symbol(r"\hat{y}_k", real=True)
     n = sympy.Symbol("N", positive=True, integer=True)  # the general formula, as the course writes it
     blocks.append({
-        "title": catalogue.function_name(messages, "loss", d.network.loss),
+        "title": catalogue.function_name(messages, "loss", net.loss, net),
         "steps": [_step("L", rf"{note.sum_over('k', n_out)} l_k", name="L"),
                   _step("l_k", note.tex(loss.term(y, p, n)))],
         "derivative_title": messages["loss_derivative"],
@@ -340,8 +341,8 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
                  "institution": spec.institution, "date": spec.date},
         "network": {
             "layers": "--".join(str(n) for n in net.layers),
-            "activations": [catalogue.function_name(messages, "activation_short", a) for a in net.activations],
-            "loss": catalogue.function_name(messages, "loss", net.loss),
+            "activations": [catalogue.function_name(messages, "activation_short", a, net) for a in net.activations],
+            "loss": catalogue.function_name(messages, "loss", net.loss, net),
             "parameters": net.n_parameters,
             "depth": net.depth,
         },

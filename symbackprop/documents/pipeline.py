@@ -6,6 +6,7 @@ from symbackprop.documents.context import DocumentOptions
 from symbackprop.documents.latexmk import build_pdf, require_tex
 from symbackprop.files.writing import remove_stale, write_atomic
 from symbackprop.documents.templating import render
+from symbackprop.option_types import whole_number
 
 
 def add_document_arguments(parser) -> None:
@@ -18,7 +19,7 @@ def add_document_arguments(parser) -> None:
     parser.add_argument("--pdf", action="store_true", help="also compile the PDF with latexmk")
     parser.add_argument("--template-dir", metavar="DIR",
                         help="templates here override the built-in ones of the same name")
-    parser.add_argument("--decimals", type=int, default=4, help="decimals of every number (default 4)")
+    parser.add_argument("--decimals", type=whole_number, default=4, help="decimals of every number (default 4)")
     parser.add_argument("--decimal-comma", action="store_true", help="write 0,1900 instead of 0.1900")
 
 

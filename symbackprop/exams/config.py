@@ -2,9 +2,11 @@
 from dataclasses import dataclass
 
 from symbackprop.model import functions
-from symbackprop.errors import QuantityError, SpecError
+import math
+
+from symbackprop.errors import QuantityError, SpecError, shown
 from symbackprop.model.quantities import Names
-from symbackprop.model.spec import Network, Spec, Training, number_value
+from symbackprop.model.spec import TABLE_CHECKS, Network, Spec, Training, number_value, text_value
 
 DEFAULT_LEARNING_RATE = 0.5  # when the spec has no [training] table
 EXAM_KEYS = {"title", "questions", "symbolic", "points", "draw", "answers", "constraints", "moodle"}
@@ -127,7 +129,7 @@ def default_draw(network: Network) -> dict[str, Grid]:
     """Inputs in [0, 1], targets in {0, 1} (one-hot for cce), weights in [-1, 1] never 0, biases in [-1, 1]."""
     return {
         "inputs": Grid(0.0, 1.0, 0.1),
-        "targets": Grid(0.0, 1.0, 1.0, one_hot=network.loss == "cce"),
+        "targets": Grid(0.0, 1.0, 1.0, one_hot=functions.target_kind(network) == "distribution"),
         "weights": Grid(-1.0, 1.0, 0.1, nonzero=True),
         "biases": Grid(-1.0, 1.0, 0.1),
     }
@@ -144,7 +146,7 @@ def parse_exam(spec: Spec, source: str = "spec") -> ExamConfig:
         questions = _questions(table["questions"], network, training, source)
     if "symbolic" in table:
         symbolic = _symbolic(table["symbolic"], network, source)
-    title = _string(table.get("title", ""), "exam.title", source) or spec.title
+    title = text_value(table.get("title", ""), "exam.title", source) or spec.title
     points = _points(table.get("points", {}), questions, symbolic, source)
     draw = _draw(_subtable(table, "draw", source), network, source)
     answers = _answers(_subtable(table, "answers", source), source)
@@ -190,32 +192,26 @@ def _reject_unknown(table: dict, allowed, prefix: str, source: str) -> None:
 def _subtable(table: dict, key: str, source: str) -> dict:
     value = table.get(key, {})
     if not isinstance(value, dict):
-        raise SpecError(f"{source}: exam.{key}: expected a table [exam.{key}], got {value!r}")
-    return value
-
-
-def _string(value, key: str, source: str) -> str:
-    if not isinstance(value, str):
-        raise SpecError(f"{source}: {key}: expected a string, got {value!r}")
+        raise SpecError(f"{source}: exam.{key}: expected a table [exam.{key}], got {shown(value)}")
     return value
 
 
 def _whole(value, key: str, source: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise SpecError(f"{source}: {key}: expected a whole number from {low} to {high}, got {value!r}")
+        raise SpecError(f"{source}: {key}: expected a whole number from {low} to {high}, got {shown(value)}")
     return value
 
 
 def _boolean(value, key: str, source: str) -> bool:
     if not isinstance(value, bool):
-        raise SpecError(f"{source}: {key}: expected true or false, got {value!r}")
+        raise SpecError(f"{source}: {key}: expected true or false, got {shown(value)}")
     return value
 
 
 def _questions(value, network: Network, training: Training, source: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(q, str) for q in value):
         raise SpecError(f"{source}: exam.questions: expected a non-empty list of quantity names such as "
-                        f"[\"L\", \"dL/dW0[0][0]\"], got {value!r}")
+                        f"[\"L\", \"dL/dW0[0][0]\"], got {shown(value)}")
     names = Names(network)
     seen = set()
     for name in value:
@@ -225,10 +221,10 @@ def _questions(value, network: Network, training: Training, source: str) -> tupl
             hint = f" (steps exist up to step{training.steps}; set [training] steps)" if name.startswith("step") else ""
             raise SpecError(f"{source}: exam.questions: {err}{hint}") from None
         if quantity.kind in GIVEN_KINDS and quantity.step is None:
-            raise SpecError(f"{source}: exam.questions: {name!r} is a drawn value given in the statement, not a "
+            raise SpecError(f"{source}: exam.questions: {shown(name)} is a drawn value given in the statement, not a "
                             f"question; expected a computed quantity such as 'L' or 'step1.{name}'")
         if name in seen:
-            raise SpecError(f"{source}: exam.questions: {name!r} is listed twice; expected each question once")
+            raise SpecError(f"{source}: exam.questions: {shown(name)} is listed twice; expected each question once")
         seen.add(name)
     return tuple(value)
 
@@ -238,24 +234,24 @@ def _symbolic(value, network: Network, source: str) -> str:
         return ""
     if not isinstance(value, str):
         raise SpecError(f"{source}: exam.symbolic: expected a gradient name such as 'dL/dW0[0][0]' or false, "
-                        f"got {value!r}")
+                        f"got {shown(value)}")
     try:
         quantity = Names(network).parse(value)
     except QuantityError as err:
         raise SpecError(f"{source}: exam.symbolic: {err}") from None
     if quantity.kind not in ("dL/dW", "dL/db"):
         raise SpecError(f"{source}: exam.symbolic: expected a weight or bias gradient (dL/dW.. or dL/db..), "
-                        f"got {value!r}")
+                        f"got {shown(value)}")
     return value
 
 
 def _points(value, questions, symbolic: str, source: str) -> tuple[tuple[str, int], ...]:
     if not isinstance(value, dict):
-        raise SpecError(f"{source}: exam.points: expected a table such as {{default = 1, \"L\" = 2}}, got {value!r}")
+        raise SpecError(f"{source}: exam.points: expected a table such as {{default = 1, \"L\" = 2}}, got {shown(value)}")
     allowed = {"default", *questions} | ({"symbolic"} if symbolic else set())
     for key in value:
         if key not in allowed:
-            raise SpecError(f"{source}: exam.points: unknown key {key!r}; expected 'default', 'symbolic' or one of "
+            raise SpecError(f"{source}: exam.points: unknown key {shown(key)}; expected 'default', 'symbolic' or one of "
                             f"the questions (did you mean {functions.closest(key, allowed)!r}?)")
     whole = {key: _whole(points, f"exam.points.{key}", source, 1, 1000) for key, points in value.items()}
     default = whole.get("default", 1)
@@ -267,7 +263,7 @@ def _grid(table, kind: str, default: Grid, source: str) -> Grid:
     prefix = f"exam.draw.{kind}"
     if not isinstance(table, dict):
         raise SpecError(f"{source}: {prefix}: expected a table such as {{min = -1, max = 1, step = 0.1}}, "
-                        f"got {table!r}")
+                        f"got {shown(table)}")
     _reject_unknown(table, GRID_KEYS, prefix + ".", source)
     low = number_value(table.get("min", default.min), prefix + ".min", source)
     high = number_value(table.get("max", default.max), prefix + ".max", source)
@@ -279,11 +275,12 @@ def _grid(table, kind: str, default: Grid, source: str) -> Grid:
     if high < low:
         raise SpecError(f"{source}: {prefix}: expected min <= max, got min = {low:g}, max = {high:g}")
     count = (high - low) / step
+    if not math.isfinite(count) or count > MAX_GRID_POINTS:
+        raise SpecError(f"{source}: {prefix}.step: (max - min) / step = {count:.3g} grid points exceed "
+                        f"{MAX_GRID_POINTS}; use a larger step or a narrower range")
     if abs(count - round(count)) > 1e-6:
         raise SpecError(f"{source}: {prefix}.step: expected a step that divides max - min = {high - low:g}, "
                         f"got {step:g}")
-    if count > MAX_GRID_POINTS:
-        raise SpecError(f"{source}: {prefix}.step: {count:.0f} grid points exceed {MAX_GRID_POINTS}; use a larger step")
     grid = Grid(low, high, step, nonzero, one_hot)
     if not grid.points():
         raise SpecError(f"{source}: {prefix}: the grid is empty (only 0, with nonzero = true); widen min/max")
@@ -322,8 +319,11 @@ def _moodle(table: dict, source: str) -> Moodle:
     _reject_unknown(table, MOODLE_KEYS, "exam.moodle.", source)
     key = "exam.moodle."
     return Moodle(
-        category=_string(table.get("category", ""), key + "category", source),
+        category=text_value(table.get("category", ""), key + "category", source),
         penalty=number_value(table.get("penalty", 0.3333333), key + "penalty", source, low=0, high=1),
         partial_fraction=_whole(table.get("partial_fraction", 0), key + "partial_fraction", source, 0, 99),
         partial_factor=number_value(table.get("partial_factor", 10.0), key + "partial_factor", source, low=1),
     )
+
+
+TABLE_CHECKS["exam"] = parse_exam  # a spec's [exam] table is validated whenever the spec is loaded

@@ -95,9 +95,9 @@ class ExamContent:
                     if training.momentum else "")
         return {
             "summary": catalogue.fill(m["network_summary"], layers="--".join(str(n) for n in net.layers),
-                                 activations=", ".join(catalogue.function_name(m, "activation", a)
+                                 activations=", ".join(catalogue.function_name(m, "activation", a, net)
                                                        for a in net.activations),
-                                 loss=catalogue.function_name(m, "loss", net.loss)),
+                                 loss=catalogue.function_name(m, "loss", net.loss, net)),
             "functions": [{"title": b["title"], "steps": b["steps"], "note": b["note"]}
                           for b in function_blocks(self.derivation, self.note, m)],
             "instructions": catalogue.fill(em["instructions"], decimals=c.answers.decimals,

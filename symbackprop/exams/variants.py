@@ -8,6 +8,7 @@ from typing import Callable
 import numpy as np
 
 from symbackprop.errors import SpecError
+from symbackprop.model import functions
 from symbackprop.numeric.values import quantity_values
 from symbackprop.exams.config import ExamConfig, exam_to_dict, parse_exam
 from symbackprop.notation.number_format import number
@@ -55,25 +56,25 @@ class Constraint:
     violated: Callable[[Context], bool]
 
 
-def _layer_values(ctx: Context, kinds: tuple[str, ...], quantity: str):
-    """Numbers of v or y over every unit of the layers whose activation is one of `kinds`."""
+def _layer_values(ctx: Context, wanted: Callable, quantity: str):
+    """(entry, number of v or y) over every unit of the layers whose activation entry is `wanted`."""
     net, names = ctx.spec.network, Names(ctx.spec.network)
-    for layer, activation in enumerate(net.activations):
-        if activation in kinds:
+    for layer, entry in enumerate(functions.activations_of(net)):
+        if wanted(entry):
             for j in range(net.width(layer)):
                 name = names.v(layer, j) if quantity == "v" else names.act(layer, j)
-                yield activation, ctx.numbers[name]
+                yield entry, ctx.numbers[name]
 
 
 def _relu_near_zero(ctx: Context) -> bool:
     margin = ctx.config.constraints.relu_margin
-    return any(abs(v) < margin for _, v in _layer_values(ctx, ("relu", "leaky_relu"), "v"))
+    return any(abs(v) < margin for _, v in _layer_values(ctx, lambda entry: entry.piecewise, "v"))
 
 
 def _saturated(ctx: Context) -> bool:
     limit = ctx.config.constraints.saturation
-    spread = {"sigmoid": lambda y: abs(2 * y - 1), "tanh": abs}
-    return any(spread[a](y) > limit for a, y in _layer_values(ctx, ("sigmoid", "tanh"), "y"))
+    measured = _layer_values(ctx, lambda entry: entry.saturation is not None, "y")
+    return any(entry.saturation(y) > limit for entry, y in measured)
 
 
 def _gradient_too_small(ctx: Context) -> bool:

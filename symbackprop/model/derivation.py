@@ -49,9 +49,9 @@ class Derivation:
         self.network = network.network if isinstance(network, Spec) else network
         self.names = Names(self.network)
         net = self.network
-        self.activations = [functions.activation(name) for name in net.activations]
-        self.loss = functions.loss(net.loss)
-        self.options = {"slope": net.leaky_slope}
+        self.activations = functions.activations_of(net)
+        self.loss = functions.loss_of(net)
+        self.options = functions.options(net)
         self.expressions: dict[str, sympy.Expr] = {}  # every computed quantity's closed form
         self.graph: dict[str, tuple[tuple[str, ...], ...]] = {}  # chain-rule nodes: a sum of products of factors
         self._forward()
@@ -91,7 +91,7 @@ class Derivation:
         entry = self.activations[layer]
         outputs = [symbols.activation(layer, u) for u in range(self.network.width(layer))]
         if not entry.elementwise:
-            return functions.softmax_jacobian(k, j, outputs)
+            return entry.jacobian(k, j, outputs)
         return entry.derivative(symbols.preactivation(layer, j), outputs[j], **self.options)
 
     def _link(self, name: str, *terms: tuple[str, ...]) -> None:

@@ -3,6 +3,7 @@ from typing import Callable
 
 import numpy as np
 
+from symbackprop.model import functions
 from symbackprop.model.quantities import Names, quantity_symbol
 from symbackprop.model.spec import Network, Values
 
@@ -59,7 +60,7 @@ def random_point(network: Network, rng: np.random.Generator) -> dict[str, float]
     names = Names(network)
     point = {names.x(i): rng.uniform(-1, 1) for i in range(network.layers[0])}
     n_out = network.layers[-1]
-    targets = rng.dirichlet(np.ones(n_out)) if network.loss == "cce" else rng.uniform(0.05, 0.95, n_out)
+    targets = rng.dirichlet(np.ones(n_out)) if functions.target_kind(network) == "distribution" else rng.uniform(0.05, 0.95, n_out)
     point.update({names.y(k): float(targets[k]) for k in range(n_out)})
     for name, _ in names.parameters():
         point[name] = rng.uniform(-1, 1)

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from symbackprop.model import symbols
+from symbackprop.model import functions, symbols
 from symbackprop.errors import QuantityError
 from symbackprop.model.spec import Network
 
@@ -99,7 +99,7 @@ class Names:
         table.update({self.y(k): Quantity("y", None, (k,)) for k in range(net.layers[-1])})
         table.update(self.parameters())
         for layer in range(net.depth):
-            softmax = net.activations[layer] == "softmax"
+            softmax = functions.activation(net.activations[layer], net).vector
             for j in range(net.width(layer)):
                 table[self.v(layer, j)] = Quantity("v", layer, (j,))
                 table[self.act(layer, j)] = Quantity("act", layer, (j,))

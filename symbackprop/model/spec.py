@@ -1,18 +1,26 @@
 """Parse and validate TOML specs into frozen dataclasses."""
 import math
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from importlib import resources
 from pathlib import Path
 
 from symbackprop.model import functions
-from symbackprop.errors import SpecError
+from symbackprop.errors import SpecError, shown
 from symbackprop.files.reading import read_text
+from symbackprop.model.spec_functions import Definition, functions_to_dict, parse_functions
 
 MAX_PARAMETERS = 5000  # the documented symbolic size limit (weights + biases)
-TOP_LEVEL_KEYS = {"title", "author", "course", "institution", "date", "network", "values", "training", "exam"}
+TOP_LEVEL_KEYS = {"title", "author", "course", "institution", "date", "network", "values", "training", "exam",
+                  "functions"}
 NETWORK_KEYS = {"layers", "activations", "loss", "convention", "index_base", "leaky_slope"}
 TRAINING_KEYS = {"learning_rate", "momentum", "steps", "update_biases"}
+TEXT_KEYS = ("title", "author", "course", "institution", "date")
+MAX_TEXT = 500  # characters of a title, author, course, institution or date
+MAX_NESTING = 12  # tables and arrays inside each other; a spec needs 4
+TABLE_CHECKS: dict = {}  # top-level table -> check(spec, source) that a later layer registers ([exam])
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class Network:
     convention: str = "row"
     index_base: int = 0
     leaky_slope: float = 0.01
+    custom: tuple[Definition, ...] = ()  # the spec's own [functions], usable by name like built-ins
 
     @property
     def depth(self) -> int:
@@ -94,12 +103,36 @@ def load_spec(path: str | Path | None = None) -> Spec:
     return parse_spec(text, source=str(path))
 
 
-def read_toml(text: str, source: str) -> dict:
-    """TOML text to a dict, errors naming line and column."""
+def read_toml(text: str, source: str, error=SpecError) -> dict:
+    """TOML text to a dict, errors naming line and column; nesting deeper than MAX_NESTING is refused."""
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise SpecError(f"{source}: malformed TOML: {err}") from err
+        raise error(f"{source}: malformed TOML: {err}") from err
+    except RecursionError:
+        data = None
+    except ValueError as err:  # a whole number too long to convert
+        raise error(f"{source}: malformed TOML: a number is too long ({str(err).split(':')[0]}); "
+                    f"expected numbers of at most a few digits") from err
+    if data is None or nesting_depth(data) > MAX_NESTING:
+        raise error(f"{source}: tables or arrays nested more than {MAX_NESTING} deep; "
+                    f"expected a spec (at most [[numbers]] inside [tables])") from None
+    return data
+
+
+def nesting_depth(value) -> int:
+    """How deeply lists and dicts nest inside value (a number or string: 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_NESTING:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def parse_spec(text: str, source: str = "spec") -> Spec:
@@ -112,12 +145,17 @@ def spec_from_dict(data: dict, source: str = "spec", extra_keys=()) -> Spec:
     _reject_unknown(data, TOP_LEVEL_KEYS | set(extra_keys), "", source)
     if "network" not in data:
         raise SpecError(f"{source}: missing table [network]; expected layers, activations and loss")
-    network = _parse_network(_table(data, "network", source), source)
+    custom = parse_functions(data["functions"], source) if "functions" in data else ()
+    network = _parse_network(_table(data, "network", source), source, custom)
     values = _parse_values(_table(data, "values", source), network, source) if "values" in data else None
     training = _parse_training(_table(data, "training", source), source) if "training" in data else None
-    text = {key: _string(data, key, source) for key in ("title", "author", "course", "institution", "date")}
+    text = {key: text_value(data.get(key, ""), key, source) for key in TEXT_KEYS}
     exam = _table(data, "exam", source) if "exam" in data else {}
-    return Spec(network=network, values=values, training=training, exam=exam, **text)
+    spec = Spec(network=network, values=values, training=training, exam=exam, **text)
+    for key, check in TABLE_CHECKS.items():
+        if key in data:
+            check(spec, source)
+    return spec
 
 
 def _reject_unknown(table: dict, allowed: set, prefix: str, source: str) -> None:
@@ -136,27 +174,40 @@ def _table(data: dict, key: str, source: str) -> dict:
     return value
 
 
-def _string(data: dict, key: str, source: str) -> str:
-    value = data.get(key, "")
+def text_value(value, key: str, source: str) -> str:
+    """Document text (a title, an author): a string of at most MAX_TEXT characters without control
+    characters; tabs and line breaks become single spaces, as LaTeX would set them."""
     if not isinstance(value, str):
-        raise SpecError(f"{source}: {key}: expected a string, got {value!r}")
-    return value
+        raise SpecError(f"{source}: {key}: expected a string, got {shown(value)}")
+    if len(value) > MAX_TEXT:
+        raise SpecError(f"{source}: {key}: {len(value)} characters; expected at most {MAX_TEXT}")
+    text = " ".join(value.split()) if any(char in value for char in "\t\n\r") else value
+    for position, char in enumerate(text, start=1):
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            raise SpecError(f"{source}: {key}: control or unassigned character U+{ord(char):04X} at position "
+                            f"{position}; expected printable text (remove it)")
+    return text
 
 
 def number_value(value, key: str, source: str, low=None, high=None, low_open=False) -> float:
     """A finite TOML number within optional bounds, or a one-line SpecError naming key, expected and got."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SpecError(f"{source}: {key}: expected a number, got {value!r}")
-    if not math.isfinite(value):
-        raise SpecError(f"{source}: {key}: expected a finite number, got {value!r}")
+        raise SpecError(f"{source}: {key}: expected a number, got {shown(value)}")
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise SpecError(f"{source}: {key}: expected a finite number, got {shown(value)}")
     if low is not None and (value < low or (low_open and value == low)):
-        raise SpecError(f"{source}: {key}: expected a number {'>' if low_open else '>='} {low:g}, got {value!r}")
+        raise SpecError(f"{source}: {key}: expected a number {'>' if low_open else '>='} {low:g}, "
+                        f"got {shown(value)}")
     if high is not None and value > high:
-        raise SpecError(f"{source}: {key}: expected a number <= {high:g}, got {value!r}")
+        raise SpecError(f"{source}: {key}: expected a number <= {high:g}, got {shown(value)}")
     return float(value)
 
 
-def _parse_network(table: dict, source: str) -> Network:
+def _parse_network(table: dict, source: str, custom: tuple[Definition, ...] = ()) -> Network:
     _reject_unknown(table, NETWORK_KEYS, "network.", source)
     for key in ("layers", "activations", "loss"):
         if key not in table:
@@ -166,48 +217,54 @@ def _parse_network(table: dict, source: str) -> Network:
     if (not isinstance(layers, list) or len(layers) < 2
             or any(isinstance(n, bool) or not isinstance(n, int) for n in layers)):
         raise SpecError(f"{source}: network.layers: expected a list of at least 2 whole numbers "
-                        f"(input size, ..., output size), got {layers!r}")
+                        f"(input size, ..., output size), got {shown(layers)}")
     if any(n < 1 for n in layers):
-        raise SpecError(f"{source}: network.layers: every layer size must be >= 1, got {layers!r}")
+        raise SpecError(f"{source}: network.layers: every layer size must be >= 1, got {shown(layers)}")
+    if any(n > MAX_PARAMETERS for n in layers):
+        raise SpecError(f"{source}: network.layers: every layer size must be <= {MAX_PARAMETERS} (the symbolic "
+                        f"size limit), got {shown(layers)}")
     activations = table["activations"]
     depth = len(layers) - 1
     if isinstance(activations, str):
         activations = [activations] * depth
     if not isinstance(activations, list) or not all(isinstance(a, str) for a in activations):
-        raise SpecError(f"{source}: network.activations: expected a string or a list of strings, got {activations!r}")
+        raise SpecError(f"{source}: network.activations: expected a string or a list of strings, "
+                        f"got {shown(activations)}")
     if len(activations) != depth:
         raise SpecError(f"{source}: network.activations: expected {depth} (one per layer after the input), "
                         f"got {len(activations)}")
     for position, name in enumerate(activations):
-        entry = _lookup(functions.activation, name, source)
+        entry = _lookup(functions.activation, name, source, custom)
         if entry.output_only and position != depth - 1:
             raise SpecError(f"{source}: network.activations: {name} is allowed on the output layer only, "
                             f"got it on hidden layer {position}")
     loss_name = table["loss"]
     if not isinstance(loss_name, str):
-        raise SpecError(f"{source}: network.loss: expected a string, got {loss_name!r}")
-    loss = _lookup(functions.loss, loss_name, source)
+        raise SpecError(f"{source}: network.loss: expected a string, got {shown(loss_name)}")
+    loss = _lookup(functions.loss, loss_name, source, custom)
     if loss.requires_output and activations[-1] not in loss.requires_output:
         raise SpecError(f"{source}: network.loss: {loss_name} needs a {' or '.join(loss.requires_output)} "
                         f"output layer, got {activations[-1]}")
     convention = table.get("convention", "row")
     if convention not in ("row", "column"):
-        raise SpecError(f"{source}: network.convention: expected \"row\" or \"column\", got {convention!r}")
+        raise SpecError(f"{source}: network.convention: expected \"row\" or \"column\", got {shown(convention)}")
     index_base = table.get("index_base", 0)
-    if isinstance(index_base, bool) or index_base not in (0, 1):
-        raise SpecError(f"{source}: network.index_base: expected 0 or 1, got {index_base!r}")
-    slope = number_value(table.get("leaky_slope", 0.01), "network.leaky_slope", source)
-    network = Network(tuple(layers), tuple(activations), loss_name, convention, index_base, slope)
+    if type(index_base) is not int or index_base not in (0, 1):
+        raise SpecError(f"{source}: network.index_base: expected 0 or 1 (whole numbers), got {shown(index_base)}")
+    slope = number_value(table.get("leaky_slope", 0.01), "network.leaky_slope", source, low=0, high=1)
+    used = set(activations) | {loss_name}
+    network = Network(tuple(layers), tuple(activations), loss_name, convention, index_base, slope,
+                      tuple(definition for definition in custom if definition.name in used))
     if network.n_parameters > MAX_PARAMETERS:
         raise SpecError(f"{source}: network.layers: {network.n_parameters} parameters exceed the symbolic "
                         f"size limit of {MAX_PARAMETERS}; use smaller layers")
     return network
 
 
-def _lookup(table_lookup, name: str, source: str):
-    """An activation or loss entry, errors prefixed with the spec's source."""
+def _lookup(table_lookup, name: str, source: str, custom=()):
+    """An activation or loss entry (built-in or the spec's own), errors prefixed with the spec's source."""
     try:
-        return table_lookup(name)
+        return table_lookup(name, SimpleNamespace(custom=custom))
     except SpecError as err:
         raise SpecError(f"{source}: {err}") from None
 
@@ -224,7 +281,7 @@ def value_keys(network: Network) -> list[str]:
 def _vector(table: dict, key: str, size: int, source: str) -> tuple[float, ...]:
     value = table[key]
     if not isinstance(value, list) or any(isinstance(item, list) for item in value):
-        raise SpecError(f"{source}: values.{key}: expected a list of {size} numbers, got {value!r}")
+        raise SpecError(f"{source}: values.{key}: expected a list of {size} numbers, got {shown(value)}")
     if len(value) != size:
         raise SpecError(f"{source}: values.{key}: expected shape ({size},), got ({len(value)},)")
     return tuple(number_value(item, f"values.{key}", source) for item in value)
@@ -266,14 +323,14 @@ def _parse_training(table: dict, source: str) -> Training:
     momentum = number_value(table.get("momentum", 0.0), "training.momentum", source)
     steps = table.get("steps", 1)
     if rate <= 0:
-        raise SpecError(f"{source}: training.learning_rate: expected a number > 0, got {rate!r}")
+        raise SpecError(f"{source}: training.learning_rate: expected a number > 0, got {shown(rate)}")
     if not 0 <= momentum < 1:
-        raise SpecError(f"{source}: training.momentum: expected a number in [0, 1), got {momentum!r}")
+        raise SpecError(f"{source}: training.momentum: expected a number in [0, 1), got {shown(momentum)}")
     if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 10000:
-        raise SpecError(f"{source}: training.steps: expected a whole number from 1 to 10000, got {steps!r}")
+        raise SpecError(f"{source}: training.steps: expected a whole number from 1 to 10000, got {shown(steps)}")
     update_biases = table.get("update_biases", True)
     if not isinstance(update_biases, bool):
-        raise SpecError(f"{source}: training.update_biases: expected true or false, got {update_biases!r}")
+        raise SpecError(f"{source}: training.update_biases: expected true or false, got {shown(update_biases)}")
     return Training(rate, momentum, steps, update_biases)
 
 
@@ -300,6 +357,8 @@ def spec_to_dict(spec: Spec) -> dict:
     for key in ("author", "course", "institution", "date"):
         if getattr(spec, key):
             data[key] = getattr(spec, key)
+    if net.custom:
+        data["functions"] = functions_to_dict(net.custom)
     if spec.values is not None:
         data["values"] = values_to_dict(net, spec.values)
     if spec.training is not None:

@@ -25,30 +25,14 @@ class LayerForms:
 
 
 def _activation_forms(entry, v, options):
-    """(g(v), g'(v)) in v alone: the entry's stable forms (as taught when it has none)."""
-    stable = getattr(entry, "stable", None)
-    if stable is not None:
-        return stable(v, **options), entry.stable_derivative(v, **options)
-    value = entry.expression(v, **options)
-    return value, entry.derivative(v, value, **options)
+    """(g(v), g'(v)) in v alone: the entry's stable forms."""
+    return entry.stable(v, **options), entry.stable_derivative(v, **options)
 
 
 def _output_forms(activation, loss, ts, vs, n, options):
-    """(ŷ, l, ∂L/∂ŷ, δ) per output unit in ts and vs: the table's fused stable forms for the pair."""
-    fused = getattr(functions, "output_forms", None)
-    if fused is not None:
-        forms = fused(activation, loss, list(ts), list(vs), n, **options)
-        return forms.outputs, forms.terms, forms.d_outputs, forms.deltas
-    if activation.elementwise:
-        value, derivative = _activation_forms(activation, vs[0], options)
-        outputs, jacobian = [value], [[derivative]]
-    else:
-        outputs = activation.expression(list(vs), **options)
-        jacobian = [[functions.softmax_jacobian(k, j, outputs) for j in range(len(vs))] for k in range(len(vs))]
-    terms = [loss.term(t, p, n) for t, p in zip(ts, outputs)]
-    d_outputs = [loss.derivative(t, p, n) for t, p in zip(ts, outputs)]
-    deltas = [sympy.Add(*[d_outputs[k] * jacobian[k][j] for k in range(len(vs))]) for j in range(len(vs))]
-    return outputs, terms, d_outputs, deltas
+    """(ŷ, l, ∂L/∂ŷ, δ) per output unit in ts and vs: the table's stable forms for the pair."""
+    forms = functions.output_forms(activation, loss, list(ts), list(vs), n, **options)
+    return forms.outputs, forms.terms, forms.d_outputs, forms.deltas
 
 
 def layer_forms(derivation: Derivation, layer: int) -> LayerForms:

@@ -1,6 +1,7 @@
 """Independent references for gradients: central finite differences and, where installed, PyTorch autograd."""
 import numpy as np
 
+from symbackprop.model import functions
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.numeric.finite_differences import loss_gradients
 
@@ -19,34 +20,25 @@ def torch_available() -> bool:
     return True
 
 
-TORCH_ACTIVATIONS = {
-    "sigmoid": lambda t, v, slope: t.sigmoid(v),
-    "tanh": lambda t, v, slope: t.tanh(v),
-    "relu": lambda t, v, slope: t.relu(v),
-    "leaky_relu": lambda t, v, slope: t.nn.functional.leaky_relu(v, slope),
-    "linear": lambda t, v, slope: v,
-    "softmax": lambda t, v, slope: t.softmax(v, dim=1),
-}
-TORCH_LOSSES = {
-    "mse": lambda t, p, y: ((y - p) ** 2).mean(dim=1),
-    "sse": lambda t, p, y: ((y - p) ** 2).sum(dim=1),
-    "half_sse": lambda t, p, y: 0.5 * ((y - p) ** 2).sum(dim=1),
-    "bce": lambda t, p, y: t.nn.functional.binary_cross_entropy(p, y, reduction="none").mean(dim=1),
-    "cce": lambda t, p, y: -(y * t.log(p)).sum(dim=1),
-}
+def has_torch_counterpart(network) -> bool:
+    """True when every function of the network has a PyTorch counterpart in its entry."""
+    return all(entry.torch is not None for entry in [*functions.activations_of(network), functions.loss_of(network)])
 
 
 def torch_gradients(network, params: Parameters, X, T):
-    """PyTorch autograd in float64 on the same network, (dW per layer, db per layer)."""
+    """PyTorch autograd in float64 on the same network, (dW per layer, db per layer); None without counterparts."""
+    if not has_torch_counterpart(network):
+        return None
     import torch
 
+    options, loss = functions.options(network), functions.loss_of(network)
     weights = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in params.weights]
     biases = [torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in params.biases]
     current = torch.tensor(np.atleast_2d(X), dtype=torch.float64)
-    for name, W, b in zip(network.activations, weights, biases):
-        current = TORCH_ACTIVATIONS[name](torch, current @ W + b, network.leaky_slope)
+    for entry, W, b in zip(functions.activations_of(network), weights, biases):
+        current = entry.torch(torch, current @ W + b, **options)
     target = torch.tensor(np.atleast_2d(T), dtype=torch.float64)
-    TORCH_LOSSES[network.loss](torch, current, target).sum().backward()
+    loss.torch(torch, current, target, network.layers[-1]).sum().backward()
     return [w.grad.numpy() for w in weights], [b.grad.numpy() for b in biases]
 
 

@@ -1,10 +1,12 @@
 """Parse user-written expressions (course-notation LaTeX or plain ASCII) into SymPy, safely."""
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import lark
 import sympy
@@ -13,7 +15,9 @@ from lark.visitors import Transformer_NonRecursive
 
 from symbackprop.model import functions, symbols
 from symbackprop.errors import LatexParseError
-from symbackprop.model.spec import Network
+
+if TYPE_CHECKING:  # the spec imports this parser (for its [functions] table); the type only
+    from symbackprop.model.spec import Network
 
 MAX_LENGTH = 20_000  # characters
 MAX_NESTING = 50  # nested (, [ and { levels, checked before parsing
@@ -44,6 +48,8 @@ FUNCTIONS: dict[str, Function] = {
     "log": Function(sympy.log),
     "ln": Function(sympy.log),
     "tanh": Function(sympy.tanh),
+    "cosh": Function(sympy.cosh),
+    "abs": Function(sympy.Abs),
     "sqrt": Function(sympy.sqrt),
     "max": Function(sympy.Max, 2, MAX_ARGUMENTS),
     "Max": Function(sympy.Max, 2, MAX_ARGUMENTS),
@@ -102,7 +108,7 @@ def _function_terminal() -> str:
 
 def build_parser(debug: bool = False) -> lark.Lark:
     """A fresh LALR parser for expression.lark (debug=True logs grammar conflicts)."""
-    grammar = resources.files("symbackprop.checking").joinpath("expression.lark").read_text(encoding="utf-8")
+    grammar = resources.files("symbackprop.expressions").joinpath("expression.lark").read_text(encoding="utf-8")
     return lark.Lark(grammar + "\n" + _function_terminal(), parser="lalr", lexer="contextual",
                      propagate_positions=True, maybe_placeholders=True, debug=debug)
 

@@ -1,0 +1,1 @@
+"""The expression grammar: course-notation LaTeX or ASCII parsed into SymPy without eval."""
