@@ -9,7 +9,7 @@ import sys
 from symbackprop import __version__
 from symbackprop.errors import SymbackpropError
 
-COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade"]
+COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade", "lint", "serve"]
 USAGE_EXIT = 2
 BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE, as a shell reports a reader that stopped reading
 MAX_MESSAGE = 600  # characters of one error line
@@ -58,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         args, unknown = build_parser().parse_known_args(argv)
         if unknown:
             raise UsageError(f"unrecognized arguments: {' '.join(unknown)}; see symbackprop {args.command} --help")
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
+        return code
     except UsageError as err:
         print(f"symbackprop: error: {one_line(err)}", file=sys.stderr)
         return USAGE_EXIT

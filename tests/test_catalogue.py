@@ -47,7 +47,7 @@ def test_course_vocabulary():
     pt = catalogue.catalogue("pt-BR")
     assert pt["architecture"] == "Arquitetura da rede"
     assert pt["functions"] == "Funções e derivadas"
-    assert catalogue.function_name(pt, "loss", "mse") == "Erro médio quadrático"
+    assert catalogue.function_name(pt, "loss", "mse") == "Erro quadrático médio"
     assert pt["example"] == "Exemplo"
     assert pt["forward"] == "FORWARD"
     assert catalogue.function_name(pt, "activation", "sigmoid") == "Função sigmoide"
@@ -71,3 +71,19 @@ def test_a_language_without_names_falls_back_to_english_and_may_name_functions_i
 
 def test_unknown_function_falls_back_to_its_code_name():
     assert catalogue.function_name({"activation": {}}, "activation", "soft_plus") == "soft plus"
+
+
+def test_unknown_language_is_one_line_listing_the_available_ones(tmp_path, capsys):
+    assert main(["slides", "--lang", "xx", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "'xx'" in err and "en" in err and "pt-BR" in err
+    assert not list(tmp_path.iterdir())
+    with pytest.raises(DocumentError):
+        catalogue.catalogue("de")
+
+
+def test_portuguese_slides_use_babel_brazilian(tmp_path):
+    assert main(["slides", "--lang", "pt-BR", "-o", str(tmp_path)]) == 0
+    text = (tmp_path / "slides.tex").read_text()
+    assert r"\usepackage[brazilian]{babel}" in text
+    assert r"\section{Arquitetura da rede}" in text and "Erro quadrático médio" in text

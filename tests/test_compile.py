@@ -97,7 +97,7 @@ def test_english_slides_sections_and_numbers(pdfs):
 def test_portuguese_slides_sections_and_worked_numbers(pdfs):
     text = pdfs["slides_pt"]
     for title in ("Arquitetura da rede", "FORWARD", "Backpropagation", "Funções e derivadas", "Função sigmoide",
-                  "Derivada da função sigmoide", "Erro médio quadrático", "Exemplo", "Treinamento"):
+                  "Derivada da função sigmoide", "Erro quadrático médio", "Exemplo", "Treinamento"):
         assert title in text
     expected = single_neuron()
     assert n(expected["v"]) == "0.3200" and n(expected["p"]) == "0.5793" and n(expected["L"]) == "0.1770"

@@ -2,6 +2,7 @@
 import csv
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -118,6 +119,9 @@ def test_a_wrong_loss_derivative_is_refused_with_its_point():
     ('[functions.bad]\ng = "foo(v)"\n', "unknown name 'foo'"),
     ('[functions.bad]\ng = "v"\nderivative = "g + q"\n', "unknown name 'q' (expected g, v"),
     ('[functions.bad]\ng = "1/0 + v"\n', "division by zero"),
+    ('[functions.bad]\ng = "log(v)"\n', "functions.bad.g: has no real value (or one past 1e200) at v = -7/3"),
+    ('[functions.bad]\ng = "Piecewise((v, v > 0))"\n', "has no real value (or one past 1e200) at v = -7/3"),
+    ('[functions.bad]\ng = "exp(exp(exp(exp(v))))"\n', "has no real value (or one past 1e200) at v = 3/4"),
     ('[functions.bad]\ng = 3\n', "functions.bad.g: expected a string"),
     ('[functions.bad]\ng = "v"\nloss = "y"\n', "give exactly one of g"),
     ('[functions.bad]\ng = "v"\nderivate = "1"\n', "unknown key 'derivate'"),
@@ -225,3 +229,27 @@ def test_check_gives_verdicts_on_a_spec_function(tmp_path, capsys):
     assert results["y0[0]"]["verdict"] == "correct"
     assert results["L"]["verdict"] == "correct"
     assert results["dL/dW1[0][0]"]["verdict"] == "wrong"
+
+
+def test_a_piecewise_spec_activation_gets_a_piecewise_derivative_and_the_kink_constraint():
+    spec = parse_spec('[functions.elu]\ng = "Piecewise((v, v > 0), (exp(v) - 1, True))"\n[network]\n'
+                      'layers = [1, 1]\nactivations = "elu"\nloss = "mse"\n')
+    entry = functions.activation("elu", spec.network)
+    assert entry.piecewise and entry.saturation is None
+    derivative = entry.derivative(v, g)
+    assert derivative.subs(v, sympy.Rational(1, 2)) == 1
+    assert derivative.subs(v, -2) == sympy.exp(-2)
+
+
+@pytest.mark.parametrize("network, y, message", [
+    ('layers = [1, 1]\nactivations = "sigmoid"\nloss = "bce"', "[1.5]", "values.y: bce needs every target in [0, 1]; got [1.5]"),
+    ('layers = [1, 2]\nactivations = "softmax"\nloss = "cce"', "[0.5, 0.2]",
+     "values.y: cce needs targets that sum to 1 (one-hot, e.g. [0, 1, 0]); got [0.5, 0.2]"),
+    ('layers = [1, 2]\nactivations = "softmax"\nloss = "cce"', "[-0.5, 1.5]", "cce needs every target in [0, 1]"),
+])
+def test_targets_outside_the_losss_domain_are_refused(network, y, message):
+    n = 1 if "bce" in network else 2
+    text = (f"[network]\n{network}\n[values]\nx = [1.0]\ny = {y}\nW0 = [{[0.1] * n}]\nb0 = {[0.0] * n}\n")
+    with pytest.raises(SpecError, match=re.escape(message)):
+        parse_spec(text)
+    assert parse_spec(text.replace(f"y = {y}", f"y = {[1.0] + [0.0] * (n - 1)}")).values.y[0] == 1.0

@@ -47,7 +47,7 @@ def test_wheel_install_writes_slides_outside_the_repo(venv, tmp_path):
                             cwd=work, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     text = (work / "out" / "slides.tex").read_text(encoding="utf-8")
-    assert r"\title{Backpropagation: the 2-3-2 network}" in text and "Arquitetura da rede" in text
+    assert r"\title{Backpropagation: a rede 2-3-2}" in text and "Arquitetura da rede" in text
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import symbackprop; print(symbackprop.__file__)"],
                            cwd=work, env=env, capture_output=True, text=True, check=True).stdout
     assert str(REPO) not in where  # the installed copy ran, not the checkout

@@ -26,7 +26,7 @@ def test_single_neuron_forward_as_the_lecture_writes_it():
     example = worked_example(d, values, spec.training)
     v, y = example.forward
     assert rendered(v) == (r"v^{0}_{0} = x_{0} w^{0}_{0,0} + b^{0}_{0} "
-                           r"= 0.7000 \cdot 0.1000 + 0.2500 = 0.3200")
+                           r"= 0.7000 \times 0.1000 + 0.2500 = 0.3200")
     assert [line.tex for line in y.lines] == [r"\frac{1}{1 + e^{- v^{0}_{0}}}", r"\frac{1}{1 + e^{- 0.3200}}",
                                                r"\frac{1}{1 + 0.7261} = 0.5793"]
     assert example.loss[0].lines[-1].tex.endswith("= 0.1770")
@@ -43,14 +43,14 @@ def test_single_neuron_gradients():
 def test_decimal_comma():
     spec, d, values = setup(EXAMPLES / "single_neuron.toml")
     (v, _) = worked_example(d, values, spec.training, NumberFormat(4, True)).forward[:2]
-    assert v.lines[-1].tex == r"0{,}7000 \cdot 0{,}1000 + 0{,}2500 = 0{,}3200"
+    assert v.lines[-1].tex == r"0{,}7000 \times 0{,}1000 + 0{,}2500 = 0{,}3200"
 
 
 def test_updates_start_with_the_rule():
     spec, d, values = setup()
     example = worked_example(d, values, spec.training)
     assert example.updates[0].lhs == "w^{(1)}"
-    assert example.updates[1].lines[-1].tex == r"0.1000 - 0.5000 \cdot 0.0110 = 0.0945"
+    assert example.updates[1].lines[-1].tex == r"0.1000 - 0.5000 \times 0.0110 = 0.0945"
     assert example.new_loss.lines[0].tex == "0.2515"
 
 

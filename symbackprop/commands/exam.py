@@ -18,7 +18,7 @@ from symbackprop.exams.content import ExamContent, exam_context
 from symbackprop.documents.latexmk import build_pdf, require_tex
 from symbackprop.exams.manifest import build_manifest, manifest_json
 from symbackprop.exams.moodle import exam_quiz
-from symbackprop.files.writing import remove_stale, write_atomic
+from symbackprop.files.writing import check_folder, clean_leftovers, remove_stale, write_all
 from symbackprop.commands.progress import Progress
 from symbackprop.documents.templating import render
 from symbackprop.model.spec import load_spec
@@ -60,6 +60,7 @@ def run(args) -> int:
     catalogue.catalogue(args.lang)
     if args.pdf:
         require_tex()
+    folder = check_folder(args.output)
     with Progress("drawing  ", args.variants) as bar:
         variants = Drawer(spec, args.seed, config).draw(args.variants, bar.update)
     content = ExamContent(spec, config, args.lang, args.decimal_comma)
@@ -76,17 +77,17 @@ def run(args) -> int:
         xml = exam_quiz(title, args.seed, context["statement"], contents, content.messages, content.fmt,
                         config.moodle)
         files["moodle.xml"] = xml.decode("utf-8")
-    folder = Path(args.output)
-    written = [write_atomic(folder / name, text) for name, text in files.items()]
+    clean_leftovers(folder)
     stale = [] if args.moodle else [folder / "moodle.xml"]
+    removed = remove_stale(stale + [folder / name.replace(".tex", ".pdf") for name in DOCUMENTS])
+    written = write_all(folder, files)
     if args.pdf:
         written += compile_pdfs([folder / name for name in DOCUMENTS])
-    else:
-        stale += [folder / name.replace(".tex", ".pdf") for name in DOCUMENTS]
     for path in written:
         print(f"wrote {path}")
-    for path in remove_stale(stale):
-        print(f"removed {path} (made by an earlier run)")
+    for path in removed:
+        if not (args.pdf and path.suffix == ".pdf"):
+            print(f"removed {path} (made by an earlier run)")
     return 0
 
 

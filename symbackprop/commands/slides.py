@@ -11,11 +11,16 @@ from symbackprop.model.spec import load_spec
 def add_arguments(parser) -> None:
     """Arguments of `symbackprop slides`."""
     add_document_arguments(parser)
+    parser.add_argument("--gradient", action="append", default=[], metavar="NAME",
+                        help="a gradient to work element by element in the example, e.g. dL/dW0[1][2] "
+                             "(repeatable; default: the first weight of each layer)")
+    parser.add_argument("--all-gradients", action="store_true",
+                        help="work every gradient element by element (a longer deck)")
 
 
 def run(args) -> int:
     """Render, write and optionally compile the slides."""
-    options = document_options(args)
+    options = document_options(args, gradients=tuple(args.gradient), all_gradients=args.all_gradients)
     context = slides_context(load_spec(args.spec), options)
     templates = {"slides.tex": "slides.tex.j2", "slides_body.tex": "slides_body.tex.j2"}
     for path in publish(templates, context, args, ["slides.tex"]):

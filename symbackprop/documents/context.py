@@ -1,5 +1,5 @@
 """Template contexts for slides and handouts: the spec's network as equations, steps and numbers."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
@@ -12,9 +12,11 @@ from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import check_decimals
 from symbackprop.notation.numbers_in_math import NumberFormat, closed_tex
 from symbackprop.model.spec import Spec, weights_as_written
+from symbackprop.documents.lecture_example import LectureExample
 from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique, display_lines, pages
 
-SLIDE_BUDGET = 11.0  # display lines per frame (normal size; a line with a fraction counts 1.8)
+SLIDE_BUDGET = 14.0  # display lines per frame at \Large (a fraction counts 1.8); LaTeX scales a fuller frame to fit
+DENSE = 1.3  # reference frames (vectors and matrices, chain products, matrix form) take this much more, smaller
 HANDOUT_BUDGET = 1000.0  # the handout's displays break across pages by themselves
 PLOT_POINTS = 101
 TABLE_STEPS = 10
@@ -28,7 +30,8 @@ class DocumentOptions:
     decimals: int = 4
     decimal_comma: bool = False
     solutions: bool = False
-    gradients: tuple[str, ...] = ()  # handout questions; default one weight and one bias per layer
+    gradients: tuple[str, ...] = ()  # handout questions / worked slides; default a weight (and bias) per layer
+    all_gradients: bool = False  # slides: work every gradient element by element
 
 
 def _step(lhs: str, *texts: str, name: str = "") -> Step:
@@ -104,19 +107,28 @@ def _factors(d: Derivation, note: Notation, chain: list[str]) -> str:
 def architecture(d: Derivation, note: Notation) -> list[Step]:
     """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
     net = d.network
-    steps = [_step("x", note.vector([symbols.x(i) for i in range(net.layers[0])]))]
+    row = net.convention == "row"
+
+    def shaped(entries, rows=1):  # a vector or matrix with its shape beside it: [x_0 x_1] (1 × 2)
+        cols = len(entries) // rows
+        shape = (rows, cols) if row else (cols, rows)
+        matrix = sympy.Matrix(rows, cols, entries)
+        return rf"{note.tex(matrix if row else matrix.T)} \quad ({shape[0]} \times {shape[1]})"
+
+    steps = [_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]))]
     for layer in range(net.depth):
-        width = net.width(layer)
+        width, fan_in = net.width(layer), net.fan_in(layer)
+        weights = [symbols.weight(layer, i, j) for i in range(fan_in) for j in range(width)]
         steps += [
-            _step(note.layer("W", layer), note.weights(layer)),
-            _step(note.layer("b", layer), note.vector([symbols.bias(layer, j) for j in range(width)])),
-            _step(note.layer("v", layer), note.vector([symbols.preactivation(layer, j) for j in range(width)])),
-            _step(note.act(layer), note.vector([symbols.activation(layer, j) for j in range(width)])),
+            _step(note.layer("W", layer), shaped(weights, fan_in)),
+            _step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)])),
+            _step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)])),
+            _step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)])),
         ]
     n_out = net.layers[-1]
     steps += [
-        _step("y", note.vector([symbols.target(k) for k in range(n_out)])),
-        _step("l", note.vector([symbols.loss_term(k) for k in range(n_out)])),
+        _step("y", shaped([symbols.target(k) for k in range(n_out)])),
+        _step("l", shaped([symbols.loss_term(k) for k in range(n_out)])),
         _step("L", note.tex(d.expression("L"))),
     ]
     return steps
@@ -128,7 +140,8 @@ def forward_matrix(d: Derivation, note: Notation) -> list[Step]:
     for layer in range(d.network.depth):
         W, b, v = note.layer("W", layer), note.layer("b", layer), note.layer("v", layer)
         product = f"{note.inputs(layer)} {W}" if d.network.convention == "row" else f"{W} {note.inputs(layer)}"
-        steps += [_step(v, f"{product} + {b}"), _step(note.act(layer), f"{note.layer('g', layer)}({v})")]
+        steps += [Step("", v, (Line("=", f"{product} + {b}"),), group="matrix"),
+                  Step("", note.act(layer), (Line("=", f"{note.layer('g', layer)}({v})"),), group="matrix")]
     return steps
 
 
@@ -137,9 +150,12 @@ def forward_elements(d: Derivation, note: Notation, layout: Layout, layer: int) 
     steps = []
     for j in range(d.network.width(layer)):
         v_name, y_name = d.names.v(layer, j), d.names.act(layer, j)
-        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line)))
+        unit = f"unit{layer}.{j}"  # v and y of one unit share a frame
+        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line),
+                          group=unit))
         g = f"{note.layer('g', layer)}({d.name_tex(v_name)})"
-        steps.append(_step(d.name_tex(y_name), f"{g} = {note.tex(d.expression(y_name))}", name=y_name))
+        steps.append(Step(y_name, d.name_tex(y_name), (Line("=", f"{g} = {note.tex(d.expression(y_name))}"),),
+                          group=unit))
     return steps
 
 
@@ -158,6 +174,25 @@ def backprop_groups(d: Derivation, note: Notation) -> list[Step]:
     return steps
 
 
+def algorithm(d: Derivation, note: Notation, messages: dict) -> list[dict]:
+    """One training step in four lines: forward, loss, backward, update (the rule W^l ← W^l − η ∂L/∂W^l)."""
+    row = d.network.convention == "row"
+    l, previous = "l", "l-1"
+    W, b, v, delta = (f"{letter}^{{{l}}}" for letter in ("W", "b", "v", r"\delta"))
+    y_before = f"y^{{{previous}}}"
+    product = f"{y_before} {W}" if row else f"{W} {y_before}"
+    gradient = rf"({y_before})^{{\top}} {delta}" if row else rf"{delta} ({y_before})^{{\top}}"
+    frac = lambda top, bottom: rf"\frac{{\partial {top}}}{{\partial {bottom}}}"  # noqa: E731
+    return [
+        {"word": messages["forward_pass"], "tex": rf"{v} = {product} + {b},\ y^{{{l}}} = g^{{{l}}}({v})"},
+        {"word": messages["loss_word"], "tex": rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"},
+        {"word": messages["backward_pass"], "tex": rf"{delta} = {frac('L', v)},\ {frac('L', W)} = {gradient},\ "
+                                                   rf"{frac('L', b)} = {delta}"},
+        {"word": messages["update_word"], "tex": rf"{W} \leftarrow {W} - \eta {frac('L', W)},\ "
+                                                 rf"{b} \leftarrow {b} - \eta {frac('L', b)}"},
+    ]
+
+
 def chosen_gradients(d: Derivation) -> list[str]:
     """The default chosen parameters: the first weight and the first bias of each layer, output first."""
     names = d.names
@@ -167,10 +202,24 @@ def chosen_gradients(d: Derivation) -> list[str]:
     return out
 
 
+def delta_definition(d: Derivation, note: Notation, layer: int) -> Step:
+    """δ^l_j = ∂L/∂v^l_j = ∂L/∂y^l_j ∂y^l_j/∂v^l_j (a vector activation: the sum over its outputs m)."""
+    v_j, delta = note.entry("v", layer, "j"), note.entry(r"\delta", layer, "j")
+    if d.activations[layer].elementwise:
+        y_j = note.entry("y", layer, "j")
+        rhs = rf"\frac{{\partial L}}{{\partial {y_j}}} \frac{{\partial {y_j}}}{{\partial {v_j}}}"
+    else:
+        y_m = note.entry("y", layer, "m")
+        rhs = (rf"{note.sum_over('m', d.network.width(layer))} \frac{{\partial L}}{{\partial {y_m}}}"
+               rf" \frac{{\partial {y_m}}}{{\partial {v_j}}}")
+    return _step(rf"{delta} = \frac{{\partial L}}{{\partial {v_j}}}", rhs)
+
+
 def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int) -> list[Step]:
-    """One weight and the bias of unit 0: the chain, each factor's closed form; hidden layers: the sum over k."""
+    """δ of the layer defined first; hidden layers: ∂L/∂y as the sum over the next layer's δ (defined on the
+    layer before); then one weight and the bias of unit 0: the chain and each factor's closed form."""
     names, net = d.names, d.network
-    steps = []
+    steps = [delta_definition(d, note, layer)]
     if layer < net.output_layer:
         nxt, width = layer + 1, net.width(layer + 1)
         name = names.d_act(layer, 0)
@@ -184,15 +233,6 @@ def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int)
         if width > 1:
             lines += _wrap(d.expression(name), note.tex, layout.symbols_per_line)
         steps.append(Step(name, d.name_tex(name), lines))
-        dv = rf"\frac{{\partial L}}{{\partial {v_k}}}"
-        if d.activations[nxt].elementwise:
-            y_k = note.entry("y", nxt, k)
-            rhs = rf"\frac{{\partial L}}{{\partial {y_k}}} \frac{{\partial {y_k}}}{{\partial {v_k}}}"
-        else:
-            y_m = note.entry("y", nxt, "m")
-            rhs = (rf"{note.sum_over('m', width)} \frac{{\partial L}}{{\partial {y_m}}}"
-                   rf" \frac{{\partial {y_m}}}{{\partial {v_k}}}")
-        steps.append(_step(f"{delta} = {dv}", rhs))
     for name in (names.d_weight(layer, 0, 0), names.d_bias(layer, 0)):
         chain = d.chain(name)
         steps.append(_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), _factors(d, note, chain),
@@ -203,13 +243,14 @@ def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int)
 def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
     """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
     row = d.network.convention == "row"
-    steps = []
+    out = []
     for layer in reversed(range(d.network.depth)):
+        steps = []
         delta, y = note.layer(r"\delta", layer), note.act(layer)
         dy = rf"\frac{{\partial L}}{{\partial {y}}}"
         if d.activations[layer].elementwise:
             steps.append(_step(rf"{delta} = \frac{{\partial L}}{{\partial {note.layer('v', layer)}}}",
-                               rf"{dy} \odot g^{{{note.n(layer)}\prime}}({note.layer('v', layer)})"))
+                               rf"{dy} \odot (g^{{{note.n(layer)}}})'({note.layer('v', layer)})"))
         inputs, W = note.inputs(layer), note.layer("W", layer)
         transposed = rf"{inputs}^{{\top}}" if layer == 0 else rf"({inputs})^{{\top}}"
         gradient = rf"{transposed} {delta}" if row else rf"{delta} {transposed}"
@@ -218,7 +259,8 @@ def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
         if layer:
             back = rf"{delta} ({W})^{{\top}}" if row else rf"({W})^{{\top}} {delta}"
             steps.append(_step(rf"\frac{{\partial L}}{{\partial {note.act(layer - 1)}}}", back))
-    return steps
+        out += [replace(step, group=f"matrix{layer}") for step in steps]
+    return out
 
 
 def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]:
@@ -247,14 +289,17 @@ def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]
     n_out = d.network.layers[-1]
     y, p = sympy.Symbol("y_k", real=True), sympy.Symbol(r"\hat{y}_k", real=True)
     n = sympy.Symbol("N", positive=True, integer=True)  # the general formula, as the course writes it
+    uses_n = loss.term(y, p, 1) != loss.term(y, p, 2)
+    total = rf"{note.sum_over('k', n_out)} l_k" if n_out > 1 else f"l_{{{note.n(0)}}}"
+    derivative = [Line("=", note.tex(loss.derivative(y, p, n)))]
+    if uses_n:  # the same derivative with this network's N, so a factor 2/N = 1 never vanishes silently
+        derivative.append(Line("=", rf"{note.tex(loss.derivative(y, p, n_out))} \quad (N = {n_out})"))
     blocks.append({
-        "title": catalogue.function_name(messages, "loss", net.loss, net),
-        "steps": [_step("L", rf"{note.sum_over('k', n_out)} l_k", name="L"),
-                  _step("l_k", note.tex(loss.term(y, p, n)))],
+        "title": catalogue.function_name(messages, "loss", d.network.loss, d.network),
+        "steps": [_step("L", total, name="L"), _step("l_k", note.tex(loss.term(y, p, n)))],
         "derivative_title": messages["loss_derivative"],
-        "derivative_steps": [_step(r"\frac{\partial L}{\partial \hat{y}_k}", note.tex(loss.derivative(y, p, n)))],
-        "note": (catalogue.fill(messages["number_of_classes"], N=n_out)
-                 if loss.term(y, p, 1) != loss.term(y, p, 2) else ""),
+        "derivative_steps": [Step("", r"\frac{\partial L}{\partial \hat{y}_k}", tuple(derivative))],
+        "note": catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
     })
     return blocks
 
@@ -337,8 +382,8 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
         "lang": options.lang,
         "babel": messages["meta"]["babel"],
         "fmt": fmt,
-        "meta": {"title": spec.title or messages["default_title"], "author": spec.author, "course": spec.course,
-                 "institution": spec.institution, "date": spec.date},
+        "meta": {"title": spec.text("title", options.lang) or messages["default_title"],
+                 **{key: spec.text(key, options.lang) for key in ("author", "course", "institution", "date")}},
         "network": {
             "layers": "--".join(str(n) for n in net.layers),
             "activations": [catalogue.function_name(messages, "activation_short", a, net) for a in net.activations],
@@ -347,21 +392,33 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
             "depth": net.depth,
         },
         "diagram": diagram.layout(net, messages["diagram"]),
-        "architecture": pages(architecture(d, note), budget),
+        "architecture": pages(architecture(d, note), budget * DENSE),
         "forward_matrix": forward_matrix(d, note),
+        "forward_pages": pages(forward_matrix(d, note) + [s for layer in range(net.depth)
+                                                         for s in forward_elements(d, note, layout, layer)], budget),
         "forward_layers": [{"layer": layer + net.index_base, "pages": pages(forward_elements(d, note, layout, layer),
                                                                               budget)}
                            for layer in range(net.depth)],
-        "backprop_groups": pages(backprop_groups(d, note), budget),
+        "algorithm": algorithm(d, note, messages),
+        "backprop_groups": pages(backprop_groups(d, note), budget * DENSE),
         "backprop_layers": [{"layer": layer + net.index_base,
                              "pages": pages(backprop_elements(d, note, layout, layer), budget)}
                             for layer in reversed(range(net.depth))],
-        "backprop_matrix": pages(backprop_matrix(d, note), budget),
+        "backprop_matrix": pages(backprop_matrix(d, note), budget * DENSE),
         "functions": function_blocks(d, note, messages),
-        "values": value_pages(value_matrices(spec, note)) if spec.values else None,
+        "values": value_pages(value_matrices(spec, note), budget=12.0) if spec.values else None,
         "training": training_context(spec, values, d) if values else None,
     }
     return context, d, worker
+
+
+def asked_gradients(d: Derivation, asked: tuple[str, ...], default: list[str]) -> list[str]:
+    """The gradients a document works or asks for, each checked to be a weight or bias gradient."""
+    for name in asked:
+        q = d.names.parse(name)
+        if q.kind not in ("dL/dW", "dL/db"):
+            raise DocumentError(f"gradient {name}: expected a weight or bias gradient such as {default[0]!r}")
+    return list(dict.fromkeys(asked)) or default
 
 
 def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> dict:
@@ -369,15 +426,20 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
     context, d, worker = _common(spec, options, SLIDE_BUDGET)
     worked = None
     if worker is not None:
-        example = worker.example()
+        default = [d.names.d_weight(layer, 0, 0) for layer in reversed(range(d.network.depth))]
+        chosen = asked_gradients(d, options.gradients, default)
+        lecture = LectureExample(worker, Notation(d, context["t"]["if"]), chosen)
+        example = worker.example() if options.all_gradients else lecture.example()
         worked = {
-            "forward": pages(example.forward, SLIDE_BUDGET),
-            "loss": pages(example.loss, SLIDE_BUDGET),
+            "forward": pages(example.forward + [replace(step, group="loss") for step in example.loss], SLIDE_BUDGET),
+            "loss": [],  # with the forward pass: a loss alone would leave a nearly empty frame
             "backward": [{"layer": part.layer + spec.network.index_base,
                           "factors": pages(part.factors, SLIDE_BUDGET),
                           "gradients": pages(part.gradients, SLIDE_BUDGET)} for part in example.backward],
-            "updates": pages(example.updates, SLIDE_BUDGET),
-            "new_loss": example.new_loss,
+            "updates": pages(example.updates + ([lecture.new_loss()] if example.updates else []),
+                             SLIDE_BUDGET * DENSE),
+            "new_loss": lecture.new_loss(),
+            "all_gradients": options.all_gradients,
         }
     context["worked"] = worked
     return context
@@ -387,12 +449,7 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
     """Everything handout.tex.j2 uses: the network, the questions, their blanks and (solutions) steps."""
     context, d, worker = _common(spec, options, HANDOUT_BUDGET)
     messages, net, names = context["t"], spec.network, d.names
-    asked = list(options.gradients) or chosen_gradients(d)
-    for name in asked:
-        q = names.parse(name)
-        if q.kind not in ("dL/dW", "dL/db"):
-            raise DocumentError(f"--gradient {name}: expected a weight or bias gradient such as "
-                                f"{chosen_gradients(d)[0]!r}")
+    asked = asked_gradients(d, options.gradients, chosen_gradients(d))
     questions = []
     if worker is not None:
         forward = [n for layer in range(net.depth) for j in range(net.width(layer))

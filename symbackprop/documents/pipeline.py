@@ -4,7 +4,7 @@ from pathlib import Path
 from symbackprop.notation import catalogue
 from symbackprop.documents.context import DocumentOptions
 from symbackprop.documents.latexmk import build_pdf, require_tex
-from symbackprop.files.writing import remove_stale, write_atomic
+from symbackprop.files.writing import check_folder, clean_leftovers, remove_stale, write_all
 from symbackprop.documents.templating import render
 from symbackprop.option_types import whole_number
 
@@ -30,15 +30,21 @@ def document_options(args, **extra) -> DocumentOptions:
 
 
 def publish(templates: dict[str, str], context: dict, args, compile_names: list[str]) -> list[Path]:
-    """Render {file name: template}, write them all, then compile the named ones; returns the paths written."""
+    """Render {file name: template}, write them all, then compile the named ones; returns the paths written.
+
+    PDFs of an earlier .tex are removed before the new .tex files appear, and what an interrupted run left
+    behind (temporary files, build folders) is cleaned first."""
     if args.pdf:
         require_tex()
+    folder = check_folder(args.output)
     texts = {name: render(template, context, args.template_dir) for name, template in templates.items()}
-    folder = Path(args.output)
-    written = [write_atomic(folder / name, text) for name, text in texts.items()]
+    clean_leftovers(folder)
+    pdfs = [folder / name.replace(".tex", ".pdf") for name in compile_names]
+    removed = remove_stale(pdfs)
+    written = write_all(folder, texts)
     if args.pdf:
         written += [build_pdf(folder / name) for name in compile_names]
     else:
-        for path in remove_stale(folder / name.replace(".tex", ".pdf") for name in compile_names):
+        for path in removed:
             print(f"removed {path} (made from an earlier .tex)")
     return written

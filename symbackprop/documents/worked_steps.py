@@ -30,6 +30,7 @@ class Step:
     name: str
     lhs: str
     lines: tuple[Line, ...]
+    group: str = ""  # consecutive steps of one group (a unit's v and y, a layer's matrix form) share a frame
 
     @property
     def height(self) -> float:
@@ -50,33 +51,46 @@ def line_height(tex: str) -> float:
     return 1.2 if "^{(" in tex else 1.0  # a superscript in parentheses, as in w^{(1)\,0}_{0,0}
 
 
-def _greedy(steps: list[Step], budget: float) -> list[list[Step]]:
-    out, current, used = [], [], 0.0
+def _blocks(steps: list[Step]) -> list[list[Step]]:
+    """Steps as unbreakable blocks: consecutive steps of the same non-empty group stay together."""
+    blocks: list[list[Step]] = []
     for step in steps:
-        if current and used + step.height > budget:
-            out.append(current)
-            current, used = [], 0.0
-        current.append(step)
-        used += step.height
-    if current:
-        out.append(current)
-    return out
+        if blocks and step.group and blocks[-1][-1].group == step.group:
+            blocks[-1].append(step)
+        else:
+            blocks.append([step])
+    return blocks
+
+
+def _height(block: list[Step]) -> float:
+    return sum(step.height for step in block)
+
+
+def _greedy(blocks: list[list[Step]], budget: float) -> int:
+    """How many pages greedy filling takes."""
+    count, used = (1 if blocks else 0), 0.0
+    for block in blocks:
+        if used and used + _height(block) > budget:
+            count, used = count + 1, 0.0
+        used += _height(block)
+    return count
 
 
 def pages(steps: list[Step], budget: float) -> list[list[Step]]:
-    """Steps split into the fewest pages of at most `budget` display lines, filled evenly
-    (a step taller than the budget gets a page of its own)."""
-    count = len(_greedy(steps, budget))
-    remaining = sum(step.height for step in steps)
+    """Steps split into the fewest pages of at most `budget` display lines, filled evenly, never inside a
+    group (a block taller than the budget gets a page of its own; LaTeX scales it to fit)."""
+    blocks = _blocks(steps)
+    count = _greedy(blocks, budget)
+    remaining = sum(_height(block) for block in blocks)
     out, index = [], 0
-    while index < len(steps):
+    while index < len(blocks):
         target = remaining / max(count - len(out), 1)
         page, used = [], 0.0
-        while index < len(steps):
-            height = steps[index].height
+        while index < len(blocks):
+            height = _height(blocks[index])
             if page and (used + height > budget or used + height / 2 > target):
                 break
-            page.append(steps[index])
+            page += blocks[index]
             used += height
             index += 1
         out.append(page)
@@ -294,7 +308,7 @@ class Worker:
         gradient = "dL/d" + parameter
         rule = rf"{self.d.name_tex(parameter)} - \eta {self.d.name_tex(gradient)}"
         numbers = (f"{self.number(parameter)} - {self.fmt.factor(rate)}"
-                   rf" \cdot {self.fmt.factor(self.values[gradient])}")
+                   rf" \times {self.fmt.factor(self.values[gradient])}")
         after = self.names.step(1, parameter)
         lines = ((Line("=", rule),) if symbolic else ()) + (Line("=", f"{numbers} = {self.number(after)}"),)
         return Step(after, self.step_name_tex(after), lines)

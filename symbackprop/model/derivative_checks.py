@@ -31,6 +31,17 @@ def loss_points(y, yhat, n) -> list[dict]:
     return [{y: a, yhat: b, n: c} for a, b, c in product(LOSS_POINTS["y"], LOSS_POINTS["yhat"], LOSS_POINTS["N"])]
 
 
+def undefined_at(expr, points) -> dict | None:
+    """The first point where an expression has no real value of reasonable size, None when it has one at each."""
+    with mpmath.workdps(DIGITS):
+        for point in points:
+            try:
+                value(expr, point)
+            except Undefined:
+                return point
+    return None
+
+
 def first_difference(written, exact, points) -> tuple[dict, object, object] | None:
     """(point, written value, exact value) where the two differ, None when they agree wherever both are defined.
 

@@ -92,6 +92,11 @@ class Spec:
     values: Values | None = None
     training: Training | None = None
     exam: dict = field(default_factory=dict, compare=False)
+    translations: dict = field(default_factory=dict, compare=False)  # {"title": {"pt-BR": "..."}}
+
+    def text(self, key: str, lang: str) -> str:
+        """A document text (title, author, course, institution, date) in a language, else as written."""
+        return self.translations.get(key, {}).get(lang, getattr(self, key))
 
 
 def load_spec(path: str | Path | None = None) -> Spec:
@@ -149,9 +154,11 @@ def spec_from_dict(data: dict, source: str = "spec", extra_keys=()) -> Spec:
     network = _parse_network(_table(data, "network", source), source, custom)
     values = _parse_values(_table(data, "values", source), network, source) if "values" in data else None
     training = _parse_training(_table(data, "training", source), source) if "training" in data else None
-    text = {key: text_value(data.get(key, ""), key, source) for key in TEXT_KEYS}
+    texts = {key: _text(data, key, source) for key in TEXT_KEYS}
     exam = _table(data, "exam", source) if "exam" in data else {}
-    spec = Spec(network=network, values=values, training=training, exam=exam, **text)
+    spec = Spec(network=network, values=values, training=training, exam=exam,
+                translations={key: table for key, (_, table) in texts.items() if table},
+                **{key: text for key, (text, _) in texts.items()})
     for key, check in TABLE_CHECKS.items():
         if key in data:
             check(spec, source)
@@ -172,6 +179,19 @@ def _table(data: dict, key: str, source: str) -> dict:
     if not isinstance(value, dict):
         raise SpecError(f"{source}: {key}: expected a table [{key}], got {type(value).__name__}")
     return value
+
+
+def _text(data: dict, key: str, source: str) -> tuple[str, dict]:
+    """A document text: a string, or a table by language code ({en = "...", pt-BR = "..."}; the en entry,
+    else the first, is the text for other languages)."""
+    value = data.get(key, "")
+    if not isinstance(value, dict):
+        return text_value(value, key, source), {}
+    if not value or not all(isinstance(text, str) for text in value.values()):
+        raise SpecError(f"{source}: {key}: expected a string or a table of strings by language, "
+                        f'e.g. {{en = "...", pt-BR = "..."}}, got {shown(value)}')
+    table = {lang: text_value(text, f"{key}.{lang}", source) for lang, text in value.items()}
+    return table.get("en", next(iter(table.values()))), table
 
 
 def text_value(value, key: str, source: str) -> str:
@@ -304,6 +324,9 @@ def _parse_values(table: dict, network: Network, source: str) -> Values:
             raise SpecError(f"{source}: values.{key} is missing; [values] needs all of {', '.join(keys)}")
     x = _vector(table, "x", network.layers[0], source)
     y = _vector(table, "y", network.layers[-1], source)
+    problem = functions.target_problem(network, y)
+    if problem:
+        raise SpecError(f"{source}: values.y: {problem}; got {list(y)}")
     weights, biases = [], []
     for layer in range(network.depth):
         name = layer + network.index_base

@@ -129,6 +129,10 @@ def _checked_derivative(written, exact, points, where: str, variables: str):
 
 def _activation(name: str, text: str, derivative_text: str, names: dict, where: str) -> Activation:
     g_expr = _parse(text, {"v": V}, where, "g")
+    undefined = derivative_checks.undefined_at(g_expr, derivative_checks.activation_points(V))
+    if undefined is not None:
+        raise SpecError(f"{where}.g: has no real value (or one past 1e200) at v = {undefined[V]}; an activation "
+                        f"must be defined for every real v")
     exact = sympy.diff(g_expr, V)
     if derivative_text:
         written = _parse(derivative_text, {"v": V, "g": G}, where, "derivative")

@@ -32,10 +32,10 @@ class NumberFormat:
 
 
 class NumberPrinter(CoursePrinter):
-    """The course printer with given text (numbers) in place of symbols, products joined by a dot."""
+    """The course printer with given text (numbers) in place of symbols, products joined by ×, the one multiplication sign of the documents."""
 
-    _default_settings = {**CoursePrinter._default_settings, "numbers": None, "mul_symbol": "dot",
-                         "joiner": r" \cdot ", "if_word": "if", "separator": ", "}
+    _default_settings = {**CoursePrinter._default_settings, "numbers": None, "mul_symbol": "times",
+                         "joiner": r" \times ", "if_word": "if", "separator": ", "}
 
     def _hprint_variadic_function(self, expr, exp=None) -> str:
         """max(0; 0,55) with a decimal comma, max(0, 0.55) otherwise: the separator never looks like a decimal."""

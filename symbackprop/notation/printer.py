@@ -18,6 +18,7 @@ class CoursePrinter(LatexPrinter):
         "output_layer": None,
         "order": "none",
         "joiner": " ",  # between the factors of a product
+        "ln_notation": True,  # the natural logarithm written ln, as the course writes it
     }
 
     def _print_Mul(self, expr):
@@ -104,7 +105,7 @@ def quantity_tex(q: Quantity, network: Network) -> str:
         return frac(sym(symbols.preactivation(layer, idx[0])), sym(symbols.bias(layer, idx[0])))
     text = sym(quantity_symbol(q))
     if q.step is not None:
-        return rf"{text}^{{({q.step})}}" if q.kind == "L" else text.replace("^{", rf"^{{({q.step})\,", 1)
+        return rf"{text}^{{({q.step})}}" if q.kind == "L" else rf"{{{text}}}^{{({q.step})}}"
     return text
 
 

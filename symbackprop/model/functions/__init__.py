@@ -11,7 +11,7 @@ from symbackprop.model.functions.stable import output_forms
 
 __all__ = ["ACTIVATIONS", "LOSSES", "LANGUAGES", "TARGET_KINDS", "Activation", "Loss", "Names", "OutputForms",
            "activation", "activations_of", "closest", "loss", "loss_of", "named", "options", "output_forms",
-           "per_output", "scaled", "softmax_jacobian", "target_kind"]
+           "per_output", "scaled", "softmax_jacobian", "target_kind", "target_problem"]
 
 # the one table: adding an activation or a loss is adding its entry to activations.py or losses.py
 ACTIVATIONS: dict[str, Activation] = {entry.name: entry for entry in _activations.BUILT_IN}
@@ -66,3 +66,13 @@ def options(network) -> dict:
 def target_kind(network) -> str:
     """What targets the network's loss accepts: "any", "unit" (each in [0, 1]) or "distribution" (Σ y = 1)."""
     return loss_of(network).targets
+
+
+def target_problem(network, targets) -> str | None:
+    """Why targets do not suit the network's loss (bce: each in [0, 1]; cce: y_k >= 0 summing to 1), or None."""
+    kind, name = target_kind(network), network.loss
+    if kind in ("unit", "distribution") and any(not 0 <= y <= 1 for y in targets):
+        return f"{name} needs every target in [0, 1]"
+    if kind == "distribution" and abs(sum(targets) - 1) > 1e-9:
+        return f"{name} needs targets that sum to 1 (one-hot, e.g. [0, 1, 0])"
+    return None

@@ -8,7 +8,7 @@ MSE = Loss(
     "mse",
     term=lambda y, p, n: scaled(per_output(1, n), (y - p) ** 2),
     derivative=lambda y, p, n: scaled(per_output(-2, n), y - p),
-    names=named(en=("Mean squared error",), pt_BR=("Erro médio quadrático",)),
+    names=named(en=("Mean squared error",), pt_BR=("Erro quadrático médio",)),
     torch=lambda t, p, y, n: ((y - p) ** 2).mean(dim=1),
 )
 

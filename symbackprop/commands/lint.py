@@ -1,0 +1,47 @@
+"""Find the wrong numbers in a Markdown or LaTeX document (slides, notes, worked solutions).
+
+Every equation's adjacent numeric sides are checked as arithmetic, at the precision printed on the right;
+with --spec, every number the document gives a quantity (v_0, \\hat{y}, \\frac{\\partial L}{\\partial w_{00}}) is
+judged correct, consistent (error carried forward) or wrong. Exit status: 0 when nothing is wrong, 1
+otherwise, 2 for invalid input.
+"""
+import json
+import sys
+
+from symbackprop.errors import DocumentError
+from symbackprop.files.writing import write_atomic
+from symbackprop.lint import report
+from symbackprop.lint.linter import lint_text, read_document
+from symbackprop.lint.quantities import QuantityJudge, load_lint_spec
+
+
+def add_arguments(parser) -> None:
+    """Arguments of `symbackprop lint`."""
+    parser.add_argument("document", help="Markdown (.md) or LaTeX (.tex) file")
+    parser.add_argument("--spec", help="spec TOML with [values] (and optionally [lint.symbols]) to judge quantities")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
+    parser.add_argument("--lang", default="en", help="language of the messages: " + ", ".join(report.languages()))
+    parser.add_argument("--fix", metavar="OUT", help="write a copy of the document with each wrong number replaced")
+
+
+def run(args) -> int:
+    """Lint the document; write the fixed copy first (a failure leaves nothing half done); print findings."""
+    report.messages(args.lang)
+    text, _ = read_document(args.document)
+    judge = QuantityJudge(*load_lint_spec(args.spec)) if args.spec else None
+    result = lint_text(text, args.document, quantities=judge)
+    fixes = report.chosen_fixes(result.findings)
+    if args.fix:
+        try:
+            write_atomic(args.fix, report.fixed_text(text, fixes))
+        except OSError as err:
+            raise DocumentError(f"--fix {args.fix}: cannot write the fixed copy ({err.strerror or err}); "
+                                f"expected a writable file path") from err
+    if args.json:
+        json.dump(report.as_json(result, args.lang), sys.stdout, indent=1, ensure_ascii=False)
+        print()
+    else:
+        print(report.render_text(result, args.document, args.lang))
+        if args.fix:
+            print(report.fill_fixed(args.fix, len(fixes), args.lang))
+    return 1 if result.bad else 0

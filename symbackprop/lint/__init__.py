@@ -1,0 +1,1 @@
+"""`symbackprop lint`: find the wrong numbers in a lecturer's own Markdown or LaTeX documents."""

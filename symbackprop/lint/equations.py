@@ -1,0 +1,285 @@
+"""Split math into equations (sides joined by = or \\approx) and find the numbers written on each side."""
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from symbackprop.lint.sources import Document, MathSpan
+
+CHAIN = {"=": "=", "\u2248": "approx", "\\approx": "approx", "\\simeq": "approx", "\\doteq": "approx",
+         ":=": "=", "\\coloneqq": "="}
+BREAKS = {"\\leq", "\\geq", "\\neq", "\\le", "\\ge", "\\ne", "\\lt", "\\gt", "\\Rightarrow", "\\implies",
+          "\\to", "\\rightarrow", "\\iff", "\\Leftrightarrow", "\\Longrightarrow", "\\longrightarrow",
+          "\\mapsto", "\\leftarrow", "\\gets", "\\in", "\\equiv", "\\sim", "\\propto", "\\Leftarrow", "\\quad", "\\qquad", "\\therefore",
+          "\\hfill", "\\forall", "\\text", "\\mbox", "\\textrm", "\\textit", "\\textbf", "\\textsf", "\\hbox",
+          "\\intertext", "\\shortintertext", "\\mathrm{and}"}
+TEXT_COMMANDS = {"\\text", "\\mbox", "\\textrm", "\\textit", "\\textbf", "\\textsf", "\\hbox", "\\intertext",
+                 "\\shortintertext"}
+SILENT_COMMANDS = {"\\label", "\\tag", "\\nonumber", "\\notag", "\\displaystyle", "\\textstyle"}
+TRANSPARENT_ENVIRONMENTS = ("aligned", "alignedat", "split", "gathered", "multlined")
+MINUS_SIGNS = ("-", "\u2212")
+SPACING = {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\>"}
+
+_TOKENS = re.compile(r"\\begin\s*\{([A-Za-z*]+)\}|\\end\s*\{([A-Za-z*]+)\}|\\\\|\\[A-Za-z]+|\\.|:=|"
+                     r"[{}()\[\]=&;,<>\u2248\u2264\u2265\u2260\u21d2\u2192]")
+_NUMBER = {True: re.compile(r"\d+(?:(?:\{,\}|\.|,)\d+)?|\.\d+"),
+           False: re.compile(r"\d+(?:(?:\{,\}|\.)\d+)?|\.\d+")}
+_UNARY_AFTER = re.compile(r"(?:^|[(\[{^*/=&,;]|\\times|\\cdot|\\div|\\left\s*[(\[])\s*$")
+_CONTINUES = re.compile(r"\s*(?:=|\\approx|\u2248|[+\-\u2212]|\\times|\\cdot)")
+_FRAC_BEFORE = re.compile(r"\\[dt]?frac\s*$")
+_BARE_REST = re.compile(r"(?:\\left|\\right|\\big[lr]?|\\Big[lr]?|[(){}\s]|\\[,;:! ])*")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as written in a document: where it is, its value and how it is printed."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    decimals: int
+    mark: str  # the decimal mark as written: ".", ",", "{,}" or "" for a whole number
+    minus: str  # the minus sign as written ("-", the Unicode minus) or ""
+
+    @property
+    def half_unit(self) -> float:
+        """Half a unit of the last printed decimal."""
+        return 0.5 * 10.0 ** -self.decimals
+
+    @property
+    def whole(self) -> bool:
+        """True for a whole number written without a decimal mark (an exact constant: 1, 2, an exponent)."""
+        return self.mark == ""
+
+    def written(self, value: float) -> str:
+        """Another value printed the way this number is (decimals, decimal mark, minus sign)."""
+        digits = f"{abs(value):.{self.decimals}f}"
+        if self.mark not in ("", "."):
+            digits = digits.replace(".", self.mark)
+        if value < 0 and float(f"{abs(value):.{self.decimals}f}") != 0:
+            return (self.minus or "-") + digits
+        return ("+" if self.text.startswith("+") else "") + digits
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of an equation: its text (alignment marks blanked) and where it starts in the document."""
+
+    start: int
+    text: str
+    decimal_comma: bool
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @cached_property
+    def numbers(self) -> tuple[Number, ...]:
+        """The numbers written on this side (subscripts, names like x0 and \\frac12's digits handled)."""
+        return tuple(read_numbers(self.text, self.start, self.decimal_comma))
+
+    @cached_property
+    def bare(self) -> Number | None:
+        """The number when the side is nothing but one number (perhaps in parentheses), else None."""
+        if len(self.numbers) != 1:
+            return None
+        number = self.numbers[0]
+        rest = self.text[:number.start - self.start] + self.text[number.end - self.start:]
+        return number if _BARE_REST.fullmatch(rest) else None
+
+
+@dataclass(frozen=True)
+class Equation:
+    """Sides joined by relations ('=' or 'approx'), in order."""
+
+    sides: tuple[Side, ...]
+    relations: tuple[str, ...]
+
+
+def uses_decimal_comma(document: Document, spans: list[MathSpan]) -> bool:
+    """True when the document's math writes more numbers as 0,5 (or 0{,}5) than as 0.5."""
+    commas = points = 0
+    for span in spans:
+        math = document.masked[span.start:span.end]
+        commas += len(re.findall(r"\d(?:\{,\}|,)\d", math))
+        points += len(re.findall(r"\d\.\d", math))
+    return commas > points
+
+
+def read_numbers(text: str, offset: int, decimal_comma: bool):
+    """Yield the numbers of a side's text; a comma is a decimal mark only in decimal-comma documents."""
+    subscript = _subscript_mask(text) if "_" in text else None
+    for match in _NUMBER[decimal_comma].finditer(text):
+        start, literal = match.start(), match.group()
+        if len(literal) == 2 and literal.isdigit() and _FRAC_BEFORE.search(text, 0, start):
+            for index, digit in enumerate(literal):  # \frac12
+                yield Number(offset + start + index, offset + start + index + 1, digit, float(digit), 0, "", "")
+            continue
+        if (subscript and subscript[start]) or (start and (text[start - 1].isalpha() or text[start - 1] == "_")):
+            continue
+        yield _number(text, offset, start, literal)
+
+
+def _number(text: str, offset: int, start: int, literal: str) -> Number:
+    """A Number for a literal at `start`, taking a unary minus written just before it."""
+    mark = next((m for m in ("{,}", ",", ".") if m in literal), "")
+    integer, _, fraction = literal.replace("{,}", ".").replace(",", ".").partition(".")
+    value = float((integer or "0") + "." + (fraction or "0"))
+    before, minus, begin = text[max(0, start - 12):start].rstrip(), "", start
+    if before and before[-1] in MINUS_SIGNS + ("+",) and _UNARY_AFTER.search(text[:start].rstrip()[:-1]):
+        minus = before[-1] if before[-1] != "+" else ""
+        begin = len(text[:start].rstrip()) - 1
+        value = -value if minus else value
+    return Number(offset + begin, offset + start + len(literal), text[begin:start + len(literal)], value,
+                  len(fraction), mark, minus)
+
+
+def _subscript_mask(text: str) -> list[bool]:
+    """For each character, whether it lies in a subscript (_0, _{00}); digits there are indices, not numbers."""
+    inside, stack, after_underscore = [False] * (len(text) + 1), [], False
+    for index, char in enumerate(text):
+        in_sub = bool(stack and stack[-1])
+        if char == "{":
+            stack.append(in_sub or after_underscore)
+        elif char == "}" and stack:
+            stack.pop()
+        inside[index] = in_sub or (after_underscore and char.isdigit())
+        if char == "_":
+            after_underscore = True
+        elif not (after_underscore and char.isdigit()):
+            after_underscore = False
+    return inside
+
+
+def equations(document: Document, spans: list[MathSpan], decimal_comma: bool) -> list[Equation]:
+    """Every equation with at least two sides, in document order."""
+    found = []
+    for span in spans:
+        found.extend(_split(document.masked, span, decimal_comma))
+    return found
+
+
+def _split(masked: str, span: MathSpan, decimal_comma: bool) -> list[Equation]:
+    """The equations of one span: rows at \\\\ (a row starting with = continues), broken at other relations."""
+    clean = list(masked[span.start:span.end])
+    ops = _operators(clean, decimal_comma)
+    text = "".join(clean)
+    found, sides, relations, side_start = [], [], [], 0
+
+    def close(end):
+        sides.append(_side(text, side_start, end, span.start, decimal_comma))
+
+    def flush():
+        nonlocal sides, relations
+        kept = [side for side in sides if side is not None]
+        if len(kept) == len(sides) and len(sides) >= 2:
+            found.append(Equation(tuple(sides), tuple(relations)))
+        elif len(sides) >= 2:  # an empty side (a = , = b): keep the runs of non-empty sides
+            _runs(sides, relations, found)
+        sides, relations = [], []
+
+    for kind, value, start, end in ops:
+        if kind == "chain":
+            close(start)
+            relations.append(value)
+        elif kind == "row" and _CONTINUES.match(text, end):
+            continue
+        else:
+            close(start)
+            flush()
+        side_start = end
+    close(len(text))
+    flush()
+    return found
+
+
+def _runs(sides, relations, found) -> None:
+    """Equations from the runs of non-empty sides of a chain with empty sides."""
+    run, run_relations = [], []
+    for index, side in enumerate(sides + [None]):
+        if side is None:
+            if len(run) >= 2:
+                found.append(Equation(tuple(run), tuple(run_relations[:len(run) - 1])))
+            run, run_relations = [], []
+            continue
+        run.append(side)
+        if index < len(relations):
+            run_relations.append(relations[index])
+
+
+def _side(text: str, start: int, end: int, offset: int, decimal_comma: bool) -> Side | None:
+    """A side with its surrounding whitespace removed, or None when it is empty."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    lead = len(piece) - len(piece.lstrip())
+    return Side(offset + start + lead, stripped, decimal_comma)
+
+
+def _operators(clean: list, decimal_comma: bool) -> list[tuple[str, str, int, int]]:
+    """Top-level relations, breaks and rows of a span; alignment marks, rows and labels are blanked in `clean`."""
+    text, ops, depth, opaque = "".join(clean), [], 0, 0
+    for match in _TOKENS.finditer(text):
+        token, start, end = match.group(), match.start(), match.end()
+        environment = match.group(1) or match.group(2)
+        if environment is not None:
+            if environment.rstrip("*") in TRANSPARENT_ENVIRONMENTS:
+                _blank(clean, start, end)
+            elif match.group(1) is not None:
+                opaque += 1
+            else:
+                opaque = max(0, opaque - 1)
+            continue
+        if token in SPACING:
+            _blank(clean, start, end)
+            continue
+        if token in "{([":
+            depth += 1
+            continue
+        if token in "})]":
+            depth = max(0, depth - 1)
+            continue
+        if depth or opaque:
+            continue
+        if token in SILENT_COMMANDS or token in TEXT_COMMANDS:
+            group_end = _group_end(text, end) if token not in ("\\nonumber", "\\notag", "\\displaystyle",
+                                                               "\\textstyle") else end
+            _blank(clean, start, group_end)
+            if token in TEXT_COMMANDS:
+                ops.append(("break", token, start, group_end))
+            continue
+        if token in CHAIN:
+            ops.append(("chain", CHAIN[token], start, end))
+        elif token == "\\\\":
+            _blank(clean, start, end)
+            ops.append(("row", token, start, end))
+        elif token == "&":
+            _blank(clean, start, end)
+        elif token in BREAKS or token in "<>;\u2264\u2265\u2260\u21d2\u2192":
+            ops.append(("break", token, start, end))
+        elif token == "," and not (decimal_comma and text[start - 1:start].isdigit()
+                                   and text[end:end + 1].isdigit()):
+            ops.append(("break", token, start, end))
+    return ops
+
+
+def _group_end(text: str, position: int) -> int:
+    """The end of the {...} group that starts at `position` (after spaces), or `position` if there is none."""
+    index = position
+    while index < len(text) and text[index] == " ":
+        index += 1
+    if index >= len(text) or text[index] != "{":
+        return position
+    depth = 0
+    for cursor in range(index, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[cursor], 0)
+        if depth == 0:
+            return cursor + 1
+    return len(text)
+
+
+def _blank(chars: list, start: int, end: int) -> None:
+    for index in range(start, end):
+        if chars[index] != "\n":
+            chars[index] = " "

@@ -1,0 +1,149 @@
+"""A check request's claims read and checked as `check --json` does; with invalid entries reported one by one."""
+import math
+from dataclasses import dataclass
+
+from symbackprop.checking.claims import Claim, number_from_literal, number_from_text
+from symbackprop.checking.verdicts import Checker
+from symbackprop.errors import ClaimsError, LatexParseError, QuantityError
+
+MAX_ENTRY_CHARS = 2_000
+MAX_CLAIMS = 200
+REDACTED_DETAIL = ("mistake_value",)  # a value that would give the answer away without --reveal
+
+
+class RequestError(ValueError):
+    """A request the server refuses: an HTTP status and a message for the person who sent it."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One claimed entry as it travels to a worker: name, a JSON number or the text typed."""
+
+    name: str
+    value: float | str
+
+    @property
+    def symbolic(self) -> bool:
+        """Text that is not a number: an expression."""
+        return isinstance(self.value, str) and number_from_text(self.value) is None
+
+    def claim(self) -> Claim:
+        """The Claim `check` would read from the same [claims] entry."""
+        if isinstance(self.value, str):
+            number = number_from_text(self.value)
+            return Claim(self.name, number) if number is not None else Claim(self.name, text=self.value)
+        return Claim(self.name, number_from_literal(repr(self.value), self.value))
+
+
+def read_entries(raw) -> list[Entry]:
+    """The "claims" object of a request: {name: number or text}, sizes bounded."""
+    if not isinstance(raw, dict) or not raw:
+        raise RequestError(400, 'expected "claims": {name: number or expression}, with at least one entry')
+    if len(raw) > MAX_CLAIMS:
+        raise RequestError(400, f"too many claims ({len(raw)}); the limit is {MAX_CLAIMS}")
+    entries = []
+    for name, value in raw.items():
+        if len(name) > 100:
+            raise RequestError(400, "a quantity name is longer than 100 characters")
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise RequestError(400, f"{name}: expected a number or an expression (text), got {type(value).__name__}")
+        if isinstance(value, str):
+            if len(value) > MAX_ENTRY_CHARS:
+                raise RequestError(413, f"{name}: the entry is {len(value)} characters long; the limit is "
+                                        f"{MAX_ENTRY_CHARS}")
+            if not value.strip():
+                raise RequestError(400, f"{name}: empty entry; type a number or an expression")
+        elif not math.isfinite(value):
+            raise RequestError(400, f"{name}: expected a finite number")
+        entries.append(Entry(name, float(value) if isinstance(value, (int, float)) else value))
+    return entries
+
+
+def validate_names(checker: Checker, entries: list[Entry]) -> None:
+    """Refuse unknown quantity names, with the closest valid ones."""
+    for entry in entries:
+        try:
+            checker.validate(entry.name)
+        except QuantityError as err:
+            raise RequestError(400, str(err)) from err
+
+
+def finite(value):
+    """JSON-safe data: non-finite floats become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value
+
+
+def redact(result: dict) -> dict:
+    """A result without the correct value (and what would give it away), for a server without --reveal."""
+    detail = {key: value for key, value in result["detail"].items() if key not in REDACTED_DETAIL}
+    if detail.get("at") == "values":  # the correct expression at the exercise's own values is the answer
+        detail.pop("correct_value", None)
+    return {**result, "correct": None, "detail": detail}
+
+
+def run_check(checker: Checker, entries: list[Entry], reveal: bool) -> dict:
+    """{"claims": [check --json results, in order], "invalid": [{"name", "error"}]} for a list of entries."""
+    claims, expressions, invalid = [], {}, []
+    for entry in entries:
+        claim = entry.claim()
+        if claim.symbolic:
+            try:
+                expressions[claim.name] = checker.expression(claim)
+            except (LatexParseError, ClaimsError) as err:
+                invalid.append({"name": entry.name, "reason": "unreadable", "error": str(err)})
+                continue
+        claims.append(claim)
+    try:
+        results = checker.check(claims, expressions=expressions) if claims else []
+    except (LatexParseError, ClaimsError, QuantityError) as err:
+        raise RequestError(400, str(err)) from err
+    shown = [finite(r.as_dict()) for r in results]
+    return {"claims": shown if reveal else [redact(r) for r in shown], "invalid": invalid}
+
+
+class NumberVerdicts:
+    """Verdicts on numbers, remembered between requests: a number's verdict depends only on it and on the claimed
+    numbers it is computed from, so a student's earlier entries (and the class's common values) are checked once."""
+
+    def __init__(self, checker: Checker, size: int = 50_000):
+        self.checker = checker
+        self.size = size
+        self._results: dict = {}
+        self._ancestry: dict[str, frozenset] = {}
+
+    def _sources(self, name: str) -> frozenset:
+        if name not in self._ancestry:
+            rules = self.checker.rules
+            self._ancestry[name] = frozenset(rules.ancestry(name)) - {name} if name in rules.symbol else frozenset()
+        return self._ancestry[name]
+
+    def check(self, entries: list[Entry], reveal: bool) -> dict:
+        """What run_check answers for numbers only, reusing every verdict whose inputs are unchanged."""
+        claims = [entry.claim() for entry in entries]
+        claimed = {c.name: (c.number.value, c.number.half_unit) for c in claims}
+        results = []
+        for claim in claims:
+            sources = self._sources(claim.name)
+            key = (claim.name, claimed[claim.name], claim.number.text,
+                   tuple(sorted((n, claimed[n]) for n in sources if n in claimed)))
+            result = self._results.get(key)
+            if result is None:
+                if self.checker.point is None:
+                    raise RequestError(400, "numeric claims need the exercise's values")
+                result = finite(self.checker.check_numeric(claim, claimed).as_dict())
+                if len(self._results) >= self.size:
+                    self._results.pop(next(iter(self._results)))
+                self._results[key] = result
+            results.append(result if reveal else redact(result))
+        return {"claims": results, "invalid": []}

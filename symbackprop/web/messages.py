@@ -1,0 +1,53 @@
+"""The pages' words, one TOML file per language (same codes as the documents' catalogues), and language choice."""
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+from symbackprop.notation import catalogue
+
+DEFAULT_LANGUAGE = catalogue.DEFAULT_LANGUAGE
+
+
+def languages() -> list[str]:
+    """Language codes with both a page catalogue and a documents catalogue, sorted."""
+    folder = resources.files("symbackprop.web").joinpath("locales")
+    own = {entry.name[:-len(".toml")] for entry in folder.iterdir() if entry.name.endswith(".toml")}
+    return sorted(own & set(catalogue.languages()))
+
+
+@lru_cache(maxsize=None)
+def messages(lang: str = DEFAULT_LANGUAGE) -> dict:
+    """The page words of one language (a known code: see languages())."""
+    text = resources.files("symbackprop.web").joinpath("locales", f"{lang}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def negotiate(requested: str | None, accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """The language to show: an explicit known choice, else the best known Accept-Language entry, else default."""
+    known = languages()
+    by_lower = {code.lower(): code for code in known}
+    if requested and requested.lower() in by_lower:
+        return by_lower[requested.lower()]
+    choices = []
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        choices.append((-weight, position, tag.strip().lower()))
+    for _, _, tag in sorted(choices):
+        if tag in by_lower:
+            return by_lower[tag]
+        prefix = tag.split("-")[0]
+        for code in known:
+            if code.lower().split("-")[0] == prefix and prefix:
+                return code
+    return default
+
+
+def fill(message: str, **values) -> str:
+    """A message with its ((name)) placeholders filled in."""
+    return catalogue.fill(message, **values)
