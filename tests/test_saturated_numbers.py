@@ -5,8 +5,14 @@ import pytest
 from symbackprop import derive
 from symbackprop.model.spec import spec_from_dict
 
-mpmath.mp.dps = 50
 REL = 1e-12
+
+
+@pytest.fixture(autouse=True)
+def fifty_digits():
+    """Every reference below computed with 50 significant digits (mpmath's precision restored afterwards)."""
+    with mpmath.workdps(50):
+        yield
 
 
 def one_unit(activation: str, loss: str, v: float, y: list[float], width: int = 1):

@@ -101,7 +101,8 @@ class References:
         if q.kind in ("dv/dW", "dv/db"):
             kind, unit = ("W", idx[1]) if q.kind == "dv/dW" else ("b", idx[0])
             at = (params.weights if kind == "W" else params.biases)[layer]
-            return float(central_difference(lambda a: self._with(params, kind, layer, a, X)[layer][0, unit], at, H)[idx])
+            return float(central_difference(lambda a: self._with(params, kind, layer, a, X)[layer][0, unit],
+                                            at, H)[idx])
         if q.kind == "dy/dv":
             k, j = idx
             v = self.engine.run(params, X, T).v[layer]

@@ -101,7 +101,8 @@ class Derivation:
 
     def _closed(self, term: tuple[str, ...]) -> sympy.Expr:
         """The product of the factors' closed forms; a trailing factor of 1 (∂v/∂b) is left out."""
-        factors = [self.expressions[term[0]]] + [self.expressions[f] for f in term[1:] if self.expressions[f] is not sympy.S.One]
+        rest = [self.expressions[f] for f in term[1:]]
+        factors = [self.expressions[term[0]]] + [factor for factor in rest if factor is not sympy.S.One]
         return factors[0] if len(factors) == 1 else product(*factors)
 
     def _backward(self) -> None:
@@ -116,8 +117,9 @@ class Derivation:
                         symbols.target(j), symbols.activation(layer, j), n_out)
                 else:
                     nxt = layer + 1
-                    e[names.d_act(layer, j)] = sympy.Add(*[
-                        symbols.delta(nxt, k) * symbols.weight(nxt, j, k) for k in range(net.width(nxt))])
+                    e[names.d_act(layer, j)] = sympy.Add(*[  # δ·w is already in canonical order: no evaluation
+                        sympy.Mul(symbols.delta(nxt, k), symbols.weight(nxt, j, k), evaluate=False)
+                        for k in range(net.width(nxt))])
             for j in range(width):
                 sources = range(width) if vector else (j,)
                 for k in sources:

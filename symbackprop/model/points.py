@@ -60,7 +60,10 @@ def random_point(network: Network, rng: np.random.Generator) -> dict[str, float]
     names = Names(network)
     point = {names.x(i): rng.uniform(-1, 1) for i in range(network.layers[0])}
     n_out = network.layers[-1]
-    targets = rng.dirichlet(np.ones(n_out)) if functions.target_kind(network) == "distribution" else rng.uniform(0.05, 0.95, n_out)
+    if functions.target_kind(network) == "distribution":
+        targets = rng.dirichlet(np.ones(n_out))
+    else:
+        targets = rng.uniform(0.05, 0.95, n_out)
     point.update({names.y(k): float(targets[k]) for k in range(n_out)})
     for name, _ in names.parameters():
         point[name] = rng.uniform(-1, 1)

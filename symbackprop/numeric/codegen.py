@@ -71,7 +71,7 @@ def generate(derivation: Derivation) -> Generated:
     """`gradients(X, T, W0, b0, ...)` (lean) and `run(...)` (every array) as Python source over NumPy arrays.
 
     Per layer: V^l = Y^{l-1} W^l + b^l and Y^l = g(V^l); δ^L from the loss; δ^l = (δ^{l+1} (W^{l+1})^T) ⊙ g'(V^l);
-    ∂L/∂W^l = (Y^{l-1})^T δ^l and ∂L/∂b^l = Σ_rows δ^l — the products printed from the derivation's batch form.
+    ∂L/∂W^l = (Y^{l-1})^T δ^l and ∂L/∂b^l = Σ_rows δ^l; the products are printed from the derivation's batch form.
     """
     net = derivation.network
     depth, output = net.depth, net.output_layer

@@ -1,8 +1,9 @@
 """The batched numeric network: code generated from the derivation, run over row chunks on all cores."""
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -64,15 +65,20 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL
 
 
-def _one_blas_thread():
-    """A context keeping BLAS on one thread while the chunks run in parallel (a no-op without threadpoolctl)."""
+@lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of the loaded BLAS (scanned once), or None without threadpoolctl."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:
-        import contextlib
+        return None
+    return ThreadpoolController()
 
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+
+def _one_blas_thread():
+    """A context keeping BLAS on one thread while the chunks run in parallel."""
+    controller = _blas_controller()
+    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
 
 
 def _batch(X, T):

@@ -9,7 +9,7 @@ from symbackprop.model.spec import Training
 def descend(params, gradients: Callable, training: Training) -> list:
     """The parameters after each of training.steps steps: Δw(t) = -ε ∂E/∂w + α Δw(t-1).
 
-    `gradients(params)` returns (∂L/∂W per layer, ∂L/∂b per layer); biases stay fixed when update_biases is false.
+    `gradients(params)` gives (∂L/∂W per layer, ∂L/∂b per layer); biases stay fixed when update_biases is false.
     """
     rate, momentum = training.learning_rate, training.momentum
     previous_w = [np.zeros_like(w) for w in params.weights]
