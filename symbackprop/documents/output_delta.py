@@ -11,14 +11,8 @@ def _frac(top: str, bottom: str) -> str:
 
 
 def collapses(network) -> bool:
-    """True when the output activation and the loss form a pair whose δ is ŷ − y (its entry has the steps)."""
-    return network.activations[-1] in functions.loss_of(network).delta_steps
-
-
-def _scale(network) -> str:
-    """1/N in front of ŷ − y when the loss averages over the N outputs (bce), else nothing (cce)."""
-    n_out = network.layers[-1]
-    return "" if n_out == 1 or not functions.loss_of(network).averaged() else rf"\frac{{1}}{{{n_out}}}"
+    """True when the output activation and the loss form a pair whose δ is ŷ − y."""
+    return network.activations[-1] in functions.loss_of(network).delta_display
 
 
 def theory_steps(d, note, layer: int) -> list[Step]:
@@ -29,12 +23,12 @@ def theory_steps(d, note, layer: int) -> list[Step]:
     p, y, v = p_of("j"), y_of("j"), note.entry("v", layer, "j")
     first = (rf"\sum_{{k}} {_frac('L', p_of('k'))} {_frac(p_of('k'), 'v_j')}" if not d.activations[layer].elementwise
              else rf"{_frac('L', p)}{TIMES}{_frac(p, v)}")
-    collapse = functions.loss_of(net).delta_steps[net.activations[-1]]
-    lines = [first] + collapse(p, y, p_of, y_of, net.layers[-1])
+    lines = [first] + functions.loss_of(net).delta_display[net.activations[-1]](p, y, p_of, y_of, net.layers[-1])
     delta = note.entry(r"\delta", layer, "j")
     steps = [Step("", rf"{delta} = {_frac('L', v)}", tuple(Line("=", text.replace("v_j", v)) for text in lines),
                   group="delta")]
-    first, scale = note.n(0), _scale(net)
+    n_out, first = net.layers[-1], note.n(0)
+    scale = "" if n_out == 1 or not functions.averages_outputs(net) else rf"\frac{{1}}{{{n_out}}}"
     delta_first = note.entry(r"\delta", layer, first)
     for name in (d.names.d_weight(layer, 0, 0), d.names.d_bias(layer, 0)):
         last = d.chain(name)[-1]
@@ -51,7 +45,8 @@ def theory_steps(d, note, layer: int) -> list[Step]:
 def worked_steps(worker, note, layer: int, unit: int, chosen: list[str]) -> list[Step]:
     """δ^L_j = ŷ_j − y_j in numbers, then each chosen gradient of the layer as δ times its last factor."""
     d, names, fmt, values = worker.d, worker.names, worker.fmt, worker.values
-    scale = _scale(worker.net)
+    n_out = worker.net.layers[-1]
+    scale = "" if n_out == 1 or not functions.averages_outputs(worker.net) else rf"\frac{{1}}{{{n_out}}}"
     p_name, y_name = names.act(layer, unit), names.y(unit)
     p, y = d.name_tex(p_name), d.name_tex(y_name)
     delta_name = names.d_v(layer, unit)
