@@ -58,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         args, unknown = build_parser().parse_known_args(argv)
         if unknown:
             raise UsageError(f"unrecognized arguments: {' '.join(unknown)}; see symbackprop {args.command} --help")
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
+        return code
     except UsageError as err:
         print(f"symbackprop: error: {one_line(err)}", file=sys.stderr)
         return USAGE_EXIT

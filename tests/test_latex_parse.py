@@ -138,7 +138,7 @@ def test_round_trip_of_printed_ascii(network, expr):
 def test_round_trip_covers_every_printed_form():
     printed = " ".join(tex(expr, NET) for _, expr in printed_expressions(NET))
     for form in (r"\frac{", r"\left(", r"e^{", r"\ln{\left(", r"\tanh{\left(", r"\max\left(",
-                 r"\begin{cases}", r"\text{for}\:", r"\text{otherwise}", r"\hat{y}^{1}_{0}", r"\delta^{1}_{",
+                 r"\begin{cases}", r"\text{if }", r"\hat{y}^{1}_{0}", r"\delta^{1}_{",
                  r"w^{0}_{", r"b^{0}_{", r"x_{0}", r"y_{1}", r"l_{0}", r"\sqrt{", " \\cdot 10^{"):
         assert form in printed, form
 

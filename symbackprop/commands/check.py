@@ -14,7 +14,7 @@ from symbackprop.checking.claims import Tolerance, load_claims
 from symbackprop.errors import ClaimsError
 from symbackprop.notation.number_format import number
 from symbackprop.checking.mistakes import MISTAKES
-from symbackprop.option_types import finite_number
+from symbackprop.commands.option_types import finite_number
 
 
 def add_arguments(parser) -> None:

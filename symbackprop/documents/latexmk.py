@@ -1,4 +1,5 @@
-"""Compile a .tex file to PDF with latexmk; failures raise LatexBuildError with the first TeX error."""
+"""Compile a .tex file to PDF with latexmk in a private build folder; failures raise LatexBuildError with the
+first TeX error. No latexmkrc is read and TeX sees only the copied .tex, never the other files of its folder."""
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ DEBIAN_PACKAGES = ("texlive-latex-base texlive-latex-recommended texlive-latex-e
                    "texlive-fonts-recommended texlive-lang-portuguese latexmk")
 INSTALL_HINT = f"--pdf needs latexmk and pdflatex; on Debian/Ubuntu: sudo apt-get install {DEBIAN_PACKAGES}"
 TIMEOUT = 300  # seconds
+PDFLATEX = "pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error %O %S"
 
 
 def require_tex() -> None:
@@ -34,35 +36,45 @@ def first_error(log: str) -> str:
             if match:
                 where = f"line {match.group(1)}" + (f": {match.group(2).strip()}" if match.group(2).strip() else "")
                 return f"{message} ({where}" + (f"; after {near}" if near else "") + ")"
-            if not near and later.strip():
-                near = re.sub(r"^<[^>]*>\s*", "", later.strip()).split()[-1]
+            tokens = re.sub(r"^<[^>]*>\s*", "", later.strip()).split()
+            if not near and tokens:
+                near = tokens[-1]
         return message
     return "latexmk failed without a TeX error message"
 
 
 def build_pdf(tex_path: str | Path) -> Path:
-    """Compile tex_path next to itself; the PDF appears only when the build succeeded (the .tex stays)."""
+    """Compile tex_path; the PDF appears beside it only when the build succeeded (the .tex stays).
+
+    The build runs on a copy of the .tex in a fresh private folder (.STEM-build-PID-XXXX, removed afterwards,
+    or by the next run when this one is killed) with latexmk -norc and pdflatex without shell escape, so that
+    a latexmkrc, .sty or .cls planted beside the .tex is never read."""
     require_tex()
     tex_path = Path(tex_path).resolve()
     folder, stem = tex_path.parent, tex_path.stem
-    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0")}  # reproducible PDF dates
-    with tempfile.TemporaryDirectory(prefix=f".{stem}-build-", dir=folder) as build:
-        command = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
-                   f"-outdir={build}", tex_path.name]
+    target = folder / f"{stem}.pdf"
+    target.unlink(missing_ok=True)  # an older PDF never sits beside the new .tex, even if this run is killed
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TEXINPUTS", "LATEXMK"))}
+    env.update(SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "0"),  # reproducible PDF dates
+               openout_any="p", shell_escape="f")
+    build = Path(tempfile.mkdtemp(prefix=f".{stem}-build-{os.getpid()}-", dir=folder))
+    try:
+        shutil.copyfile(tex_path, build / tex_path.name)
+        command = ["latexmk", "-norc", "-pdf", f"-pdflatex={PDFLATEX}", tex_path.name]
         try:
-            result = subprocess.run(command, cwd=folder, env=env, stdin=subprocess.DEVNULL,
-                                    capture_output=True, text=True, timeout=TIMEOUT)
+            result = subprocess.run(command, cwd=build, env=env, stdin=subprocess.DEVNULL,
+                                    capture_output=True, text=True, errors="replace", timeout=TIMEOUT)
         except subprocess.TimeoutExpired as err:
             raise LatexBuildError(f"{tex_path.name}: latexmk did not finish in {TIMEOUT} s") from err
-        log_file = Path(build) / f"{stem}.log"
+        log_file = build / f"{stem}.log"
         log = log_file.read_text(encoding="utf-8", errors="replace") if log_file.exists() else result.stdout
-        pdf = Path(build) / f"{stem}.pdf"
+        pdf = build / f"{stem}.pdf"
         if result.returncode != 0 or not pdf.exists():
             kept = folder / f"{stem}.log"
             write_atomic(kept, log)
-            (folder / f"{stem}.pdf").unlink(missing_ok=True)  # an older PDF no longer matches the .tex
             raise LatexBuildError(f"{tex_path}: {first_error(log)} (full log: {kept})")
-        target = folder / f"{stem}.pdf"
         os.replace(pdf, target)
         (folder / f"{stem}.log").unlink(missing_ok=True)  # a log left by an earlier failure
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
     return target

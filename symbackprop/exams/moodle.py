@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from symbackprop.exams.config import Moodle
 
 TEXT_COMMANDS = ((r"\%", "%"), ("---", "\u2014"), ("--", "\u2013"), ("~", "\u00a0"))
+# Characters of Moodle's cloze syntax ({1:NUMERICAL:=42~%50%41:1#feedback}) written as HTML character
+# references in text, so that no text can open a gap; the browser shows them unchanged.
+CLOZE_SAFE = str.maketrans({"{": "&#123;", "}": "&#125;", "~": "&#126;", "=": "&#61;", "#": "&#35;"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,11 @@ def quiz_xml(questions: list[ClozeQuestion], settings: Moodle, category: str, in
 
 
 # -- HTML from the exam content (math as \( \) and \[ \] for Moodle's MathJax filter) ----------------
+def plain_html(text: str) -> str:
+    """Text (a title, a sentence) as HTML that cannot contain cloze syntax."""
+    return html.escape(text, quote=False).translate(CLOZE_SAFE)
+
+
 def html_text(text: str) -> str:
     """Catalogue text (LaTeX, math in $...$) as HTML with \\( \\) math."""
     parts = re.split(r"(?<!\\)\$", text)
@@ -111,7 +119,7 @@ def html_text(text: str) -> str:
         else:
             for command, replacement in TEXT_COMMANDS:
                 part = part.replace(command, replacement)
-            out.append(html.escape(part, quote=False))
+            out.append(plain_html(part))
     return "".join(out)
 
 
@@ -147,7 +155,7 @@ def cloze_question(title: str, statement: dict, content, messages: dict, fmt) ->
                         + ", ".join(html_math(f"{s.lhs} {s.lines[0].op} {s.lines[0].tex}") for s in block["steps"])
                         + (f" ({html_text(block['note'])})" if block["note"] else "")
                         + "</li>" for block in statement["functions"])
-    parts = [f"<p><strong>{html.escape(title)} \u2014 {html.escape(em['variant'])} {content.id}</strong></p>",
+    parts = [f"<p><strong>{plain_html(title)} \u2014 {plain_html(em['variant'])} {content.id}</strong></p>",
              f"<p>{html_text(statement['summary'])}</p>", f"<ul>{functions}</ul>",
              f"<p>{html_text(em['values_intro'])} {values}</p>"]
     if statement["update_note"]:
@@ -160,7 +168,7 @@ def cloze_question(title: str, statement: dict, content, messages: dict, fmt) ->
         gaps.append(Gap(question.answer, question.tolerance, question.points))
         items.append(f"<li>{html_text(question.text)} {{GAP:{len(gaps)}}}</li>")
     parts.append("<ol>" + "".join(items) + "</ol>")
-    feedback = [f"<p><strong>{html.escape(em['moodle_feedback'])}</strong></p>"]
+    feedback = [f"<p><strong>{plain_html(em['moodle_feedback'])}</strong></p>"]
     for question in content.questions:
         feedback.append(f"<p>{question.number}. {html_text(question.text)}</p>{html_steps(question.steps)}")
     return ClozeQuestion(content.id, content.id, "\n".join(parts), tuple(gaps), "\n".join(feedback))

@@ -17,6 +17,9 @@ from symbackprop.model.quantities import Names
 from symbackprop.model.spec import Spec, Values, spec_to_dict
 
 GRADIENT_KINDS = ("dL/dW", "dL/db", "dL/dy", "dL/dv")
+MAX_TOTAL_DRAWS = 100_000  # draws of one run, whatever max_attempts says (minutes of work at most)
+HOPELESS_DRAWS = 5_000  # a run whose first this many draws all fail stops: its constraints look impossible
+EXHAUSTIVE_DRAWS = 4096  # grids with at most this many different draws are known to be exhausted
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ def spec_fingerprint(spec: Spec, config: ExamConfig) -> int:
     normalized = {"network": data["network"], "exam": {key: exam[key] for key in DRAW_SETTINGS},
                   "training": {"learning_rate": config.training.learning_rate,
                                "momentum": config.training.momentum, "steps": config.training.steps}}
+    if "functions" in data:  # the spec's own formulas shape the numbers the constraints judge (names do not)
+        normalized["functions"] = {name: {key: text for key, text in table.items() if key != "name"}
+                                   for name, table in data["functions"].items()}
     text = json.dumps(normalized, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], 16)
 
@@ -193,7 +199,13 @@ class Drawer:
         """Draw the next variant, retrying with a sub-counter until every constraint passes."""
         index = len(self.variants) + 1
         caught = Counter()
+        tried: set[Values] = set()
+        possible = self.possible_draws()
         for attempt in range(self.config.constraints.max_attempts):
+            if self.draws >= MAX_TOTAL_DRAWS:
+                self._give_up(index, caught, f"this run drew {MAX_TOTAL_DRAWS} times, its limit")
+            if not self.variants and self.draws >= HOPELESS_DRAWS:
+                self._give_up(index, caught, f"none of the first {HOPELESS_DRAWS} draws passed")
             seed = draw_seed(self.seed, index, self.fingerprint, attempt)
             values = draw_values(self.spec, self.config, seed)
             numbers = self.numbers(values)
@@ -207,13 +219,44 @@ class Drawer:
                 return variant
             caught.update(failed)
             self.rejected.update(failed)
+            if possible <= EXHAUSTIVE_DRAWS:
+                tried.add(values)
+                if len(tried) == possible:
+                    self._give_up(index, caught, f"every one of the {possible} possible draws fails")
+        self._give_up(index, caught, f"none of {self.config.constraints.max_attempts} draws passed")
+
+    def _give_up(self, index: int, caught: Counter, reason: str):
+        """Stop with one line naming the constraint that rejected the most draws."""
         worst = ", ".join(f"{name} {count}" for name, count in caught.most_common())
-        raise SpecError(f"exam: variant {variant_id(index)}: none of {self.config.constraints.max_attempts} draws "
-                        f"passed the constraints (rejections: {worst}); widen [exam.draw] or relax "
-                        f"[exam.constraints]")
+        top = caught.most_common(1)[0][0] if caught else None
+        culprit = next((c for c in CONSTRAINTS if c.name == top), None)
+        blame = (f"; most were rejected by {culprit.name} ({culprit.description})"
+                 + (f": relax exam.constraints.{culprit.key}" if culprit.key else "") if culprit else "")
+        raise SpecError(f"exam: variant {variant_id(index)}: {reason} (rejections: {worst or 'none'}){blame}; "
+                        f"widen [exam.draw] or relax [exam.constraints]")
+
+    def possible_draws(self) -> int:
+        """How many different draws the grids allow (capped just above EXHAUSTIVE_DRAWS)."""
+        net, config = self.spec.network, self.config
+        sizes = {kind: len(config.grid(kind).points()) for kind in ("inputs", "targets", "weights", "biases")}
+        counts = [(sizes["inputs"], net.layers[0]), (sizes["weights"], sum(
+            net.fan_in(layer) * net.width(layer) for layer in range(net.depth))),
+            (sizes["biases"], sum(net.width(layer) for layer in range(net.depth)))]
+        counts.append((net.layers[-1], 1) if config.grid("targets").one_hot else (sizes["targets"], net.layers[-1]))
+        total = 1
+        for size, exponent in counts:
+            for _ in range(exponent):
+                total *= size
+                if total > EXHAUSTIVE_DRAWS:
+                    return EXHAUSTIVE_DRAWS + 1
+        return total
 
     def draw(self, count: int, progress: Callable[[int], None] | None = None) -> list[Variant]:
         """Variants 1..count."""
+        if self.config.constraints.distinct and count > self.possible_draws():
+            raise SpecError(f"exam: {count} variants asked, but the grids of [exam.draw] allow only "
+                            f"{self.possible_draws()} different draws and exam.constraints.distinct is true; "
+                            f"widen [exam.draw] or ask for fewer variants")
         while len(self.variants) < count:
             self.next()
             if progress:

@@ -1,23 +1,71 @@
 """Write output files atomically (a temporary name in the same folder, then a rename); drop stale ones."""
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
+
+from symbackprop.errors import OutputError
+
+# Temporary names carry the writer's process id, so that a later run can tell an abandoned one from a live one:
+# .NAME.PID.XXXX.tmp (a file being written) and .STEM-build-PID-XXXX (a PDF being built).
+LEFTOVER = re.compile(r"\.(?:.+\.(?P<file_pid>\d+)\..+\.tmp|.+-build-(?P<build_pid>\d+)-.+)")
+
+
+def check_folder(folder: str | Path, option: str = "-o") -> Path:
+    """Fail with one OutputError unless folder is (or can be created as) a folder this process may write to;
+    creates nothing."""
+    folder = Path(folder)
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    problem = None
+    if not existing.is_dir():
+        problem = "it is a file, not a folder" if existing == folder else f"{existing} is a file, not a folder"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = "permission denied" if existing == folder else f"{existing} is not writable"
+    if problem:
+        raise OutputError(f"{option} {folder}: cannot write there ({problem}); expected a folder you can write "
+                          f"to (a new or an existing one)")
+    return folder
 
 
 def write_atomic(path: str | Path, text: str) -> Path:
     """Write text to path so that a reader never sees a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    return write_all(Path(path).parent, {Path(path).name: text})[0]
+
+
+def write_all(folder: str | Path, files: dict[str, str]) -> list[Path]:
+    """Write {name: text} into folder: every file to a temporary name first, then all renamed; on any failure
+    nothing of this call remains (earlier versions of the files stay as they were)."""
+    folder = Path(folder)
+    temporaries: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
+        folder.mkdir(parents=True, exist_ok=True)
+        mode = 0o666 & ~_umask()
+        for name in files:
+            if (folder / name).is_dir():
+                raise IsADirectoryError(21, f"{name} is a folder")
+        for name, text in files.items():
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=folder)
+            temporaries.append((name, Path(temporary)))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            os.chmod(temporary, mode)
+        for name, temporary in temporaries:
+            os.replace(temporary, folder / name)
+    except OSError as err:
+        for _, temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+        error = OutputError(f"{folder}: cannot write {', '.join(files)} ({_reason(err)}); expected a folder "
+                            f"you can write to with free space")
+        error.errno, error.strerror, error.filename = err.errno, err.strerror, err.filename
+        raise error from err
     except BaseException:
-        os.unlink(temporary)
+        for _, temporary in temporaries:
+            temporary.unlink(missing_ok=True)
         raise
-    return path
+    return [folder / name for name in files]
 
 
 def remove_stale(paths) -> list[Path]:
@@ -28,6 +76,45 @@ def remove_stale(paths) -> list[Path]:
             path.unlink()
             removed.append(path)
     return removed
+
+
+def clean_leftovers(folder: str | Path) -> list[Path]:
+    """Remove what an interrupted run left in folder (temporary files, build folders) whose process has ended."""
+    folder = Path(folder)
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = LEFTOVER.fullmatch(entry.name)
+        if not match or _alive(int(match.group("file_pid") or match.group("build_pid"))):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """True while process pid runs (this one included)."""
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # another user's process
+    except (ProcessLookupError, OverflowError, ValueError):
+        return False
+    return True
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or str(err)
 
 
 def _umask() -> int:

@@ -1,12 +1,8 @@
-"""The document commands' shared options and pipeline: render every file, write them atomically, compile."""
-from pathlib import Path
-
-from symbackprop.notation import catalogue
+"""The options every document command takes, and the publishing step they share."""
+from symbackprop.commands.option_types import whole_number
 from symbackprop.documents.context import DocumentOptions
-from symbackprop.documents.latexmk import build_pdf, require_tex
-from symbackprop.files.writing import remove_stale, write_atomic
-from symbackprop.documents.templating import render
-from symbackprop.option_types import whole_number
+from symbackprop.exporters.pipeline import publish
+from symbackprop.notation import catalogue
 
 
 def add_document_arguments(parser) -> None:
@@ -29,16 +25,11 @@ def document_options(args, **extra) -> DocumentOptions:
     return DocumentOptions(lang=args.lang, decimals=args.decimals, decimal_comma=args.decimal_comma, **extra)
 
 
-def publish(templates: dict[str, str], context: dict, args, compile_names: list[str]) -> list[Path]:
-    """Render {file name: template}, write them all, then compile the named ones; returns the paths written."""
-    if args.pdf:
-        require_tex()
-    texts = {name: render(template, context, args.template_dir) for name, template in templates.items()}
-    folder = Path(args.output)
-    written = [write_atomic(folder / name, text) for name, text in texts.items()]
-    if args.pdf:
-        written += [build_pdf(folder / name) for name in compile_names]
-    else:
-        for path in remove_stale(folder / name.replace(".tex", ".pdf") for name in compile_names):
-            print(f"removed {path} (made from an earlier .tex)")
-    return written
+def publish_and_report(publication, args) -> int:
+    """Publish in the formats the options ask for (tex, and pdf with --pdf) and print what changed."""
+    published = publish(publication, args.output, ["tex", "pdf"] if args.pdf else ["tex"])
+    for path in published.written:
+        print(f"wrote {path}")
+    for path in published.removed:
+        print(f"removed {path} (made from an earlier .tex)")
+    return 0
