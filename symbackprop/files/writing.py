@@ -71,7 +71,12 @@ def write_all(folder: str | Path, files: dict[str, str]) -> list[Path]:
 def remove_stale(paths) -> list[Path]:
     """Delete earlier outputs that this run does not rewrite (a PDF of an older .tex); returns those removed."""
     removed = []
-    for path in map(Path, paths):
+    paths = [Path(path) for path in paths]
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            raise OutputError(f"{path}: a folder where this run writes a file; expected no folder of that name "
+                              f"(move or rename it)")
+    for path in paths:
         if path.is_file():
             path.unlink()
             removed.append(path)
