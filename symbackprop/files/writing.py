@@ -17,8 +17,15 @@ def check_folder(folder: str | Path, option: str = "-o") -> Path:
     creates nothing."""
     folder = Path(folder)
     existing = folder
-    while not os.path.lexists(existing) and existing != existing.parent:
-        existing = existing.parent
+    while existing != existing.parent:
+        try:
+            os.stat(existing)
+            break
+        except (FileNotFoundError, NotADirectoryError):
+            existing = existing.parent
+        except OSError as err:  # a name too long, a symlink loop
+            raise OutputError(f"{option} {folder}: cannot write there ({_reason(err)}); expected a folder you "
+                              f"can write to (a new or an existing one)") from err
     problem = None
     if not existing.is_dir():
         problem = "it is a file, not a folder" if existing == folder else f"{existing} is a file, not a folder"
