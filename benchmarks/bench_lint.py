@@ -1,14 +1,16 @@
-"""`symbackprop lint` on a generated 500-slide beamer deck (the course's Example 1 with 500 different inputs,
-one wrong number in ten slides), next to reading and tokenizing the same file, measured in the same run.
+"""`symbackprop lint` on a generated 500-slide beamer deck (the course's Example 1 worked for 500 drawn inputs,
+one wrong loss in ten slides), next to reading and tokenizing the same file, measured in the same run.
 
-Rows: reading the file; reading + finding the math + splitting equations and numbers (the baseline);
-lint without a spec (arithmetic); lint with a spec (arithmetic and quantities, a fresh spec per slide's values
-is not needed: the deck's quantities are judged against one spec); the whole `symbackprop lint` process.
+Rows: reading the file; reading + finding the math + splitting equations and reading their numbers (the
+baseline); lint without a spec (arithmetic); lint with the course's spec (arithmetic and quantities: the
+slides' drawn inputs differ from the spec's, so most of their numbers are wrong for it and each is diagnosed
+against the mistake catalogue, the worst case); the whole `symbackprop lint --spec` process.
 
 Run: python benchmarks/bench_lint.py [--slides N] [--runs N]
 """
 import argparse
 import math
+import os
 import random
 import statistics
 import subprocess
@@ -113,6 +115,8 @@ def main() -> int:
                 ("lint --spec (arithmetic + quantities)", best_of(lambda: lint(True), args.runs)),
                 ("symbackprop lint --spec (whole process)", best_of(process, max(1, args.runs // 2)))]
     baseline = rows[1][1]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (timings scale with it)")
     print(f"{args.slides} slides, {size} bytes, {len(found)} equations, "
           f"{len(arithmetic.findings)} arithmetic checks, {len(quantities.findings)} checks with the spec, "
           f"{len(arithmetic.bad)} wrong by arithmetic")

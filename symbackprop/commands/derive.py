@@ -5,13 +5,13 @@ import sys
 import numpy as np
 
 from symbackprop.numeric import references
-from symbackprop.model.derivation import derive
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import check_decimals, number
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.notation.printer import ascii_text
 from symbackprop.model.spec import load_spec, spec_to_dict
-from symbackprop.option_types import whole_number
+from symbackprop.commands.option_types import whole_number
 
 
 def add_arguments(parser) -> None:

@@ -1,12 +1,13 @@
 """Template contexts for slides and handouts: the spec's network as equations, steps and numbers."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
-from symbackprop.documents import diagram
+from symbackprop.documents import diagram, output_delta
 from symbackprop.model import functions, symbols
 from symbackprop.notation import catalogue
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.notation.course import CourseNotation
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.errors import DocumentError
 from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import check_decimals
@@ -16,6 +17,7 @@ from symbackprop.documents.lecture_example import LectureExample
 from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique, display_lines, pages
 
 SLIDE_BUDGET = 14.0  # display lines per frame at \Large (a fraction counts 1.8); LaTeX scales a fuller frame to fit
+DENSE = 1.3  # reference frames (vectors and matrices, chain products, matrix form) take this much more, smaller
 HANDOUT_BUDGET = 1000.0  # the handout's displays break across pages by themselves
 PLOT_POINTS = 101
 TABLE_STEPS = 10
@@ -37,61 +39,12 @@ def _step(lhs: str, *texts: str, name: str = "") -> Step:
     return Step(name, lhs, tuple(Line("=", text) for text in texts))
 
 
-class Notation:
-    """Layer-level names (W^{1}, \\hat{y}^{1}) and generic-index entries in the network's notation."""
-
-    def __init__(self, derivation: Derivation, if_word: str = "if"):
-        self.d, self.net, self.if_word = derivation, derivation.network, if_word
-        self.base = self.net.index_base
-
-    def n(self, index: int) -> int:
-        return index + self.base
-
-    def act(self, layer: int) -> str:
-        """y^{l}, or \\hat{y}^{l} for the output layer."""
-        letter = r"\hat{y}" if layer == self.net.output_layer else "y"
-        return f"{letter}^{{{self.n(layer)}}}"
-
-    def inputs(self, layer: int) -> str:
-        """The vector feeding layer l: x, or the previous layer's activations."""
-        return "x" if layer == 0 else self.act(layer - 1)
-
-    def layer(self, letter: str, layer: int) -> str:
-        return f"{letter}^{{{self.n(layer)}}}"
-
-    def weight(self, layer: int, i: str, j: str) -> str:
-        first, second = (i, j) if self.net.convention == "row" else (j, i)
-        return f"w^{{{self.n(layer)}}}_{{{first},{second}}}"
-
-    def entry(self, letter: str, layer: int, index: str) -> str:
-        if letter == "y" and layer == self.net.output_layer:
-            letter = r"\hat{y}"
-        return f"{letter}^{{{self.n(layer)}}}_{{{index}}}"
-
-    def sum_over(self, index: str, count: int) -> str:
-        return rf"\sum_{{{index}={self.base}}}^{{{count - 1 + self.base}}}"
-
-    def tex(self, expr) -> str:
-        """A closed form in the course notation, cases worded in the document's language."""
-        return closed_tex(expr, self.net, self.if_word)
-
-    def vector(self, entries) -> str:
-        """A row vector (row convention) or a column vector (column convention)."""
-        shape = (1, len(entries)) if self.net.convention == "row" else (len(entries), 1)
-        return self.tex(sympy.Matrix(*shape, list(entries)))
-
-    def weights(self, layer: int) -> str:
-        net = self.net
-        matrix = sympy.Matrix(net.fan_in(layer), net.width(layer), lambda i, j: symbols.weight(layer, i, j))
-        return self.tex(matrix if net.convention == "row" else matrix.T)
-
-
 def _wrap(expr, show, per_line: int) -> tuple[Line, ...]:
     """An expression's lines, a long sum wrapped every per_line terms (continuation lines have no '=')."""
     return tuple(display_lines(expr, show, per_line))
 
 
-def _factors(d: Derivation, note: Notation, chain: list[str]) -> str:
+def _factors(d: Derivation, note: CourseNotation, chain: list[str]) -> str:
     """The closed forms of chain factors joined by ×, sums (and later negative factors) in parentheses."""
     parts = []
     for position, name in enumerate(chain):
@@ -103,49 +56,62 @@ def _factors(d: Derivation, note: Notation, chain: list[str]) -> str:
     return r" \times ".join(parts)
 
 
-def architecture(d: Derivation, note: Notation) -> list[Step]:
+def architecture(d: Derivation, note: CourseNotation) -> list[Step]:
     """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
     net = d.network
-    steps = [_step("x", note.vector([symbols.x(i) for i in range(net.layers[0])]))]
+    row = net.convention == "row"
+
+    def shaped(entries, rows=1):  # a vector or matrix with its shape beside it: [x_0 x_1] (1 × 2)
+        cols = len(entries) // rows
+        shape = (rows, cols) if row else (cols, rows)
+        matrix = sympy.Matrix(rows, cols, entries)
+        return rf"{note.tex(matrix if row else matrix.T)} \quad ({shape[0]} \times {shape[1]})"
+
+    steps = [_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]))]
     for layer in range(net.depth):
-        width = net.width(layer)
+        width, fan_in = net.width(layer), net.fan_in(layer)
+        weights = [symbols.weight(layer, i, j) for i in range(fan_in) for j in range(width)]
         steps += [
-            _step(note.layer("W", layer), note.weights(layer)),
-            _step(note.layer("b", layer), note.vector([symbols.bias(layer, j) for j in range(width)])),
-            _step(note.layer("v", layer), note.vector([symbols.preactivation(layer, j) for j in range(width)])),
-            _step(note.act(layer), note.vector([symbols.activation(layer, j) for j in range(width)])),
+            _step(note.layer("W", layer), shaped(weights, fan_in)),
+            _step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)])),
+            _step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)])),
+            _step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)])),
         ]
     n_out = net.layers[-1]
     steps += [
-        _step("y", note.vector([symbols.target(k) for k in range(n_out)])),
-        _step("l", note.vector([symbols.loss_term(k) for k in range(n_out)])),
+        _step("y", shaped([symbols.target(k) for k in range(n_out)])),
+        _step("l", shaped([symbols.loss_term(k) for k in range(n_out)])),
         _step("L", note.tex(d.expression("L"))),
     ]
     return steps
 
 
-def forward_matrix(d: Derivation, note: Notation) -> list[Step]:
+def forward_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
     """v^l = y^{l-1} W^l + b^l (or W^l y^{l-1} + b^l) and y^l = g^l(v^l), layer by layer."""
     steps = []
     for layer in range(d.network.depth):
         W, b, v = note.layer("W", layer), note.layer("b", layer), note.layer("v", layer)
         product = f"{note.inputs(layer)} {W}" if d.network.convention == "row" else f"{W} {note.inputs(layer)}"
-        steps += [_step(v, f"{product} + {b}"), _step(note.act(layer), f"{note.layer('g', layer)}({v})")]
+        steps += [Step("", v, (Line("=", f"{product} + {b}"),), group="matrix"),
+                  Step("", note.act(layer), (Line("=", f"{note.layer('g', layer)}({v})"),), group="matrix")]
     return steps
 
 
-def forward_elements(d: Derivation, note: Notation, layout: Layout, layer: int) -> list[Step]:
+def forward_elements(d: Derivation, note: CourseNotation, layout: Layout, layer: int) -> list[Step]:
     """v^l_j as its sum and y^l_j = g^l(v^l_j) in closed form, for every unit of one layer."""
     steps = []
     for j in range(d.network.width(layer)):
         v_name, y_name = d.names.v(layer, j), d.names.act(layer, j)
-        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line)))
+        unit = f"unit{layer}.{j}"  # v and y of one unit share a frame
+        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line),
+                          group=unit))
         g = f"{note.layer('g', layer)}({d.name_tex(v_name)})"
-        steps.append(_step(d.name_tex(y_name), f"{g} = {note.tex(d.expression(y_name))}", name=y_name))
+        steps.append(Step(y_name, d.name_tex(y_name), (Line("=", f"{g} = {note.tex(d.expression(y_name))}"),),
+                          group=unit))
     return steps
 
 
-def backprop_groups(d: Derivation, note: Notation) -> list[Step]:
+def backprop_groups(d: Derivation, note: CourseNotation) -> list[Step]:
     """∂L/∂W^l = ∂L/∂y^l × ∂y^l/∂v^l × ∂v^l/∂W^l for each parameter group, from the output back."""
     def frac(top, bottom):
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
@@ -160,7 +126,7 @@ def backprop_groups(d: Derivation, note: Notation) -> list[Step]:
     return steps
 
 
-def algorithm(d: Derivation, note: Notation, messages: dict) -> list[dict]:
+def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
     """One training step in four lines: forward, loss, backward, update (the rule W^l ← W^l − η ∂L/∂W^l)."""
     row = d.network.convention == "row"
     l, previous = "l", "l-1"
@@ -188,7 +154,7 @@ def chosen_gradients(d: Derivation) -> list[str]:
     return out
 
 
-def delta_definition(d: Derivation, note: Notation, layer: int) -> Step:
+def delta_definition(d: Derivation, note: CourseNotation, layer: int) -> Step:
     """δ^l_j = ∂L/∂v^l_j = ∂L/∂y^l_j ∂y^l_j/∂v^l_j (a vector activation: the sum over its outputs m)."""
     v_j, delta = note.entry("v", layer, "j"), note.entry(r"\delta", layer, "j")
     if d.activations[layer].elementwise:
@@ -201,10 +167,12 @@ def delta_definition(d: Derivation, note: Notation, layer: int) -> Step:
     return _step(rf"{delta} = \frac{{\partial L}}{{\partial {v_j}}}", rhs)
 
 
-def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int) -> list[Step]:
+def backprop_elements(d: Derivation, note: CourseNotation, layout: Layout, layer: int) -> list[Step]:
     """δ of the layer defined first; hidden layers: ∂L/∂y as the sum over the next layer's δ (defined on the
     layer before); then one weight and the bias of unit 0: the chain and each factor's closed form."""
     names, net = d.names, d.network
+    if layer == net.output_layer and output_delta.collapses(net):
+        return output_delta.theory_steps(d, note, layer)
     steps = [delta_definition(d, note, layer)]
     if layer < net.output_layer:
         nxt, width = layer + 1, net.width(layer + 1)
@@ -226,11 +194,12 @@ def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int)
     return steps
 
 
-def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
+def backprop_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
     """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
     row = d.network.convention == "row"
-    steps = []
+    out = []
     for layer in reversed(range(d.network.depth)):
+        steps = []
         delta, y = note.layer(r"\delta", layer), note.act(layer)
         dy = rf"\frac{{\partial L}}{{\partial {y}}}"
         if d.activations[layer].elementwise:
@@ -244,10 +213,11 @@ def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
         if layer:
             back = rf"{delta} ({W})^{{\top}}" if row else rf"({W})^{{\top}} {delta}"
             steps.append(_step(rf"\frac{{\partial L}}{{\partial {note.act(layer - 1)}}}", back))
-    return steps
+        out += [replace(step, group=f"matrix{layer}") for step in steps]
+    return out
 
 
-def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]:
+def function_blocks(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
     """Each activation the network uses and the loss: name, definition, derivative (one block each)."""
     v, g = sympy.Symbol("v", real=True), sympy.Symbol("g", real=True)
 
@@ -283,12 +253,13 @@ def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]
         "steps": [_step("L", total, name="L"), _step("l_k", note.tex(loss.term(y, p, n)))],
         "derivative_title": messages["loss_derivative"],
         "derivative_steps": [Step("", r"\frac{\partial L}{\partial \hat{y}_k}", tuple(derivative))],
-        "note": catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
+        "note": " ".join(filter(None, [catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
+                                       messages["target_sums_to_one"] if functions.target_kind(d.network) == "distribution" else ""])),
     })
     return blocks
 
 
-def value_matrices(spec: Spec, note: Notation) -> list[dict]:
+def value_matrices(spec: Spec, note: CourseNotation) -> list[dict]:
     """The [values] as {name, rows of numbers}: x, y, then W^l and b^l per layer."""
     net, values = spec.network, spec.values
     column = net.convention == "column"
@@ -355,7 +326,7 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
     messages = catalogue.catalogue(options.lang)
     check_decimals(options.decimals)
     d = derive(spec)
-    note = Notation(d, messages["if"])
+    note = CourseNotation(d.network, messages["if"])
     layout = Layout()
     fmt = NumberFormat(options.decimals, options.decimal_comma)
     values = finite_values(spec.network, spec.values, spec.training) if spec.values else None
@@ -376,17 +347,19 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
             "depth": net.depth,
         },
         "diagram": diagram.layout(net, messages["diagram"]),
-        "architecture": pages(architecture(d, note), budget),
+        "architecture": pages(architecture(d, note), budget * DENSE),
         "forward_matrix": forward_matrix(d, note),
+        "forward_pages": pages(forward_matrix(d, note) + [s for layer in range(net.depth)
+                                                         for s in forward_elements(d, note, layout, layer)], budget),
         "forward_layers": [{"layer": layer + net.index_base, "pages": pages(forward_elements(d, note, layout, layer),
                                                                               budget)}
                            for layer in range(net.depth)],
         "algorithm": algorithm(d, note, messages),
-        "backprop_groups": pages(backprop_groups(d, note), budget),
+        "backprop_groups": pages(backprop_groups(d, note), budget * DENSE),
         "backprop_layers": [{"layer": layer + net.index_base,
                              "pages": pages(backprop_elements(d, note, layout, layer), budget)}
                             for layer in reversed(range(net.depth))],
-        "backprop_matrix": pages(backprop_matrix(d, note), budget),
+        "backprop_matrix": pages(backprop_matrix(d, note), budget * DENSE),
         "functions": function_blocks(d, note, messages),
         "values": value_pages(value_matrices(spec, note), budget=12.0) if spec.values else None,
         "training": training_context(spec, values, d) if values else None,
@@ -410,15 +383,16 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
     if worker is not None:
         default = [d.names.d_weight(layer, 0, 0) for layer in reversed(range(d.network.depth))]
         chosen = asked_gradients(d, options.gradients, default)
-        lecture = LectureExample(worker, Notation(d, context["t"]["if"]), chosen)
+        lecture = LectureExample(worker, CourseNotation(d.network, context["t"]["if"]), chosen)
         example = worker.example() if options.all_gradients else lecture.example()
         worked = {
-            "forward": pages(example.forward, SLIDE_BUDGET),
-            "loss": pages(example.loss, SLIDE_BUDGET),
+            "forward": pages(example.forward + [replace(step, group="loss") for step in example.loss], SLIDE_BUDGET),
+            "loss": [],  # with the forward pass: a loss alone would leave a nearly empty frame
             "backward": [{"layer": part.layer + spec.network.index_base,
                           "factors": pages(part.factors, SLIDE_BUDGET),
                           "gradients": pages(part.gradients, SLIDE_BUDGET)} for part in example.backward],
-            "updates": pages(example.updates, SLIDE_BUDGET),
+            "updates": pages(example.updates + ([lecture.new_loss()] if example.updates else []),
+                             SLIDE_BUDGET * DENSE),
             "new_loss": lecture.new_loss(),
             "all_gradients": options.all_gradients,
         }
@@ -450,7 +424,7 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
         blank_tex = {name: (worker.step_name_tex(name) if name.startswith("step") else d.name_tex(name))
                      for question in questions for name in question["blanks"]}
     else:
-        note = Notation(d, messages["if"])
+        note = CourseNotation(d.network, messages["if"])
         layout = Layout()
         forward = [s for layer in range(net.depth) for s in forward_elements(d, note, layout, layer)]
         questions.append({"text": messages["q_forward_symbolic"], "blanks": [], "steps": forward})

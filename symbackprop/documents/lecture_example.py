@@ -2,6 +2,7 @@
 element, the rest of each layer in numeric vectors and matrices (values, δ, ∂L/∂W, the update)."""
 from dataclasses import replace
 
+from symbackprop.documents import output_delta
 from symbackprop.documents.worked_steps import LayerBackward, Line, Step, WorkedExample, Worker, _unique
 
 
@@ -70,6 +71,9 @@ class LectureExample:
 
     def worked(self, layer: int) -> list[Step]:
         """The chosen gradients of one layer, element by element: shared factors, δ, then each product."""
+        if layer == self.net.output_layer and output_delta.collapses(self.net):
+            return _unique([s for unit in self._units(layer)
+                            for s in output_delta.worked_steps(self.worker, self.note, layer, unit, self.chosen)])
         steps = []
         for unit in self._units(layer):
             steps += self.worker.factors(layer, unit, delta=True)
@@ -95,7 +99,7 @@ class LectureExample:
         frac = lambda top: rf"\frac{{\partial L}}{{\partial {top}}}"  # noqa: E731
         return [
             Step("", rf"{delta} = {frac(note.layer('v', layer))}", (Line("=", self._tex(delta_rows)),), group=group),
-            Step("", frac(W), (Line("=", product), Line("=", rf"{numbers} = {self._tex(gradient)}")), group=group),
+            Step("", frac(W), (Line("=", product), Line("=", numbers), Line("=", self._tex(gradient))), group=group),
             Step("", frac(note.layer("b", layer)), (Line("=", delta),), group=group),
         ]
 
@@ -105,22 +109,22 @@ class LectureExample:
                 for layer in reversed(range(self.net.depth))]
 
     def updates(self) -> list[Step]:
-        """The rule, the worked parameters' updates in numbers, then every layer's update as a matrix equation."""
+        """The rule, the first worked parameter's update in numbers, then every layer's update as a matrix equation."""
         worker, names, note = self.worker, self.names, self.note
         if worker.training is None:
             return []
         steps = [worker.update_rule()]
-        steps += [worker.update_step(name[len("dL/d"):], symbolic=False) for name in self.chosen]
+        steps.append(worker.update_step(self.chosen[0][len("dL/d"):], symbolic=False))  # one element in numbers
         for layer in range(self.net.depth):
             W, b = note.layer("W", layer), note.layer("b", layer)
             after = self._matrix(layer, lambda la, i, j: names.step(1, names.weight(la, i, j)))
             biases = self._vector([names.step(1, names.bias(layer, j)) for j in range(self.net.width(layer))])
             group = f"update{layer}"
             steps += [
-                Step("", rf"{{{W}}}^{{(1)}}", (Line("=", rf"{W} - \eta \frac{{\partial L}}{{\partial {W}}} = "
-                                                          + self._tex(after)),), group=group),
-                Step("", rf"{{{b}}}^{{(1)}}", (Line("=", rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}} = "
-                                                          + self._tex(biases)),), group=group),
+                Step("", W, (Line(r"\leftarrow", rf"{W} - \eta \frac{{\partial L}}{{\partial {W}}} = "
+                                  + self._tex(after)),), group=group),
+                Step("", b, (Line(r"\leftarrow", rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}} = "
+                                  + self._tex(biases)),), group=group),
             ]
         return steps
 

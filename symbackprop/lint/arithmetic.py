@@ -1,9 +1,9 @@
-"""Arithmetic with no spec: each pair of adjacent numeric sides, evaluated with the project's grammar, at printed precision."""
+"""Arithmetic with no spec: adjacent numeric sides evaluated with the project's grammar, at printed precision."""
 import math
 import re
 from functools import lru_cache
 
-from symbackprop.checking.expression_parser import parse_expression
+from symbackprop.expressions.parser import parse_expression
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.errors import SymbackpropError
 from symbackprop.lint.equations import Equation, Number, Side
@@ -14,26 +14,28 @@ from symbackprop.model.spec import Network
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 MAX_NUMBERS = 60  # numbers on one side; longer sides are not evaluated
 _ALLOWED = re.compile(r"\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|mathrm\s*\{\s*e\s*\}|"
-                      r"[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]|\{x_\{\d+\}\}")
+                      r"[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
 _LONE_E = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
+_NOT_ARITHMETIC = re.compile(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]")
 
 
 def template(side: Side) -> str | None:
     """The side's text with its numbers replaced by placeholder symbols, or None when it is not numeric."""
+    if _NOT_ARITHMETIC.search(_LONE_E.sub("", _ALLOWED.sub("", side.text))):
+        return None  # a name or a word besides the arithmetic: symbolic, whatever its numbers
     numbers = side.numbers
     if not numbers or len(numbers) > MAX_NUMBERS:
         return None
     pieces, position = [], side.start
-    for index, number in enumerate(numbers):
+    for number in numbers:
         pieces.append(side.text[position - side.start:number.start - side.start])
-        pieces.append("{x_{%d}}" % index)
         position = number.end
     pieces.append(side.text[position - side.start:])
-    text = "".join(pieces).replace("\\div", "/ ")
-    residue = _LONE_E.sub("", _ALLOWED.sub("", text))
-    if re.search(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]", residue):
+    residue = _LONE_E.sub("", _ALLOWED.sub("", "".join(pieces)))  # what is left besides numbers
+    if _NOT_ARITHMETIC.search(residue):
         return None
-    return text
+    placeholders = ["{x_{%d}}" % index for index in range(len(numbers))] + [""]
+    return "".join(piece + placeholder for piece, placeholder in zip(pieces, placeholders)).replace("\\div", "/ ")
 
 
 @lru_cache(maxsize=4096)
@@ -55,6 +57,7 @@ class Evaluator:
         self.side = side
         text = template(side)
         self.expr = _parsed(text, len(side.numbers)) if text else None
+        self._symbols = [symbols.x(i) for i in range(len(side.numbers))] if self.expr is not None else []
 
     @property
     def numeric(self) -> bool:
@@ -62,7 +65,9 @@ class Evaluator:
 
     def value(self, replaced: dict[int, float] | None = None) -> float:
         """The side's value; `replaced` maps a number's position in the side to another value."""
-        values = {symbols.x(i): (replaced or {}).get(i, n.value) for i, n in enumerate(self.side.numbers)}
+        replaced = replaced or {}
+        values = {symbol: replaced.get(index, number.value)
+                  for index, (symbol, number) in enumerate(zip(self._symbols, self.side.numbers))}
         return to_float(self.expr, values)
 
     def rounding(self, which, replaced: dict[int, float] | None = None) -> float:
@@ -85,14 +90,15 @@ class ArithmeticJudge:
 
     def __init__(self, equations: list[Equation]):
         self.equations = equations
-        self._evaluators: dict[Side, Evaluator] = {}
+        self._evaluators: dict[int, Evaluator] = {}  # by id: the sides live as long as self.equations
         self.rounded = self._results_written()
 
     def evaluator(self, side: Side) -> Evaluator:
         """The one Evaluator of a side (a side is compared with its neighbours on both hands)."""
-        if side not in self._evaluators:
-            self._evaluators[side] = Evaluator(side)
-        return self._evaluators[side]
+        key = id(side)
+        if key not in self._evaluators:
+            self._evaluators[key] = Evaluator(side)
+        return self._evaluators[key]
 
     def _results_written(self) -> set[tuple[float, int]]:
         """The numbers the document computed (right of a numeric side, or after \\approx)."""
@@ -160,6 +166,18 @@ def _check_pair(left, right, lhs, rhs, rounded, corrections, subject):
     fix, replaced = _fix(right, rhs, true, tolerance - _right_rounding(right, rhs))
     expected = _apply(right, fix) if fix else _plain(true, right)
     return Finding(expected=expected, verdict=verdict, fix=fix, **base), replaced
+
+
+def judge_value(right: Side, rhs: Evaluator, value: float, **finding) -> Finding | None:
+    """A right side compared with an exact value (no rounding on the left): correct, or wrong (fixed when lone)."""
+    shown = rhs.value()
+    if not (math.isfinite(shown) and math.isfinite(value)):
+        return None
+    base = dict(finding, written=right.text, written_value=shown, expected_value=value)
+    if abs(shown - value) <= _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(value)):
+        return Finding(expected=right.text, verdict="correct", **base)
+    fix = _fix(right, rhs, value, 0.0)[0] if right.bare is not None else None  # a symbol may stand at many places
+    return Finding(expected=_apply(right, fix) if fix else _plain(value, right), verdict="wrong", fix=fix, **base)
 
 
 def _right_rounding(right: Side, rhs: Evaluator) -> float:

@@ -9,7 +9,8 @@ CHAIN = {"=": "=", "\u2248": "approx", "\\approx": "approx", "\\simeq": "approx"
          ":=": "=", "\\coloneqq": "="}
 BREAKS = {"\\leq", "\\geq", "\\neq", "\\le", "\\ge", "\\ne", "\\lt", "\\gt", "\\Rightarrow", "\\implies",
           "\\to", "\\rightarrow", "\\iff", "\\Leftrightarrow", "\\Longrightarrow", "\\longrightarrow",
-          "\\mapsto", "\\in", "\\equiv", "\\sim", "\\propto", "\\Leftarrow", "\\quad", "\\qquad", "\\therefore",
+          "\\mapsto", "\\leftarrow", "\\gets", "\\in", "\\equiv", "\\sim", "\\propto", "\\Leftarrow",
+          "\\quad", "\\qquad", "\\therefore",
           "\\hfill", "\\forall", "\\text", "\\mbox", "\\textrm", "\\textit", "\\textbf", "\\textsf", "\\hbox",
           "\\intertext", "\\shortintertext", "\\mathrm{and}"}
 TEXT_COMMANDS = {"\\text", "\\mbox", "\\textrm", "\\textit", "\\textbf", "\\textsf", "\\hbox", "\\intertext",
@@ -24,6 +25,7 @@ _TOKENS = re.compile(r"\\begin\s*\{([A-Za-z*]+)\}|\\end\s*\{([A-Za-z*]+)\}|\\\\|
 _NUMBER = {True: re.compile(r"\d+(?:(?:\{,\}|\.|,)\d+)?|\.\d+"),
            False: re.compile(r"\d+(?:(?:\{,\}|\.)\d+)?|\.\d+")}
 _UNARY_AFTER = re.compile(r"(?:^|[(\[{^*/=&,;]|\\times|\\cdot|\\div|\\left\s*[(\[])\s*$")
+_CONTINUES = re.compile(r"\s*(?:=|\\approx|\u2248|[+\-\u2212]|\\times|\\cdot)")
 _FRAC_BEFORE = re.compile(r"\\[dt]?frac\s*$")
 _BARE_REST = re.compile(r"(?:\\left|\\right|\\big[lr]?|\\Big[lr]?|[(){}\s]|\\[,;:! ])*")
 
@@ -181,7 +183,7 @@ def _split(masked: str, span: MathSpan, decimal_comma: bool) -> list[Equation]:
         if kind == "chain":
             close(start)
             relations.append(value)
-        elif kind == "row" and re.match(r"\s*(?:=|\\approx|\u2248|[+\-\u2212]|\\times|\\cdot)", text[end:]):
+        elif kind == "row" and _CONTINUES.match(text, end):
             continue
         else:
             close(start)

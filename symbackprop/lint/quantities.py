@@ -8,7 +8,8 @@ from symbackprop.errors import QuantityError, SpecError
 from symbackprop.files.reading import read_text
 from symbackprop.lint.equations import Equation, Number, Side
 from symbackprop.lint.findings import Finding, Fix
-from symbackprop.lint.symbols import SymbolReader
+from symbackprop.lint.symbolic import SymbolicJudge
+from symbackprop.lint.symbols import SymbolReader, normalize
 from symbackprop.model.spec import Spec, read_toml, spec_from_dict
 
 LINT_KEYS = {"symbols"}
@@ -47,14 +48,19 @@ class QuantityJudge:
     def __init__(self, spec: Spec, table: dict[str, str] | None = None):
         self.checker = Checker(spec)
         self.reader = SymbolReader(spec.network, table)
+        self._ancestry: dict[str, frozenset] = {}
+        self._verdicts: dict = {}
 
     def claims(self, equation: Equation) -> list[tuple[Number, str]]:
-        """(number, quantity name) for each number the equation gives a named quantity."""
+        """(number, quantity name) for each number the equation gives a named quantity.
+
+        The first side that names a quantity is what the equation's lone numbers are the value of; factors of a
+        product of named quantities get the numbers of the first later product of as many lone numbers.
+        """
         found = []
-        names = {self.reader.name(side.text) for side in equation.sides if side.bare is None}
-        names.discard(None)
-        if len(names) == 1:
-            (name,) = names
+        subject = next((side for side in equation.sides if side.bare is None and self.reader.name(side.text)), None)
+        if subject is not None and not _recurrence(subject, equation):
+            name = self.reader.name(subject.text)
             found += [(side.bare, name) for side in equation.sides if side.bare is not None]
         for index, side in enumerate(equation.sides):
             factors = [self.reader.name(text) for text, _ in split_product(side)]
@@ -72,12 +78,33 @@ class QuantityJudge:
         findings, earlier = [], {}
         for equation in equations:
             for number, name in self.claims(equation):
-                claim = Claim(name, ClaimNumber(number.value, number.text, number.half_unit))
-                context = {**earlier, name: (number.value, number.half_unit)}
-                result = self.checker.check_numeric(claim, context)
-                findings.append(_finding(number, name, result))
+                findings.append(_finding(number, name, self._verdict(number, name, earlier)))
                 earlier[name] = (number.value, number.half_unit)
-        return findings
+        claimed = {finding.offset for finding in findings}
+        return findings + SymbolicJudge(self.reader, self.checker.truth).judge(equations, claimed)
+
+    def _verdict(self, number: Number, name: str, earlier: dict):
+        """check's verdict on one number, the document's earlier numbers of the quantity's inputs as context.
+
+        Only the quantities `name` is computed from can change its verdict, so equal numbers in equal
+        contexts (a deck repeats its numbers) are judged once.
+        """
+        if name not in self._ancestry:
+            self._ancestry[name] = frozenset(self.checker.rules.ancestry(name))
+        ancestry = self._ancestry[name]
+        context = {other: pair for other, pair in earlier.items() if other in ancestry and other != name}
+        key = (name, number.value, number.half_unit, tuple(sorted(context.items())))
+        if key not in self._verdicts:
+            claim = Claim(name, ClaimNumber(number.value, number.text, number.half_unit))
+            self._verdicts[key] = self.checker.check_numeric(claim, {**context,
+                                                                     name: (number.value, number.half_unit)})
+        return self._verdicts[key]
+
+
+def _recurrence(subject: Side, equation: Equation) -> bool:
+    """True for an update such as w_{00} := w_{00} - \\eta g: the named symbol is also on another side."""
+    written = normalize(subject.text)
+    return any(written in normalize(side.text) for side in equation.sides if side is not subject)
 
 
 def _finding(number: Number, name: str, result) -> Finding:

@@ -3,15 +3,18 @@ import math
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from importlib import resources
 from pathlib import Path
 
 from symbackprop.model import functions
 from symbackprop.errors import SpecError, shown
 from symbackprop.files.reading import read_text
+from symbackprop.model.spec_functions import Definition, functions_to_dict, parse_functions
 
 MAX_PARAMETERS = 5000  # the documented symbolic size limit (weights + biases)
-TOP_LEVEL_KEYS = {"title", "author", "course", "institution", "date", "network", "values", "training", "exam"}
+TOP_LEVEL_KEYS = {"title", "author", "course", "institution", "date", "network", "values", "training", "exam",
+                  "functions"}
 NETWORK_KEYS = {"layers", "activations", "loss", "convention", "index_base", "leaky_slope"}
 TRAINING_KEYS = {"learning_rate", "momentum", "steps", "update_biases"}
 TEXT_KEYS = ("title", "author", "course", "institution", "date")
@@ -30,6 +33,7 @@ class Network:
     convention: str = "row"
     index_base: int = 0
     leaky_slope: float = 0.01
+    custom: tuple[Definition, ...] = ()  # the spec's own [functions], usable by name like built-ins
 
     @property
     def depth(self) -> int:
@@ -146,7 +150,8 @@ def spec_from_dict(data: dict, source: str = "spec", extra_keys=()) -> Spec:
     _reject_unknown(data, TOP_LEVEL_KEYS | set(extra_keys), "", source)
     if "network" not in data:
         raise SpecError(f"{source}: missing table [network]; expected layers, activations and loss")
-    network = _parse_network(_table(data, "network", source), source)
+    custom = parse_functions(data["functions"], source) if "functions" in data else ()
+    network = _parse_network(_table(data, "network", source), source, custom)
     values = _parse_values(_table(data, "values", source), network, source) if "values" in data else None
     training = _parse_training(_table(data, "training", source), source) if "training" in data else None
     texts = {key: _text(data, key, source) for key in TEXT_KEYS}
@@ -222,7 +227,7 @@ def number_value(value, key: str, source: str, low=None, high=None, low_open=Fal
     return float(value)
 
 
-def _parse_network(table: dict, source: str) -> Network:
+def _parse_network(table: dict, source: str, custom: tuple[Definition, ...] = ()) -> Network:
     _reject_unknown(table, NETWORK_KEYS, "network.", source)
     for key in ("layers", "activations", "loss"):
         if key not in table:
@@ -249,14 +254,14 @@ def _parse_network(table: dict, source: str) -> Network:
         raise SpecError(f"{source}: network.activations: expected {depth} (one per layer after the input), "
                         f"got {len(activations)}")
     for position, name in enumerate(activations):
-        entry = _lookup(functions.activation, name, source)
+        entry = _lookup(functions.activation, name, source, custom)
         if entry.output_only and position != depth - 1:
             raise SpecError(f"{source}: network.activations: {name} is allowed on the output layer only, "
                             f"got it on hidden layer {position}")
     loss_name = table["loss"]
     if not isinstance(loss_name, str):
         raise SpecError(f"{source}: network.loss: expected a string, got {shown(loss_name)}")
-    loss = _lookup(functions.loss, loss_name, source)
+    loss = _lookup(functions.loss, loss_name, source, custom)
     if loss.requires_output and activations[-1] not in loss.requires_output:
         raise SpecError(f"{source}: network.loss: {loss_name} needs a {' or '.join(loss.requires_output)} "
                         f"output layer, got {activations[-1]}")
@@ -267,17 +272,19 @@ def _parse_network(table: dict, source: str) -> Network:
     if type(index_base) is not int or index_base not in (0, 1):
         raise SpecError(f"{source}: network.index_base: expected 0 or 1 (whole numbers), got {shown(index_base)}")
     slope = number_value(table.get("leaky_slope", 0.01), "network.leaky_slope", source, low=0, high=1)
-    network = Network(tuple(layers), tuple(activations), loss_name, convention, index_base, slope)
+    used = set(activations) | {loss_name}
+    network = Network(tuple(layers), tuple(activations), loss_name, convention, index_base, slope,
+                      tuple(definition for definition in custom if definition.name in used))
     if network.n_parameters > MAX_PARAMETERS:
         raise SpecError(f"{source}: network.layers: {network.n_parameters} parameters exceed the symbolic "
                         f"size limit of {MAX_PARAMETERS}; use smaller layers")
     return network
 
 
-def _lookup(table_lookup, name: str, source: str):
-    """An activation or loss entry, errors prefixed with the spec's source."""
+def _lookup(table_lookup, name: str, source: str, custom=()):
+    """An activation or loss entry (built-in or the spec's own), errors prefixed with the spec's source."""
     try:
-        return table_lookup(name)
+        return table_lookup(name, SimpleNamespace(custom=custom))
     except SpecError as err:
         raise SpecError(f"{source}: {err}") from None
 
@@ -317,6 +324,9 @@ def _parse_values(table: dict, network: Network, source: str) -> Values:
             raise SpecError(f"{source}: values.{key} is missing; [values] needs all of {', '.join(keys)}")
     x = _vector(table, "x", network.layers[0], source)
     y = _vector(table, "y", network.layers[-1], source)
+    problem = functions.target_problem(network, y)
+    if problem:
+        raise SpecError(f"{source}: values.y: {problem}; got {list(y)}")
     weights, biases = [], []
     for layer in range(network.depth):
         name = layer + network.index_base
@@ -370,13 +380,14 @@ def spec_to_dict(spec: Spec) -> dict:
     for key in ("author", "course", "institution", "date"):
         if getattr(spec, key):
             data[key] = getattr(spec, key)
+    if net.custom:
+        data["functions"] = functions_to_dict(net.custom)
     if spec.values is not None:
         data["values"] = values_to_dict(net, spec.values)
     if spec.training is not None:
         t = spec.training
-        data["training"] = {"learning_rate": t.learning_rate, "momentum": t.momentum, "steps": t.steps}
-        if not t.update_biases:
-            data["training"]["update_biases"] = False
+        frozen = {} if t.update_biases else {"update_biases": False}
+        data["training"] = {"learning_rate": t.learning_rate, "momentum": t.momentum, "steps": t.steps, **frozen}
     return data
 
 

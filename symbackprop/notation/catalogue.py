@@ -45,7 +45,10 @@ def function_name(messages: dict, table: str, name: str, network=None) -> str:
         entry = functions.activation(name, network) if kind == "activation" else functions.loss(name, network)
     except SpecError:
         return name.replace("_", " ")
-    return entry.title(messages.get("meta", {}).get("code", DEFAULT_LANGUAGE), which)
+    text = entry.title(messages.get("meta", {}).get("code", DEFAULT_LANGUAGE), which)
+    if not text:  # a spec's own function is named once: its derivative's title is made from the name
+        text = fill(messages["function_derivative"], name=function_name(messages, "activation", name, network))
+    return text
 
 
 def fill(message: str, **values) -> str:

@@ -53,3 +53,7 @@ def test_a_wrong_right_side_expression_is_fixed_at_its_one_wrong_number():
 def test_fix_keeps_decimal_comma_and_minus_sign():
     result = lint_text("$$0,5 \\cdot (-0,3) = −0,16$$ e $$1{,}5 \\cdot 2 = 3{,}5$$", "doc.md")
     assert [(f.verdict, f.fix.text) for f in result.findings] == [("wrong", "−0,15"), ("wrong", "3{,}0")]
+
+
+def test_a_written_symbol_never_takes_a_numbers_value():
+    assert lint_text("$${x_{0}} = 0.5 = {x_{0}}$$ $$x_0 + 0.5 = 0.5$$", "doc.md").findings == ()

@@ -60,7 +60,7 @@ def test_correct_example_has_no_finding_with_or_without_spec():
 def test_tutorial_222_with_symbol_table_is_correct_and_judged_quantity_by_quantity():
     result = lint_fixture("tutorial_222.md", "tutorial_222.toml")
     assert result.bad == []
-    values = {f.name: f.written_value for f in result.findings if f.kind == "quantity"}
+    values = {f.name: f.written_value for f in result.findings if f.kind == "quantity" and f.name}
     h1 = sigmoid(0.15 * 0.05 + 0.20 * 0.10 + 0.35)
     h2 = sigmoid(0.25 * 0.05 + 0.30 * 0.10 + 0.35)
     o1 = sigmoid(0.40 * h1 + 0.45 * h2 + 0.60)
@@ -70,7 +70,7 @@ def test_tutorial_222_with_symbol_table_is_correct_and_judged_quantity_by_quanti
             "dL/dW1[0][0]": (o1 - 0.01) * o1 * (1 - o1) * h1}
     for name, value in hand.items():
         assert values[name] == pytest.approx(value, abs=6e-9), name
-    assert len(values) == 26
+    assert len(values) == 27
 
 
 def test_tutorial_mutation_of_the_gradient_is_found_with_the_right_value():
@@ -113,3 +113,30 @@ def test_ptbr_deck_with_decimal_commas():
     with_spec = lint_fixture("example1_ptbr.md", "single_neuron.toml")
     given = {f.name: f.written_value for f in with_spec.findings if f.kind == "quantity"}
     assert given["x[0]"] == 0.7 and given["W0[0][0]"] == 0.1 and given["b0[0]"] == 0.25
+
+
+def test_an_update_step_is_not_read_as_the_weight_itself():
+    text = ("$$w_{00} := w_{00} - \\eta \\frac{\\partial L}{\\partial w_{00}} = 0.1 - 0.5 \\times (-0.1435) "
+            "= 0.1718$$\n"
+            "$$w_{00} \\leftarrow 0.1718$$ $$w_{00}' = 0.1718$$\n"
+            "$$\\frac{\\partial v_0}{\\partial w_{00}} = x_0 = 0.7$$\n")
+    result = lint_fixture("update.md", "single_neuron.toml", text=text)
+    quantities = [(f.name, f.verdict) for f in result.findings if f.kind == "quantity"]
+    assert quantities == [("dv0[0]/dW0[0][0]", "correct")]
+    assert [(f.verdict, f.expected) for f in result.findings if f.kind == "arithmetic"] == [
+        ("correct", f"{0.1 - 0.5 * -0.1435:.4f}")]
+
+
+def test_a_spec_gives_symbolic_sides_their_values():
+    text = ("$$\\frac{\\partial y_0}{\\partial v_0} = \\hat{y}(1 - \\hat{y}) = 0.6547(1 - 0.6547) = 0.2261$$\n"
+            "$$(y - \\hat{y})^2 = 0.1192$$ $$g(v)(1 - g(v)) = 0.3$$ $$\\sigma(v_0) = 0.5793$$\n")
+    result = lint_fixture("symbolic.md", "single_neuron.toml", text=text)
+    symbolic = [(f.subject, f.verdict, f.expected) for f in result.findings if f.kind == "quantity" and not f.name]
+    out = EX["y"]
+    assert symbolic == [("\\hat{y}(1 - \\hat{y})", "wrong", f"{out * (1 - out):.5f}"),
+                        ("(y - \\hat{y})^2", "wrong", f"{(1 - out) ** 2:.4f}"),
+                        ("\\sigma(v_0)", "correct", "0.5793")]
+    named = [(f.name, f.verdict) for f in result.findings if f.name]
+    assert named == [("dy0[0]/dv0[0]", "wrong")]
+    without_spec = lint_fixture("symbolic.md", text=text)
+    assert [(f.verdict, f.expected) for f in without_spec.findings] == [("correct", "0.2261")]

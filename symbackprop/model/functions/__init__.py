@@ -1,17 +1,19 @@
 """Activations and losses: one complete entry each, found by name in one table (plus a spec's own functions)."""
 import difflib
 
+import sympy
+
 from symbackprop.errors import SpecError
 from symbackprop.model.functions import activations as _activations
 from symbackprop.model.functions import losses as _losses
 from symbackprop.model.functions.activations import softmax_jacobian
-from symbackprop.model.functions.entries import (LANGUAGES, TARGET_KINDS, Activation, Loss, Names, OutputForms,
-                                                 named, per_output, scaled)
-from symbackprop.model.functions.stable import output_forms
+from symbackprop.model.functions.entries import (LANGUAGES, TARGET_KINDS, Activation, Loss, Names, named,
+                                                 per_output, scaled)
+from symbackprop.model.functions.stable import OutputForms, output_forms
 
 __all__ = ["ACTIVATIONS", "LOSSES", "LANGUAGES", "TARGET_KINDS", "Activation", "Loss", "Names", "OutputForms",
-           "activation", "activations_of", "closest", "loss", "loss_of", "named", "options", "output_forms",
-           "per_output", "scaled", "softmax_jacobian", "target_kind"]
+           "activation", "activations_of", "averages_outputs", "closest", "loss", "loss_of", "named", "options", "output_forms",
+           "per_output", "scaled", "softmax_jacobian", "target_kind", "target_problem"]
 
 # the one table: adding an activation or a loss is adding its entry to activations.py or losses.py
 ACTIVATIONS: dict[str, Activation] = {entry.name: entry for entry in _activations.BUILT_IN}
@@ -63,6 +65,22 @@ def options(network) -> dict:
     return {"slope": network.leaky_slope}
 
 
+def averages_outputs(network) -> bool:
+    """Whether the loss divides by N, the number of outputs (mse, bce), so slides show the factor 1/N."""
+    entry, y, p = loss_of(network), sympy.Symbol("y"), sympy.Symbol("p")
+    return entry.term(y, p, 1) != entry.term(y, p, 2)
+
+
 def target_kind(network) -> str:
     """What targets the network's loss accepts: "any", "unit" (each in [0, 1]) or "distribution" (Σ y = 1)."""
     return loss_of(network).targets
+
+
+def target_problem(network, targets) -> str | None:
+    """Why targets do not suit the network's loss (bce: each in [0, 1]; cce: y_k >= 0 summing to 1), or None."""
+    kind, name = target_kind(network), network.loss
+    if kind in ("unit", "distribution") and any(not 0 <= y <= 1 for y in targets):
+        return f"{name} needs every target in [0, 1]"
+    if kind == "distribution" and abs(sum(targets) - 1) > 1e-9:
+        return f"{name} needs targets that sum to 1 (one-hot, e.g. [0, 1, 0])"
+    return None
