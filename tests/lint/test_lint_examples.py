@@ -140,3 +140,9 @@ def test_a_spec_gives_symbolic_sides_their_values():
     assert named == [("dy0[0]/dv0[0]", "wrong")]
     without_spec = lint_fixture("symbolic.md", text=text)
     assert [(f.verdict, f.expected) for f in without_spec.findings] == [("correct", "0.2261")]
+
+
+def test_a_total_named_like_its_terms_is_still_judged():
+    text = "$$E = E_{0} + E_{1} = 0.1770$$\n"
+    result = lint_fixture("total.md", "single_neuron.toml", text=text)
+    assert [(f.name, f.verdict) for f in result.findings if f.name] == [("L", "correct")]
