@@ -117,3 +117,10 @@ def test_no_math_broken_math_and_unbalanced_dollars_give_no_finding(text):
 def test_unbalanced_dollar_does_not_swallow_the_math_after_it():
     result = lint_text("Preço: $5 por aluno.\n\n$$(1 - 0.5793)^2 = 0.1192$$\n", "doc.md")
     assert [(f.verdict, f.expected) for f in result.findings] == [("wrong", "0.1770")]
+
+
+def test_thin_spaces_between_thousands():
+    result = lint_text("$$1\\,000 \\times 0.5 = 500$$ $$12\\,345{,}5 = 12\\,345{,}5$$ $$2\\,3 = 6$$", "doc.md")
+    values = [[n.value for n in side.numbers] for e in result.equations for side in e.sides]
+    assert values == [[1000.0, 0.5], [500.0], [12345.5], [12345.5], [2.0, 3.0], [6.0]]
+    assert [f.verdict for f in result.findings] == ["correct", "correct", "correct"]
