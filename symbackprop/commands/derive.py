@@ -11,7 +11,7 @@ from symbackprop.notation.number_format import check_decimals, number
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.notation.printer import ascii_text
 from symbackprop.model.spec import load_spec, spec_to_dict
-from symbackprop.option_types import whole_number
+from symbackprop.commands.option_types import whole_number
 
 
 def add_arguments(parser) -> None:

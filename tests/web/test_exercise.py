@@ -86,3 +86,4 @@ def test_every_language_has_the_same_words_and_a_hint_for_every_mistake():
         words = messages.messages(lang)
         assert set(words) == set(english), lang
         assert set(words["mistakes"]) == set(MISTAKES), lang
+        assert set(words["mistake_names"]) == set(MISTAKES), lang

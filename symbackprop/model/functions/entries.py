@@ -23,16 +23,6 @@ def named(**by_language: tuple[str, ...]) -> dict[str, Names]:
 
 
 @dataclass(frozen=True)
-class OutputForms:
-    """The output layer in the pre-activations v_k: ŷ_k, l_k, ∂L/∂ŷ_k and δ_k = ∂L/∂v_k (stable forms)."""
-
-    outputs: list
-    terms: list
-    d_outputs: list
-    deltas: list
-
-
-@dataclass(frozen=True)
 class Activation:
     """An activation g: its expression, its derivative as taught, stable forms, constraints, names, torch."""
 
