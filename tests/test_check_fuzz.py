@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from symbackprop.checking.verdicts import Checker
 from symbackprop.checking.claims import Claim, parse_claims
 from symbackprop.cli import main
-from symbackprop.model.derivation import derive
+from symbackprop import derive
 from symbackprop.errors import SymbackpropError
 from symbackprop.model.spec import load_spec
 

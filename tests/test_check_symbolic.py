@@ -8,7 +8,7 @@ import sympy
 from symbackprop.model import symbols
 from symbackprop.checking.verdicts import Checker
 from symbackprop.checking.claims import parse_claims
-from symbackprop.model.derivation import derive
+from symbackprop import derive
 from symbackprop.errors import ClaimsError, LatexParseError
 from symbackprop.checking.expression_parser import parse_expression
 from symbackprop.model.spec import parse_spec

@@ -15,8 +15,9 @@ from symbackprop.checking.mistakes import Candidates
 from symbackprop.checking.verdicts import Checker
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
 from symbackprop.files.writing import write_atomic
-from symbackprop.model.derivation import derive
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.model.chain_graph import ChainGraph as Rules
+from symbackprop.model.points import point_values
 from symbackprop.model.quantities import Names
 from symbackprop.model.spec import Spec, Values, spec_from_dict, values_to_dict
 
@@ -113,17 +114,7 @@ def _values(table: dict, names: Names, where: str) -> Values:
             raise ClaimsError(f"{where}.values: {name!r} is missing or not a finite number")
         return float(value)
 
-    net = names.network
-    x = tuple(get(names.x(i)) for i in range(net.layers[0]))
-    y = tuple(get(names.y(k)) for k in range(net.layers[-1]))
-    weights = [[[0.0] * net.width(layer) for _ in range(net.fan_in(layer))] for layer in range(net.depth)]
-    biases = [[0.0] * net.width(layer) for layer in range(net.depth)]
-    for name, q in names.parameters():
-        if q.kind == "W":
-            weights[q.layer][q.indices[0]][q.indices[1]] = get(name)
-        else:
-            biases[q.layer][q.indices[0]] = get(name)
-    return Values(x, y, tuple(tuple(map(tuple, w)) for w in weights), tuple(map(tuple, biases)))
+    return point_values(names.network, get)
 
 
 def _answer_name(name: str, names: Names, steps: int, where: str) -> str:

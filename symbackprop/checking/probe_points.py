@@ -7,6 +7,7 @@ from functools import lru_cache
 import numpy as np
 import sympy
 
+from symbackprop.model import points
 from symbackprop.checking.float_evaluator import FLOAT, Unsupported, compile_expression, evaluate
 
 RANDOM_POINTS = 6  # seeded random points, alternating between the scales
@@ -51,14 +52,7 @@ def breakpoints(expr) -> list:
 
 def random_leaves(rules, rng: np.random.Generator, scale: float) -> dict:
     """Random leaves: inputs, weights and biases in (-scale, scale), targets valid for the loss."""
-    net, names = rules.network, rules.names
-    point = {names.x(i): rng.uniform(-scale, scale) for i in range(net.layers[0])}
-    n_out = net.layers[-1]
-    targets = rng.dirichlet(np.ones(n_out)) if net.loss == "cce" else rng.uniform(0.05, 0.95, n_out)
-    point.update({names.y(k): float(targets[k]) for k in range(n_out)})
-    for name, _ in names.parameters():
-        point[name] = rng.uniform(-scale, scale)
-    return {name: float(value) for name, value in point.items()}
+    return points.random_point(rules.network, rng, scale)
 
 
 def random_points(rules, seed: int) -> list[Point]:

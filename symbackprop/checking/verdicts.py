@@ -14,7 +14,7 @@ from symbackprop.checking.graph import Graph, Layered as _Layered
 from symbackprop.checking.mistakes import Candidates
 from symbackprop.checking.probe_points import Point, random_points
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.model.chain_graph import ChainGraph as Rules
 from symbackprop.model.spec import Spec
 from symbackprop.numeric.values import quantity_values

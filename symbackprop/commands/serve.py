@@ -10,7 +10,7 @@ import socket
 
 from symbackprop.errors import OptionError, SymbackpropError
 from symbackprop.model.spec import load_spec
-from symbackprop.option_types import finite_number, whole_number
+from symbackprop.commands.option_types import finite_number, whole_number
 
 DEFAULT_PORT = 8000
 

@@ -7,7 +7,7 @@ from symbackprop.documents import diagram, output_delta
 from symbackprop.model import functions, symbols
 from symbackprop.notation import catalogue
 from symbackprop.notation.course import CourseNotation
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.errors import DocumentError
 from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import check_decimals
@@ -254,7 +254,7 @@ def function_blocks(d: Derivation, note: CourseNotation, messages: dict) -> list
         "derivative_title": messages["loss_derivative"],
         "derivative_steps": [Step("", r"\frac{\partial L}{\partial \hat{y}_k}", tuple(derivative))],
         "note": " ".join(filter(None, [catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
-                                       messages["target_sums_to_one"] if d.network.loss == "cce" else ""])),
+                                       messages["target_sums_to_one"] if functions.target_kind(d.network) == "distribution" else ""])),
     })
     return blocks
 

@@ -1,6 +1,7 @@
 """The output δ of a loss with its matching output activation (softmax + cce, sigmoid + bce) shown collapsing
 to ŷ − y: the three-factor chain and the sum over the outputs stay visible until the last line."""
 from symbackprop.documents.worked_steps import Line, Step
+from symbackprop.model import functions
 
 TIMES = r" \times "
 
@@ -9,34 +10,9 @@ def _frac(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
 
-def _softmax_cce(p: str, y: str, p_of, y_of, n: int) -> list[str]:
-    """δ_j = Σ_k ∂L/∂ŷ_k ∂ŷ_k/∂v_j, the Jacobian split into k = j and k ≠ j, then Σ_k y_k = 1."""
-    return [
-        rf"\sum_{{k}} \left(-\frac{{{y_of('k')}}}{{{p_of('k')}}}\right) \frac{{\partial {p_of('k')}}}{{\partial v_j}}",
-        rf"-\frac{{{y}}}{{{p}}} {p} \left(1 - {p}\right) + \sum_{{k \neq j}} \left(-\frac{{{y_of('k')}}}{{{p_of('k')}}}"
-        rf"\right) \left(-{p_of('k')} {p}\right)",
-        rf"-{y} + {p} \sum_{{k}} {y_of('k')}",
-        rf"{p} - {y} \qquad \left(\textstyle\sum_{{k}} {y_of('k')} = 1\right)",
-    ]
-
-
-def _sigmoid_bce(p: str, y: str, p_of, y_of, n: int) -> list[str]:
-    """δ_j = ∂L/∂ŷ_j ∂ŷ_j/∂v_j = -(1/N)(y/ŷ - (1-y)/(1-ŷ)) ŷ(1-ŷ) = (ŷ - y)/N."""
-    scale = "" if n == 1 else rf"\frac{{1}}{{{n}}}"
-    collapsed = rf"{p} - {y}" if n == 1 else rf"{scale} \left({p} - {y}\right)"
-    return [
-        rf"-{scale or ''}\left(\frac{{{y}}}{{{p}}} - \frac{{1 - {y}}}{{1 - {p}}}\right){TIMES}{p} \left(1 - {p}\right)",
-        rf"-{scale or ''}\left({y} \left(1 - {p}\right) - \left(1 - {y}\right) {p}\right)",
-        collapsed,
-    ]
-
-
-PAIRS = {("softmax", "cce"): _softmax_cce, ("sigmoid", "bce"): _sigmoid_bce}  # one entry per collapsing pair
-
-
 def collapses(network) -> bool:
     """True when the output activation and the loss form a pair whose δ is ŷ − y."""
-    return (network.activations[-1], network.loss) in PAIRS
+    return network.activations[-1] in functions.loss_of(network).delta_display
 
 
 def theory_steps(d, note, layer: int) -> list[Step]:
@@ -47,12 +23,12 @@ def theory_steps(d, note, layer: int) -> list[Step]:
     p, y, v = p_of("j"), y_of("j"), note.entry("v", layer, "j")
     first = (rf"\sum_{{k}} {_frac('L', p_of('k'))} {_frac(p_of('k'), 'v_j')}" if not d.activations[layer].elementwise
              else rf"{_frac('L', p)}{TIMES}{_frac(p, v)}")
-    lines = [first] + PAIRS[(net.activations[-1], net.loss)](p, y, p_of, y_of, net.layers[-1])
+    lines = [first] + functions.loss_of(net).delta_display[net.activations[-1]](p, y, p_of, y_of, net.layers[-1])
     delta = note.entry(r"\delta", layer, "j")
     steps = [Step("", rf"{delta} = {_frac('L', v)}", tuple(Line("=", text.replace("v_j", v)) for text in lines),
                   group="delta")]
     n_out, first = net.layers[-1], note.n(0)
-    scale = "" if n_out == 1 or net.loss == "cce" else rf"\frac{{1}}{{{n_out}}}"
+    scale = "" if n_out == 1 or not functions.averages_outputs(net) else rf"\frac{{1}}{{{n_out}}}"
     delta_first = note.entry(r"\delta", layer, first)
     for name in (d.names.d_weight(layer, 0, 0), d.names.d_bias(layer, 0)):
         last = d.chain(name)[-1]
@@ -70,7 +46,7 @@ def worked_steps(worker, note, layer: int, unit: int, chosen: list[str]) -> list
     """δ^L_j = ŷ_j − y_j in numbers, then each chosen gradient of the layer as δ times its last factor."""
     d, names, fmt, values = worker.d, worker.names, worker.fmt, worker.values
     n_out = worker.net.layers[-1]
-    scale = "" if n_out == 1 or worker.net.loss == "cce" else rf"\frac{{1}}{{{n_out}}}"
+    scale = "" if n_out == 1 or not functions.averages_outputs(worker.net) else rf"\frac{{1}}{{{n_out}}}"
     p_name, y_name = names.act(layer, unit), names.y(unit)
     p, y = d.name_tex(p_name), d.name_tex(y_name)
     delta_name = names.d_v(layer, unit)

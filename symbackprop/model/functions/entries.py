@@ -70,6 +70,7 @@ class Loss:
     requires_output: tuple[str, ...] = ()  # output activations it is defined for (empty: any)
     targets: str = "any"  # one of TARGET_KINDS
     fused: dict = field(default_factory=dict, compare=False)  # output activation -> (ys, vs, n, **o) -> OutputForms
+    delta_display: dict = field(default_factory=dict, compare=False)  # output activation -> δ collapsing to ŷ − y (TeX lines)
     names: dict = field(default_factory=dict, compare=False)
     torch: Callable | None = None  # (torch, P, Y, n) -> the loss per sample (B,)
 
