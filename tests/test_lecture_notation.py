@@ -81,3 +81,103 @@ def test_portuguese_wording(tmp_path):
     assert r"\begin{frame}{Exemplo: parâmetros atualizados, novo erro}" in slides
     assert r"L &= 0.2745 \;\to\; L^{(1)} = 0.2515" in slides
     assert "médio quadrático" not in slides and "classes" not in slides
+
+
+def _softmax_network(values: str) -> str:
+    return ('[network]\nlayers = [2, 3]\nactivations = "softmax"\nloss = "cce"\n[values]\nx = [0.5, -0.2]\n'
+            f'{values}\nW0 = [[0.1, -0.2, 0.3], [0.4, 0.1, -0.3]]\nb0 = [0.1, 0.0, -0.1]\n')
+
+
+def test_cce_target_must_sum_to_one(tmp_path, capsys):
+    spec = tmp_path / "bad.toml"
+    spec.write_text(_softmax_network("y = [0.0, 0.5, 0.3]"))
+    assert main(["slides", str(spec), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "values.y: cce needs targets that sum to 1" in err[0]
+    assert "got [0.0, 0.5, 0.3]" in err[0] and not (tmp_path / "out").exists()
+
+
+def test_softmax_cce_delta_collapses_to_yhat_minus_y(tmp_path):
+    import math
+    spec = tmp_path / "softmax.toml"
+    spec.write_text(_softmax_network("y = [0.0, 1.0, 0.0]"))
+    slides = _write(tmp_path / "out", "slides", str(spec))["slides.tex"]
+    assert r"\delta_{kj}" not in slides  # the Jacobian by cases, no Kronecker delta beside the backprop δ
+    assert r"\hat{y}^{0}_{j} - y_{j} \qquad \left(\textstyle\sum_{k} y_{k} = 1\right)" in slides
+    assert r"\sum_{k} \frac{\partial L}{\partial \hat{y}^{0}_{k}} \frac{\partial \hat{y}^{0}_{k}}{\partial v^{0}_{0}}" in slides
+    assert "The target sums to 1" in slides
+    # δ_0 = ŷ_0 − y_0, by hand: softmax of v = x W + b
+    x, W, b = [0.5, -0.2], [[0.1, -0.2, 0.3], [0.4, 0.1, -0.3]], [0.1, 0.0, -0.1]
+    v = [x[0] * W[0][j] + x[1] * W[1][j] + b[j] for j in range(3)]
+    p = [math.exp(u) / sum(math.exp(w) for w in v) for u in v]
+    assert rf"\delta^{{0}}_{{0}} = \frac{{\partial L}}{{\partial v^{{0}}_{{0}}}} &= \hat{{y}}^{{0}}_{{0}} - y_{{0}}" in slides
+    assert f"{p[0]:.4f} - 0.0000 = {p[0]:.4f}" in slides
+    assert f"{p[0]:.4f} \\times 0.5000 = {p[0] * 0.5:.4f}" in slides  # ∂L/∂w_{0,0} = δ_0 x_0
+
+
+def test_sigmoid_bce_delta_collapses_to_yhat_minus_y(tmp_path):
+    import math
+    spec = tmp_path / "bce.toml"
+    spec.write_text('[network]\nlayers = [1, 1]\nactivations = "sigmoid"\nloss = "bce"\n'
+                    "[values]\nx = [0.7]\ny = [1.0]\nW0 = [[0.1]]\nb0 = [0.25]\n")
+    slides = _write(tmp_path / "out", "slides", str(spec))["slides.tex"]
+    p = 1 / (1 + math.exp(-(0.7 * 0.1 + 0.25)))
+    assert r"&= \hat{y}^{0}_{j} - y_{j}" in slides
+    assert f"{p:.4f} - 1.0000 = {p - 1:.4f}" in slides
+
+
+def _default_by_hand():
+    import math
+    sig = lambda v: 1 / (1 + math.exp(-v))  # noqa: E731
+    x, W0, b0 = [0.5, 0.1], [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [0.1] * 3
+    W1, b1, y = [[0.7, 0.8], [0.9, 0.1], [0.2, 0.3]], [0.2, 0.2], [1.0, 0.0]
+    h = [sig(x[0] * W0[0][j] + x[1] * W0[1][j] + b0[j]) for j in range(3)]
+    out = [sig(sum(h[i] * W1[i][k] for i in range(3)) + b1[k]) for k in range(2)]
+    delta1 = [-(y[k] - out[k]) * out[k] * (1 - out[k]) for k in range(2)]  # mse, N = 2
+    return h, delta1, W1
+
+
+def test_matrix_form_is_the_numeric_outer_product(tmp_path):
+    h, delta1, W1 = _default_by_hand()
+    slides = _write(tmp_path, "slides")["slides.tex"]
+    column = r" \\ ".join(f"{value:.4f}" for value in h)
+    row = " & ".join(f"{value:.4f}" for value in delta1)
+    outer = r" \\ ".join(" & ".join(f"{hi * dk:.4f}" for dk in delta1) for hi in h)
+    assert (rf"&= \left[\begin{{matrix}}{column}\end{{matrix}}\right] \left[\begin{{matrix}}{row}\end{{matrix}}\right] \\"
+            + "\n" + rf" &= \left[\begin{{matrix}}{outer}\end{{matrix}}\right]") in slides
+    updated = r" \\ ".join(" & ".join(f"{W1[i][k] - 0.5 * h[i] * delta1[k]:.4f}" for k in range(2)) for i in range(3))
+    assert rf"W^{{1}} &\leftarrow W^{{1}} - \eta \frac{{\partial L}}{{\partial W^{{1}}}} = \left[\begin{{matrix}}{updated}" in slides
+
+
+def test_gradient_option_chooses_the_worked_gradients(tmp_path):
+    h, delta1, _ = _default_by_hand()
+    default = _write(tmp_path / "d", "slides")["slides.tex"]
+    chosen = _write(tmp_path / "c", "slides", "--gradient", "dL/dW1[2][1]")["slides.tex"]
+    product = rf"\frac{{\partial L}}{{\partial w^{{1}}_{{2,1}}}} &= \frac{{\partial L}}{{\partial \hat{{y}}^{{1}}_{{1}}}}"
+    assert product not in default.split(r"\section{Example}")[1] and product in chosen.split(r"\section{Example}")[1]
+    assert f"= {h[2] * delta1[1]:.4f}" in chosen
+
+
+def test_all_gradients_works_every_gradient(tmp_path):
+    full = _write(tmp_path, "slides", "--all-gradients")["slides.tex"].split(r"\section{Example}")[1]
+    for i in range(3):
+        for k in range(2):
+            assert rf"\frac{{\partial L}}{{\partial w^{{1}}_{{{i},{k}}}}} &= " in full
+
+
+def test_gradient_option_rejects_other_quantities(tmp_path, capsys):
+    assert main(["slides", "--gradient", "v0[0]", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("symbackprop: error:") and "v0[0]" in err and "weight or bias gradient" in err
+
+
+def test_derive_and_documents_word_cases_alike(tmp_path, capsys):
+    import json
+    relu = str(EXAMPLES / "relu_3layer.toml")
+    assert main(["derive", relu, "--json"]) == 0
+    latex = json.loads(capsys.readouterr().out)["latex"]["dy0[0]/dv0[0]"]
+    assert latex == r"\begin{cases} 1 & \text{if } v^{0}_{0} > 0 \\ 0 & \text{if } v^{0}_{0} \leq 0 \end{cases}"
+    slides = _write(tmp_path, "slides", relu)["slides.tex"]
+    assert latex in slides and r"\text{for}" not in slides
+    portuguese = _write(tmp_path / "pt", "slides", relu, "--lang", "pt-BR")["slides.tex"]
+    assert latex.replace(r"\text{if }", r"\text{se }") in portuguese

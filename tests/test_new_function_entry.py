@@ -112,6 +112,7 @@ def test_slides_in_each_language(tmp_path, spec_path, lang, words):
     for word in words:
         assert rf"\textbf{{{word}}}" in body
     assert r"g(v) &= \ln{\left(1 + e^{v} \right)}" in body
+    assert r"l_k &= \ln{\left(\cosh{\left(\hat{y}_k - y_{k} \right)} \right)}" in body
     assert r"g'(v) &= \frac{1}{1 + e^{- v}}" in body
 
 

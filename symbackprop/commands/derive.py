@@ -5,7 +5,7 @@ import sys
 import numpy as np
 
 from symbackprop.numeric import references
-from symbackprop.model.derivation import derive
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import check_decimals, number
 from symbackprop.numeric.engine import NumericNetwork, Parameters

@@ -3,10 +3,11 @@ from dataclasses import dataclass, replace
 
 import sympy
 
-from symbackprop.documents import diagram
+from symbackprop.documents import diagram, output_delta
 from symbackprop.model import functions, symbols
 from symbackprop.notation import catalogue
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.notation.course import CourseNotation
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.errors import DocumentError
 from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import check_decimals
@@ -38,61 +39,12 @@ def _step(lhs: str, *texts: str, name: str = "") -> Step:
     return Step(name, lhs, tuple(Line("=", text) for text in texts))
 
 
-class Notation:
-    """Layer-level names (W^{1}, \\hat{y}^{1}) and generic-index entries in the network's notation."""
-
-    def __init__(self, derivation: Derivation, if_word: str = "if"):
-        self.d, self.net, self.if_word = derivation, derivation.network, if_word
-        self.base = self.net.index_base
-
-    def n(self, index: int) -> int:
-        return index + self.base
-
-    def act(self, layer: int) -> str:
-        """y^{l}, or \\hat{y}^{l} for the output layer."""
-        letter = r"\hat{y}" if layer == self.net.output_layer else "y"
-        return f"{letter}^{{{self.n(layer)}}}"
-
-    def inputs(self, layer: int) -> str:
-        """The vector feeding layer l: x, or the previous layer's activations."""
-        return "x" if layer == 0 else self.act(layer - 1)
-
-    def layer(self, letter: str, layer: int) -> str:
-        return f"{letter}^{{{self.n(layer)}}}"
-
-    def weight(self, layer: int, i: str, j: str) -> str:
-        first, second = (i, j) if self.net.convention == "row" else (j, i)
-        return f"w^{{{self.n(layer)}}}_{{{first},{second}}}"
-
-    def entry(self, letter: str, layer: int, index: str) -> str:
-        if letter == "y" and layer == self.net.output_layer:
-            letter = r"\hat{y}"
-        return f"{letter}^{{{self.n(layer)}}}_{{{index}}}"
-
-    def sum_over(self, index: str, count: int) -> str:
-        return rf"\sum_{{{index}={self.base}}}^{{{count - 1 + self.base}}}"
-
-    def tex(self, expr) -> str:
-        """A closed form in the course notation, cases worded in the document's language."""
-        return closed_tex(expr, self.net, self.if_word)
-
-    def vector(self, entries) -> str:
-        """A row vector (row convention) or a column vector (column convention)."""
-        shape = (1, len(entries)) if self.net.convention == "row" else (len(entries), 1)
-        return self.tex(sympy.Matrix(*shape, list(entries)))
-
-    def weights(self, layer: int) -> str:
-        net = self.net
-        matrix = sympy.Matrix(net.fan_in(layer), net.width(layer), lambda i, j: symbols.weight(layer, i, j))
-        return self.tex(matrix if net.convention == "row" else matrix.T)
-
-
 def _wrap(expr, show, per_line: int) -> tuple[Line, ...]:
     """An expression's lines, a long sum wrapped every per_line terms (continuation lines have no '=')."""
     return tuple(display_lines(expr, show, per_line))
 
 
-def _factors(d: Derivation, note: Notation, chain: list[str]) -> str:
+def _factors(d: Derivation, note: CourseNotation, chain: list[str]) -> str:
     """The closed forms of chain factors joined by ×, sums (and later negative factors) in parentheses."""
     parts = []
     for position, name in enumerate(chain):
@@ -104,7 +56,7 @@ def _factors(d: Derivation, note: Notation, chain: list[str]) -> str:
     return r" \times ".join(parts)
 
 
-def architecture(d: Derivation, note: Notation) -> list[Step]:
+def architecture(d: Derivation, note: CourseNotation) -> list[Step]:
     """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
     net = d.network
     row = net.convention == "row"
@@ -134,7 +86,7 @@ def architecture(d: Derivation, note: Notation) -> list[Step]:
     return steps
 
 
-def forward_matrix(d: Derivation, note: Notation) -> list[Step]:
+def forward_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
     """v^l = y^{l-1} W^l + b^l (or W^l y^{l-1} + b^l) and y^l = g^l(v^l), layer by layer."""
     steps = []
     for layer in range(d.network.depth):
@@ -145,7 +97,7 @@ def forward_matrix(d: Derivation, note: Notation) -> list[Step]:
     return steps
 
 
-def forward_elements(d: Derivation, note: Notation, layout: Layout, layer: int) -> list[Step]:
+def forward_elements(d: Derivation, note: CourseNotation, layout: Layout, layer: int) -> list[Step]:
     """v^l_j as its sum and y^l_j = g^l(v^l_j) in closed form, for every unit of one layer."""
     steps = []
     for j in range(d.network.width(layer)):
@@ -159,7 +111,7 @@ def forward_elements(d: Derivation, note: Notation, layout: Layout, layer: int) 
     return steps
 
 
-def backprop_groups(d: Derivation, note: Notation) -> list[Step]:
+def backprop_groups(d: Derivation, note: CourseNotation) -> list[Step]:
     """∂L/∂W^l = ∂L/∂y^l × ∂y^l/∂v^l × ∂v^l/∂W^l for each parameter group, from the output back."""
     def frac(top, bottom):
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
@@ -174,7 +126,7 @@ def backprop_groups(d: Derivation, note: Notation) -> list[Step]:
     return steps
 
 
-def algorithm(d: Derivation, note: Notation, messages: dict) -> list[dict]:
+def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
     """One training step in four lines: forward, loss, backward, update (the rule W^l ← W^l − η ∂L/∂W^l)."""
     row = d.network.convention == "row"
     l, previous = "l", "l-1"
@@ -202,7 +154,7 @@ def chosen_gradients(d: Derivation) -> list[str]:
     return out
 
 
-def delta_definition(d: Derivation, note: Notation, layer: int) -> Step:
+def delta_definition(d: Derivation, note: CourseNotation, layer: int) -> Step:
     """δ^l_j = ∂L/∂v^l_j = ∂L/∂y^l_j ∂y^l_j/∂v^l_j (a vector activation: the sum over its outputs m)."""
     v_j, delta = note.entry("v", layer, "j"), note.entry(r"\delta", layer, "j")
     if d.activations[layer].elementwise:
@@ -215,10 +167,12 @@ def delta_definition(d: Derivation, note: Notation, layer: int) -> Step:
     return _step(rf"{delta} = \frac{{\partial L}}{{\partial {v_j}}}", rhs)
 
 
-def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int) -> list[Step]:
+def backprop_elements(d: Derivation, note: CourseNotation, layout: Layout, layer: int) -> list[Step]:
     """δ of the layer defined first; hidden layers: ∂L/∂y as the sum over the next layer's δ (defined on the
     layer before); then one weight and the bias of unit 0: the chain and each factor's closed form."""
     names, net = d.names, d.network
+    if layer == net.output_layer and output_delta.collapses(net):
+        return output_delta.theory_steps(d, note, layer)
     steps = [delta_definition(d, note, layer)]
     if layer < net.output_layer:
         nxt, width = layer + 1, net.width(layer + 1)
@@ -240,7 +194,7 @@ def backprop_elements(d: Derivation, note: Notation, layout: Layout, layer: int)
     return steps
 
 
-def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
+def backprop_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
     """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
     row = d.network.convention == "row"
     out = []
@@ -263,7 +217,7 @@ def backprop_matrix(d: Derivation, note: Notation) -> list[Step]:
     return out
 
 
-def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]:
+def function_blocks(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
     """Each activation the network uses and the loss: name, definition, derivative (one block each)."""
     v, g = sympy.Symbol("v", real=True), sympy.Symbol("g", real=True)
 
@@ -299,12 +253,13 @@ def function_blocks(d: Derivation, note: Notation, messages: dict) -> list[dict]
         "steps": [_step("L", total, name="L"), _step("l_k", note.tex(loss.term(y, p, n)))],
         "derivative_title": messages["loss_derivative"],
         "derivative_steps": [Step("", r"\frac{\partial L}{\partial \hat{y}_k}", tuple(derivative))],
-        "note": catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
+        "note": " ".join(filter(None, [catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
+                                       messages["target_sums_to_one"] if functions.target_kind(d.network) == "distribution" else ""])),
     })
     return blocks
 
 
-def value_matrices(spec: Spec, note: Notation) -> list[dict]:
+def value_matrices(spec: Spec, note: CourseNotation) -> list[dict]:
     """The [values] as {name, rows of numbers}: x, y, then W^l and b^l per layer."""
     net, values = spec.network, spec.values
     column = net.convention == "column"
@@ -371,7 +326,7 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
     messages = catalogue.catalogue(options.lang)
     check_decimals(options.decimals)
     d = derive(spec)
-    note = Notation(d, messages["if"])
+    note = CourseNotation(d.network, messages["if"])
     layout = Layout()
     fmt = NumberFormat(options.decimals, options.decimal_comma)
     values = finite_values(spec.network, spec.values, spec.training) if spec.values else None
@@ -428,7 +383,7 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
     if worker is not None:
         default = [d.names.d_weight(layer, 0, 0) for layer in reversed(range(d.network.depth))]
         chosen = asked_gradients(d, options.gradients, default)
-        lecture = LectureExample(worker, Notation(d, context["t"]["if"]), chosen)
+        lecture = LectureExample(worker, CourseNotation(d.network, context["t"]["if"]), chosen)
         example = worker.example() if options.all_gradients else lecture.example()
         worked = {
             "forward": pages(example.forward + [replace(step, group="loss") for step in example.loss], SLIDE_BUDGET),
@@ -469,7 +424,7 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
         blank_tex = {name: (worker.step_name_tex(name) if name.startswith("step") else d.name_tex(name))
                      for question in questions for name in question["blanks"]}
     else:
-        note = Notation(d, messages["if"])
+        note = CourseNotation(d.network, messages["if"])
         layout = Layout()
         forward = [s for layer in range(net.depth) for s in forward_elements(d, note, layout, layer)]
         questions.append({"text": messages["q_forward_symbolic"], "blanks": [], "steps": forward})

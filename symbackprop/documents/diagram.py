@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from symbackprop.model import symbols
+from symbackprop.notation.course import CourseNotation
 from symbackprop.notation.printer import tex
 from symbackprop.model.spec import Network
 
@@ -204,13 +205,10 @@ def layout(network: Network, captions: dict[str, str]) -> Diagram:
                 taken.append(_box(*position(*pair, t), WEIGHT_LABEL))
             edges.append(Edge(nodes[pair[0]].id, nodes[pair[1]].id, label, t, highlight and bool(label)))
     bottom = round(min(node.y for node in node_list) - RADIUS - 0.12, 3)
-    base = network.index_base
+    note = CourseNotation(network)
     columns = [Column(0.0, bottom, (captions["input"], "$x$"))]
     for layer in range(depth):
-        output = layer == network.output_layer
-        word = captions["output"] if output else f"{captions['layer']} ${layer + base}$"
-        symbol = r"\hat{y}" if output else "y"
-        columns.append(Column(round((layer + 1) * distance, 3), bottom,
-                              (word, f"${symbol}^{{{layer + base}}} = g^{{{layer + base}}}(v^{{{layer + base}}})$")))
-    generic = "w^{l}_{i,j}" if network.convention == "row" else "w^{l}_{j,i}"
-    return Diagram(node_list, edges, biases, columns, everything, generic, "b^{l}_{j}", base)
+        word = captions["output"] if layer == network.output_layer else f"{captions['layer']} ${note.n(layer)}$"
+        formula = f"${note.act(layer)} = {note.layer('g', layer)}({note.layer('v', layer)})$"
+        columns.append(Column(round((layer + 1) * distance, 3), bottom, (word, formula)))
+    return Diagram(node_list, edges, biases, columns, everything, note.generic_weight(), "b^{l}_{j}", note.base)

@@ -2,6 +2,7 @@
 element, the rest of each layer in numeric vectors and matrices (values, δ, ∂L/∂W, the update)."""
 from dataclasses import replace
 
+from symbackprop.documents import output_delta
 from symbackprop.documents.worked_steps import LayerBackward, Line, Step, WorkedExample, Worker, _unique
 
 
@@ -70,6 +71,9 @@ class LectureExample:
 
     def worked(self, layer: int) -> list[Step]:
         """The chosen gradients of one layer, element by element: shared factors, δ, then each product."""
+        if layer == self.net.output_layer and output_delta.collapses(self.net):
+            return _unique([s for unit in self._units(layer)
+                            for s in output_delta.worked_steps(self.worker, self.note, layer, unit, self.chosen)])
         steps = []
         for unit in self._units(layer):
             steps += self.worker.factors(layer, unit, delta=True)
@@ -95,7 +99,7 @@ class LectureExample:
         frac = lambda top: rf"\frac{{\partial L}}{{\partial {top}}}"  # noqa: E731
         return [
             Step("", rf"{delta} = {frac(note.layer('v', layer))}", (Line("=", self._tex(delta_rows)),), group=group),
-            Step("", frac(W), (Line("=", product), Line("=", rf"{numbers} = {self._tex(gradient)}")), group=group),
+            Step("", frac(W), (Line("=", product), Line("=", numbers), Line("=", self._tex(gradient))), group=group),
             Step("", frac(note.layer("b", layer)), (Line("=", delta),), group=group),
         ]
 

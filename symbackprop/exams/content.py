@@ -5,8 +5,9 @@ import numpy as np
 
 from symbackprop.documents import diagram
 from symbackprop.notation import catalogue
-from symbackprop.model.derivation import Derivation, derive
-from symbackprop.documents.context import Notation, function_blocks, value_matrices, value_pages
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
+from symbackprop.notation.course import CourseNotation
+from symbackprop.documents.context import function_blocks, value_matrices, value_pages
 from symbackprop.exams.variants import Variant
 from symbackprop.exams.config import ExamConfig
 from symbackprop.notation.numbers_in_math import NumberFormat
@@ -69,7 +70,7 @@ class ExamContent:
         self.fmt = NumberFormat(config.answers.decimals, decimal_comma)
         self.derivation: Derivation = derive(spec)
         self.names = Names(spec.network)
-        self.note = Notation(self.derivation, if_word=self.messages["if"])
+        self.note = CourseNotation(self.derivation.network, if_word=self.messages["if"])
         self._symbolic_steps = self._symbolic() if config.symbolic else ()
 
     # -- shared by every variant -------------------------------------------------------------------

@@ -122,6 +122,9 @@ def spec_fingerprint(spec: Spec, config: ExamConfig) -> int:
     normalized = {"network": data["network"], "exam": {key: exam[key] for key in DRAW_SETTINGS},
                   "training": {"learning_rate": config.training.learning_rate,
                                "momentum": config.training.momentum, "steps": config.training.steps}}
+    if "functions" in data:  # the spec's own formulas shape the numbers the constraints judge (names do not)
+        normalized["functions"] = {name: {key: text for key, text in table.items() if key != "name"}
+                                   for name, table in data["functions"].items()}
     text = json.dumps(normalized, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], 16)
 

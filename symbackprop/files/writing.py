@@ -57,8 +57,10 @@ def write_all(folder: str | Path, files: dict[str, str]) -> list[Path]:
     except OSError as err:
         for _, temporary in temporaries:
             temporary.unlink(missing_ok=True)
-        raise OutputError(f"{folder}: cannot write {', '.join(files)} ({_reason(err)}); expected a folder "
-                          f"you can write to with free space") from err
+        error = OutputError(f"{folder}: cannot write {', '.join(files)} ({_reason(err)}); expected a folder "
+                            f"you can write to with free space")
+        error.errno, error.strerror, error.filename = err.errno, err.strerror, err.filename
+        raise error from err
     except BaseException:
         for _, temporary in temporaries:
             temporary.unlink(missing_ok=True)

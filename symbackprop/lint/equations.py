@@ -9,7 +9,8 @@ CHAIN = {"=": "=", "\u2248": "approx", "\\approx": "approx", "\\simeq": "approx"
          ":=": "=", "\\coloneqq": "="}
 BREAKS = {"\\leq", "\\geq", "\\neq", "\\le", "\\ge", "\\ne", "\\lt", "\\gt", "\\Rightarrow", "\\implies",
           "\\to", "\\rightarrow", "\\iff", "\\Leftrightarrow", "\\Longrightarrow", "\\longrightarrow",
-          "\\mapsto", "\\leftarrow", "\\gets", "\\in", "\\equiv", "\\sim", "\\propto", "\\Leftarrow", "\\quad", "\\qquad", "\\therefore",
+          "\\mapsto", "\\leftarrow", "\\gets", "\\in", "\\equiv", "\\sim", "\\propto", "\\Leftarrow",
+          "\\quad", "\\qquad", "\\therefore",
           "\\hfill", "\\forall", "\\text", "\\mbox", "\\textrm", "\\textit", "\\textbf", "\\textsf", "\\hbox",
           "\\intertext", "\\shortintertext", "\\mathrm{and}"}
 TEXT_COMMANDS = {"\\text", "\\mbox", "\\textrm", "\\textit", "\\textbf", "\\textsf", "\\hbox", "\\intertext",

@@ -60,7 +60,8 @@ class ChainGraph:
                 step_name = names.step(1, name)
                 self.symbol[step_name] = sympy.Symbol(f"q{len(self.symbol)}", real=True)
                 frozen = q.kind == "b" and not self.training.update_biases
-                self.rule[step_name] = self.symbol[name] if frozen else self.symbol[name] - rate * self.symbol["dL/d" + name]
+                step = 0 if frozen else rate * self.symbol["dL/d" + name]
+                self.rule[step_name] = self.symbol[name] - step
 
     def _own_symbol(self, name: str, q: Quantity, count: int) -> sympy.Symbol:
         """The factory symbol of a quantity the course writes as a letter, else a fresh one (q17)."""

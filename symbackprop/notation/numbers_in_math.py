@@ -35,7 +35,7 @@ class NumberPrinter(CoursePrinter):
     """The course printer with given text (numbers) in place of symbols, products joined by ×, the one multiplication sign of the documents."""
 
     _default_settings = {**CoursePrinter._default_settings, "numbers": None, "mul_symbol": "times",
-                         "joiner": r" \times ", "if_word": "if", "separator": ", "}
+                         "joiner": r" \times ", "separator": ", "}
 
     def _hprint_variadic_function(self, expr, exp=None) -> str:
         """max(0; 0,55) with a decimal comma, max(0, 0.55) otherwise: the separator never looks like a decimal."""
@@ -51,15 +51,6 @@ class NumberPrinter(CoursePrinter):
         if expr in numbers:
             return numbers[expr]
         return super()._print_Symbol(expr, style)
-
-    def _print_Piecewise(self, expr):
-        """Cases, each with its own condition in words of the document's language: 1 if v > 0, 0 if v <= 0."""
-        rows, previous = [], []
-        for value, condition in expr.args:
-            holds = condition if condition is not sympy.true else sympy.And(*[sympy.Not(c) for c in previous])
-            rows.append(rf"{self._print(value)} & \text{{{self._settings['if_word']} }} {self._print(holds)}")
-            previous.append(condition)
-        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
 
 _LONE_NEGATIVE = re.compile(r"\\left\(\((-[0-9.{},]+)\) ?\\right\)")

@@ -19,7 +19,17 @@ class CoursePrinter(LatexPrinter):
         "order": "none",
         "joiner": " ",  # between the factors of a product
         "ln_notation": True,  # the natural logarithm written ln, as the course writes it
+        "if_word": "if",  # the word before each case's condition, in the document's language
     }
+
+    def _print_Piecewise(self, expr):
+        """Cases, each with its own condition in words of the document's language: 1 if v > 0, 0 if v <= 0."""
+        rows, previous = [], []
+        for value, condition in expr.args:
+            holds = condition if condition is not sympy.true else sympy.And(*[sympy.Not(c) for c in previous])
+            rows.append(rf"{self._print(value)} & \text{{{self._settings['if_word']} }} {self._print(holds)}")
+            previous.append(condition)
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
     def _print_Mul(self, expr):
         """A product as a slide writes it: coefficient first, then factors in chain order."""

@@ -3,7 +3,8 @@ import re
 
 import numpy as np
 
-from symbackprop.documents.context import Notation, function_blocks, value_matrices
+from symbackprop.notation.course import CourseNotation
+from symbackprop.documents.context import function_blocks, value_matrices
 from symbackprop.model.quantities import Names
 from symbackprop.notation import catalogue
 from symbackprop.web import svg
@@ -32,7 +33,7 @@ def plain_number(value: float, decimal_comma: bool) -> str:
     return text.replace(".", "{,}") if decimal_comma else text
 
 
-def values_tex(exercise: Exercise, note: Notation, decimal_comma: bool) -> list[str]:
+def values_tex(exercise: Exercise, note: CourseNotation, decimal_comma: bool) -> list[str]:
     """x, y, then W^l and b^l as bracketed matrices, as the course writes them."""
     out = []
     for item in value_matrices(exercise.spec, note):
@@ -48,7 +49,7 @@ def _step_tex(step) -> str:
 def function_views(exercises: ExerciseSet, lang: str) -> list[dict]:
     """Each activation and the loss: title and definition, derivative title and derivative."""
     words = catalogue.catalogue(lang)
-    note = Notation(exercises.derivation, if_word=words["if"])
+    note = CourseNotation(exercises.derivation.network, if_word=words["if"])
     return [{"title": segments(block["title"]), "tex": [_step_tex(s) for s in block["steps"]],
              "derivative_title": segments(block["derivative_title"]),
              "derivative_tex": [_step_tex(s) for s in block["derivative_steps"]],
@@ -59,7 +60,7 @@ def function_views(exercises: ExerciseSet, lang: str) -> list[dict]:
 def exercise_view(exercises: ExerciseSet, exercise: Exercise, lang: str) -> dict:
     """The JSON of GET /api/exercise and the context of the student page."""
     words = catalogue.catalogue(lang)
-    note = Notation(exercises.derivation, if_word=words["if"])
+    note = CourseNotation(exercises.derivation.network, if_word=words["if"])
     page = messages(lang)
     captions = {key: page[key] for key in ("input", "layer", "output")}
     network = exercise.spec.network

@@ -3,7 +3,7 @@ import os
 
 from symbackprop.checking.verdicts import Checker, parse_claim_expression
 from symbackprop.errors import SymbackpropError
-from symbackprop.model.derivation import derive
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.model.chain_graph import ChainGraph
 from symbackprop.model.spec import spec_from_dict
 from symbackprop.notation.printer import tex

@@ -116,7 +116,8 @@ def test_ptbr_deck_with_decimal_commas():
 
 
 def test_an_update_step_is_not_read_as_the_weight_itself():
-    text = ("$$w_{00} := w_{00} - \\eta \\frac{\\partial L}{\\partial w_{00}} = 0.1 - 0.5 \\times (-0.1435) = 0.1718$$\n"
+    text = ("$$w_{00} := w_{00} - \\eta \\frac{\\partial L}{\\partial w_{00}} = 0.1 - 0.5 \\times (-0.1435) "
+            "= 0.1718$$\n"
             "$$w_{00} \\leftarrow 0.1718$$ $$w_{00}' = 0.1718$$\n"
             "$$\\frac{\\partial v_0}{\\partial w_{00}} = x_0 = 0.7$$\n")
     result = lint_fixture("update.md", "single_neuron.toml", text=text)

@@ -3,7 +3,7 @@ import pytest
 
 from symbackprop.documents import diagram
 from symbackprop.errors import SpecError
-from symbackprop.model.derivation import derive
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.model.spec import parse_spec
 from symbackprop.web import exercise, messages, svg
 from symbackprop.web.view import segments

@@ -96,7 +96,8 @@ SOFTMAX = Activation(
                 pt_BR=("Função softmax", "softmax", "Derivada da função softmax")),
     torch=lambda t, v, **o: t.softmax(v, dim=1),
     display=((r"g(v)_k", r"\frac{e^{v_k}}{\sum_{m} e^{v_m}}"),
-             (r"\frac{\partial g_k}{\partial v_j}", r"g_k (\delta_{kj} - g_j)")),
+             (r"\frac{\partial g_k}{\partial v_j}",  # by cases: a Kronecker delta would clash with backprop's δ
+              r"\begin{cases} g_k (1 - g_k) & k = j \\ - g_k g_j & k \neq j \end{cases}")),
     numeric_forward=_softmax_rows,
     numeric_vjp=_softmax_vjp,
 )

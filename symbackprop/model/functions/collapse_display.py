@@ -1,0 +1,25 @@
+"""How a loss's δ collapses to ŷ − y with its matching output activation, line by line as a slide shows it."""
+
+TIMES = r" \times "
+
+
+def softmax_cce(p: str, y: str, p_of, y_of, n: int) -> list[str]:
+    """δ_j = Σ_k ∂L/∂ŷ_k ∂ŷ_k/∂v_j, the Jacobian split into k = j and k ≠ j, then Σ_k y_k = 1."""
+    return [
+        rf"\sum_{{k}} \left(-\frac{{{y_of('k')}}}{{{p_of('k')}}}\right) \frac{{\partial {p_of('k')}}}{{\partial v_j}}",
+        rf"-\frac{{{y}}}{{{p}}} {p} \left(1 - {p}\right) + \sum_{{k \neq j}} \left(-\frac{{{y_of('k')}}}{{{p_of('k')}}}"
+        rf"\right) \left(-{p_of('k')} {p}\right)",
+        rf"-{y} + {p} \sum_{{k}} {y_of('k')}",
+        rf"{p} - {y} \qquad \left(\textstyle\sum_{{k}} {y_of('k')} = 1\right)",
+    ]
+
+
+def sigmoid_bce(p: str, y: str, p_of, y_of, n: int) -> list[str]:
+    """δ_j = ∂L/∂ŷ_j ∂ŷ_j/∂v_j = -(1/N)(y/ŷ - (1-y)/(1-ŷ)) ŷ(1-ŷ) = (ŷ - y)/N."""
+    scale = "" if n == 1 else rf"\frac{{1}}{{{n}}}"
+    collapsed = rf"{p} - {y}" if n == 1 else rf"{scale} \left({p} - {y}\right)"
+    return [
+        rf"-{scale or ''}\left(\frac{{{y}}}{{{p}}} - \frac{{1 - {y}}}{{1 - {p}}}\right){TIMES}{p} \left(1 - {p}\right)",
+        rf"-{scale or ''}\left({y} \left(1 - {p}\right) - \left(1 - {y}\right) {p}\right)",
+        collapsed,
+    ]
