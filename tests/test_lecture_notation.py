@@ -181,3 +181,17 @@ def test_derive_and_documents_word_cases_alike(tmp_path, capsys):
     assert latex in slides and r"\text{for}" not in slides
     portuguese = _write(tmp_path / "pt", "slides", relu, "--lang", "pt-BR")["slides.tex"]
     assert latex.replace(r"\text{if }", r"\text{se }") in portuguese
+
+
+def test_handout_blanks_per_unit_and_per_factor(tmp_path):
+    h, delta1, _ = _default_by_hand()
+    sheet = _write(tmp_path / "q", "handout")["handout.tex"]
+    solved = _write(tmp_path / "s", "handout", "--solutions")["handout_solutions.tex"]
+    # one row per unit: v and y of the same unit side by side
+    assert r"$v^{0}_{2} = $ \answerblank & $y^{0}_{2} = $ \answerblank \\" in sheet
+    assert rf"$v^{{0}}_{{2}} = $ \answerfilled{{0.3100}} & $y^{{0}}_{{2}} = $ \answerfilled{{{h[2]:.4f}}} \\" in solved
+    # ∂L/∂w^1_{0,0}: one blank per factor (3) and one for the product, filled with the factors' values
+    chain = solved.split(r"$\displaystyle \frac{\partial L}{\partial w^{1}_{0,0}} = $")[1].split(r"\bigskip")[0]
+    assert chain.count(r"\answerfilled") == 4
+    assert rf"\answerfilled{{{h[0]:.4f}}}" in chain and rf"\answerfilled{{{h[0] * delta1[0]:.4f}}}" in chain
+    assert sheet.count(r"\begin{minipage}[t]{\linewidth}") == 4  # a question and its blanks never split

@@ -407,38 +407,41 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
     asked = asked_gradients(d, options.gradients, chosen_gradients(d))
     questions = []
     if worker is not None:
-        forward = [n for layer in range(net.depth) for j in range(net.width(layer))
-                   for n in (names.v(layer, j), names.act(layer, j))]
+        def cell(name: str) -> dict:  # one blank: its label and (for the solutions) its value
+            label = worker.step_name_tex(name) if name.startswith("step") else d.name_tex(name)
+            return {"tex": label, "value": worker.number(name)}
+
+        units = [[cell(names.v(layer, j)), cell(names.act(layer, j))]
+                 for layer in range(net.depth) for j in range(net.width(layer))]
         loss_names = ([names.loss_term(k) for k in range(net.layers[-1])] if net.layers[-1] > 1 else []) + ["L"]
-        questions.append({"text": messages["q_forward"], "blanks": forward,
+        questions.append({"text": messages["q_forward"], "columns": ["$v$", "$y$"], "rows": units,
                           "steps": worker.forward()})
-        questions.append({"text": messages["q_loss"], "blanks": loss_names, "steps": worker.loss()})
-        questions.append({"text": messages["q_gradients"], "blanks": asked,
+        questions.append({"text": messages["q_loss"], "columns": [], "rows": [[cell(n)] for n in loss_names],
+                          "steps": worker.loss()})
+        chains = [{"result": cell(name), "factors": [cell(f) for f in d.chain(name)]} for name in asked]
+        questions.append({"text": messages["q_gradients"], "columns": [], "rows": [], "chains": chains,
                           "steps": _unique([s for name in asked for s in worker.solution(name)])})
         if spec.training is not None:
             parameters = [name[len("dL/d"):] for name in asked]
             questions.append({
                 "text": catalogue.fill(messages["q_update"], eta=context["fmt"].tex(spec.training.learning_rate)),
-                "blanks": [names.step(1, p) for p in parameters],
+                "columns": [], "rows": [[cell(names.step(1, p))] for p in parameters],
                 "steps": [worker.update_step(p) for p in parameters]})
-        blank_tex = {name: (worker.step_name_tex(name) if name.startswith("step") else d.name_tex(name))
-                     for question in questions for name in question["blanks"]}
     else:
         note = CourseNotation(d.network, messages["if"])
         layout = Layout()
         forward = [s for layer in range(net.depth) for s in forward_elements(d, note, layout, layer)]
-        questions.append({"text": messages["q_forward_symbolic"], "blanks": [], "steps": forward})
+        questions.append({"text": messages["q_forward_symbolic"], "columns": [], "rows": [], "steps": forward})
         chains = [s for layer in reversed(range(net.depth)) for s in backprop_elements(d, note, layout, layer)
                   if s.name in asked]
         extra = [_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in d.chain(name)),
                        _factors(d, note, d.chain(name)),
                        name=name) for name in asked if name not in {s.name for s in chains}]
         listed = ", ".join(f"${d.name_tex(name)}$" for name in asked)
-        questions.append({"text": catalogue.fill(messages["q_gradients_symbolic"], names=listed), "blanks": [],
-                          "steps": chains + extra})
-        blank_tex = {}
+        questions.append({"text": catalogue.fill(messages["q_gradients_symbolic"], names=listed), "columns": [],
+                          "rows": [], "steps": chains + extra})
     for question in questions:
-        question["blanks"] = [blank_tex[name] for name in question["blanks"]]
+        question.setdefault("chains", [])
     context["questions"] = questions
     context["solutions"] = options.solutions
     return context
