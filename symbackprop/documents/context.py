@@ -267,10 +267,12 @@ def value_matrices(spec: Spec, note: CourseNotation) -> list[dict]:
     def vector(entries):
         return [[e] for e in entries] if column else [list(entries)]
 
-    out = [{"name": "x", "rows": vector(values.x)}, {"name": "y", "rows": vector(values.y)}]
+    out = [{"name": "x", "rows": vector(values.x), "exact": False},
+           {"name": "y", "rows": vector(values.y), "exact": True}]  # whole targets (class labels) print as 1, not 1.0000
     for layer in range(net.depth):
-        out.append({"name": note.layer("W", layer), "rows": weights_as_written(net, values.weights[layer])})
-        out.append({"name": note.layer("b", layer), "rows": vector(values.biases[layer])})
+        out.append({"name": note.layer("W", layer), "rows": weights_as_written(net, values.weights[layer]),
+                    "exact": False})
+        out.append({"name": note.layer("b", layer), "rows": vector(values.biases[layer]), "exact": False})
     return out
 
 
