@@ -10,7 +10,7 @@ import tracemalloc
 import numpy as np
 import sympy
 
-from symbackprop.model.derivation import derive
+from symbackprop import derive
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.model.spec import spec_from_dict
 from symbackprop.numeric.references import torch_available

@@ -52,6 +52,7 @@ def test_batched_gradients_match_central_differences_of_the_reference(pair):
 @pytest.mark.parametrize("pair", PAIRS, ids=["-".join(p) for p in PAIRS])
 def test_batched_gradients_match_torch_autograd_in_chunks(pair, monkeypatch):
     monkeypatch.setattr(engine_module, "CHUNK_ROWS", 4)  # 11 rows: three chunks run on the pool
+    monkeypatch.setattr(engine_module, "PARALLEL_ROWS", 8)
     spec = random_case(400 + PAIRS.index(pair), *pair)
     X, T = batch(spec, 11, seed=7)
     params = Parameters.from_values(spec.values)
