@@ -129,6 +129,46 @@ def grade_case(data: dict, rows: int):
     return seconds, load
 
 
+COURSE_232 = network_spec([2, 3, 2], seed=5)
+
+
+def hostile_claims() -> dict:
+    """label -> claims file text, each refused with one line or judged."""
+    head = COURSE_232 + "[claims]\n"
+    texts = {
+        "number 1e400 as text": '"L" = "1e400"', "5,000-digit index": f'"y{"9" * 5000}[0]" = 0.1',
+        "deep mixed brackets": '"L" = ' + json.dumps("(" + "[{(" * 30 + "x_0" + ")}]" * 30 + ")"),
+        "200-long unary minus": '"L" = ' + json.dumps("-" * 200 + "x_0"),
+        "log of a negative": '"L" = ' + json.dumps(r"\log(-1 - x_0^2)"),
+        "sqrt of a negative": '"L" = ' + json.dumps(r"\sqrt{-2}"),
+        "40-high e^e^... tower": '"L" = ' + json.dumps("e^{" * 40 + "x_0" + "}" * 40),
+        "9,999-term sum": '"L" = ' + json.dumps("+".join(["1"] * 9999)),
+        "largest allowed sum": '"L" = ' + json.dumps(" + ".join(["x_0 w^{0}_{0,1}"] * 500)),
+        "a wrong expression with a mistake": '"dL/dy1[0]" = "y_0 - \\\\hat{y}^1_0"',
+    }
+    cases = {label: head + body + "\n" for label, body in texts.items()}
+    layers = [1] * 251
+    cases["250-layer network"] = (network_spec(layers, activation="sigmoid")
+                                  + '[claims]\n"dL/db0[0]" = 0.0\n"dL/db249[0]" = "\\\\delta^{249}_{0}"\n')
+    cases["deep TOML nesting"] = "a = " + "[" * 1000 + "]" * 1000 + "\n" + head
+    return cases
+
+
+def hostile_case(folder, label: str, text: str) -> float:
+    """Seconds for one hostile claims file through the command line (its output discarded)."""
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from symbackprop.cli import main as cli
+
+    path = folder / "claims.toml"
+    path.write_text(text, encoding="utf-8")
+    sink = io.StringIO()
+    with redirect_stdout(sink), redirect_stderr(sink):
+        seconds, code = timed(lambda: cli(["check", str(path)]))
+    assert code in (0, 1, 2), (label, code, sink.getvalue()[-300:])
+    return seconds
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     rows = [("case", "seconds", "baseline (s)", "ratio", "target")]
@@ -144,6 +184,20 @@ def main() -> None:
         seconds, load = grade_case(data, count)
         rows.append((f"grade {count:,} rows x 10 answers", f"{seconds:.2f}",
                      f"{load:.2f} (read rows)", f"{seconds / load:.1f}x", target))
+    print_table(rows)
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        times = {label: hostile_case(Path(folder), label, text) for label, text in hostile_claims().items()}
+    print()
+    print_table([("hostile claims file (one line or a verdict)", "seconds")]
+                + [(label, f"{seconds:.2f}") for label, seconds in times.items()]
+                + [("largest", f"{max(times.values()):.2f}")])
+
+
+def print_table(rows) -> None:
+    """Columns padded to their widest cell."""
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -14,6 +14,7 @@ CONSTANT = 1e-60  # a difference with no symbols, nonzero beyond this, makes two
 SYMBOLIC_MAX_OPS = 300  # larger differences are left to probing
 EXPANSION_MAX_TERMS = 400  # expand/cancel only when the expanded difference has at most this many terms
 LEAF_MAX_OPS = 600  # the difference rewritten in inputs, targets and parameters, at most this large
+LEAF_ROUNDS = 8  # ... and at most this many rules deep
 DIAGNOSIS_BUDGET = 5_000  # node evaluations spent on naming a mistake, per claim
 _FAILURES = (ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, NotImplementedError)
 
@@ -180,14 +181,18 @@ def _terms(expr) -> int:
 
 
 def _in_leaves(expr, graph):
-    """expr with every computed quantity replaced by its rule, down to the leaves; None when it grows too large."""
-    for _ in range(len(graph.order)):
+    """expr with every computed quantity replaced by its rule, down to the leaves (at most LEAF_ROUNDS rules
+    deep); None when it would grow past LEAF_MAX_OPS operations."""
+    size = sympy.count_ops(expr)
+    for _ in range(LEAF_ROUNDS):
         inner = {s: graph.rule[graph.name_of[s]] for s in expr.free_symbols if graph.name_of[s] in graph.rule}
         if not inner:
             return expr
-        expr = expr.xreplace(inner)
-        if sympy.count_ops(expr) > LEAF_MAX_OPS:
+        size += sum(expr.count(symbol) * (sympy.count_ops(rule) + 1) for symbol, rule in inner.items())
+        if size > LEAF_MAX_OPS:
             return None
+        expr = expr.xreplace(inner)
+        size = sympy.count_ops(expr)
     return None
 
 

@@ -197,7 +197,7 @@ class Grader:
         self.candidates = Candidates(self.rules, self.graph)
         self.warnings: list[str] = []
         self._checkers: dict[str, Checker] = {}
-        self._expressions: dict = {}
+        self._expressions: dict = {}  # (name, cell, symbolic) -> what _claim() made of it
 
     def checker(self, variant: Variant) -> Checker:
         """The variant's checker, built once (its true values are computed once)."""
@@ -264,7 +264,16 @@ class Grader:
         return graded
 
     def _claim(self, name: str, cell: str, answer: Answer, checker: Checker):
-        """(claim, parsed expression or None, problem) for one answer cell; a problem when it cannot be read."""
+        """(claim, parsed expression or None, problem) for one answer cell; a problem when it cannot be read.
+        Remembered by cell: a class writes the same answers again and again."""
+        key = (name, cell, isinstance(answer.value, str))
+        found = self._expressions.get(key)
+        if found is None:
+            found = self._expressions[key] = self._read_claim(name, cell, answer, checker)
+        return found
+
+    def _read_claim(self, name: str, cell: str, answer: Answer, checker: Checker):
+        """_claim() without the memory."""
         if len(cell) > MAX_CLAIM_CHARS:
             return None, None, f"answer longer than {MAX_CLAIM_CHARS} characters"
         number = number_from_text(cell)

@@ -169,9 +169,13 @@ class Graph:
         return local[target], len(nodes)
 
     def partials(self, name: str, memo: dict) -> dict[str, float]:
-        """∂rule/∂input for each direct input, by central differences at the memo's values."""
+        """∂rule/∂input for each direct input at the memo's values: exact for a sum of products of distinct
+        quantities (v = Σ y w + b, δ = ∂L/∂y · g', ...), else by central differences."""
         if name not in self.rule:
             return {}
+        exact = _multilinear_partials(self.rule[name], self.name_of, memo)
+        if exact is not None:
+            return exact
         function, sources = self.function(name), self.sources(name)
         result = {}
         for source in sources:
@@ -194,6 +198,30 @@ class Graph:
             for source, partial in partials(node).items():
                 found[source] = get(source, 0.0) + weight * partial
         return found
+
+
+def _multilinear_partials(expr, name_of: dict, memo: dict) -> dict | None:
+    """Partials of a sum of products of numbers and distinct symbols, from the factors' values; None otherwise."""
+    terms = expr.args if isinstance(expr, sympy.Add) else (expr,)
+    result: dict = {}
+    for term in terms:
+        factors = term.args if isinstance(term, sympy.Mul) else (term,)
+        coefficient, names = 1.0, []
+        for factor in factors:
+            if factor.is_Number:
+                coefficient *= float(factor)
+            elif factor.is_Symbol and name_of[factor] not in names:
+                names.append(name_of[factor])
+            else:
+                return None
+        values = [memo.get(node, math.nan) for node in names]
+        for position, node in enumerate(names):
+            others = coefficient
+            for index, value in enumerate(values):
+                if index != position:
+                    others *= value
+            result[node] = result.get(node, 0.0) + others
+    return result
 
 
 class Layered(dict):

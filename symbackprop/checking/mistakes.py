@@ -174,6 +174,7 @@ class Candidates:
         self.rules, self.graph = rules, graph
         self._table = rules.names.table
         self._singles: dict = {}
+        self._lists: dict = {}
         self._by_kind: dict = {}
         for node in graph.order:
             q = self._table.get(node)
@@ -197,7 +198,9 @@ class Candidates:
 
     def _groups(self, group_key, inside, fixed):
         """The mistakes made at every node of a kind (in one layer, or in all) that reaches the claim."""
-        nodes = [node for node in self._by_kind.get(group_key, ()) if node in inside and node not in fixed]
+        nodes = [node for node in self._by_kind.get(group_key, ()) if node in inside]
+        if any(node in fixed for node in nodes):
+            return  # a node of the group was claimed by the author: the systematic mistake would show there
         if len(nodes) < 2 or (len(group_key) == 1 and len({self._table[node].layer for node in nodes}) == 1):
             return  # one node is a single mistake; one layer is the layer's group
         mutations: dict = {}
@@ -208,6 +211,14 @@ class Candidates:
         for (mistake_id, key), mutation in sorted(mutations.items(), key=lambda item: order.index(item[0][0])):
             if len(mutation) > 1:
                 yield Candidate(mistake_id, mutation)
+
+    def near_list(self, name: str, fixed=frozenset()) -> list[Candidate]:
+        """near() as a list, remembered for the same quantity and claimed nodes (a class repeats them)."""
+        key = (name, fixed)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = list(self.near(name, fixed))
+        return found
 
     def near(self, name: str, fixed=frozenset()):
         """Every way one catalogued mistake reaches `name`, nearest first: at each node breadth-first from `name`

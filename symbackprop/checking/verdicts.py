@@ -250,7 +250,7 @@ class Checker:
         if math.isfinite(carried) and abs(carried - truth) > tol(truth) and abs(value - carried) <= tol(carried):
             detail.update({"carried_forward": carried, "from": self._wrong_inputs(name, claimed)})
             return Result(name, value, truth, "consistent", None, detail, claim.shown)
-        mistake, mistaken = self._diagnose_number(name, value, truth, others, carried_values, tol, sharp)
+        mistake, mistaken = self._diagnose_number(name, value, truth, others, carried_values, tol, sharp, printed)
         if mistake:
             detail["mistake_value"] = mistaken
         return Result(name, value, truth, "wrong", mistake, detail, claim.shown)
@@ -277,7 +277,7 @@ class Checker:
 
         return [node for node in self.claimed_inputs(name, claimed) if off(node)]
 
-    def _diagnose_number(self, name, value, truth, others, carried_values, tol, sharp):
+    def _diagnose_number(self, name, value, truth, others, carried_values, tol, sharp, printed):
         """The first catalogued mistake whose value (from the truth, else from the author's own inputs) the claim
         matches within `sharp`, and that value. A first-order estimate (∂name/∂node × the change a mistake makes
         at its nodes) screens each candidate; those it keeps are recomputed exactly. At most
@@ -285,8 +285,12 @@ class Checker:
         fixed = frozenset(others)
         contexts = [({}, self._truth, truth)]
         if self.tabulate:
-            for mistake, wrong in self._mistake_table(name, fixed):
-                if abs(wrong - truth) > tol(truth) and abs(value - wrong) <= sharp(wrong):
+            off = tol(truth)
+            for mistake, wrong, nodes in self._mistake_table(name):
+                near = abs(value - wrong)  # first a bound sharp() never exceeds, then sharp() itself
+                if near > printed + (DIAGNOSIS_REL + ROUNDING) * abs(wrong) + ROUNDING:
+                    continue
+                if abs(wrong - truth) > off and near <= sharp(wrong) and not (nodes & fixed and name not in nodes):
                     return mistake, wrong
             contexts = []
         if carried_values:
@@ -296,7 +300,8 @@ class Checker:
             return None, None
         slopes = self.graph.sensitivities(name, self._partials_of)
         spent = 0
-        for candidate in self.candidates.near(name, fixed):
+        near = self.candidates.near_list(name, fixed) if self.tabulate else self.candidates.near(name, fixed)
+        for candidate in near:
             for overrides, base, reference in contexts:
                 estimate, cost = self._estimate(name, candidate.mutation, base, reference, slopes)
                 spent += cost
@@ -312,20 +317,20 @@ class Checker:
                 break
         return None, None
 
-    def _mistake_table(self, name: str, fixed: frozenset) -> list:
-        """(mistake, value) of every candidate from the true values, computed once (within TABLE_BUDGET)."""
-        key = (name, fixed & self.graph.ancestry_set(name))
-        table = self._tables.get(key)
+    def _mistake_table(self, name: str) -> list:
+        """(mistake, value, nodes it changes) of every candidate from the true values, computed once per quantity
+        (within TABLE_BUDGET node evaluations)."""
+        table = self._tables.get(name)
         if table is None:
             table, spent = [], 0
-            for candidate in self.candidates.near(name, key[1]):
+            for candidate in self.candidates.near(name):
                 wrong, cost = self.graph.what_if(name, self._truth, self.point, mutation=candidate.mutation)
                 spent += cost
                 if math.isfinite(wrong):
-                    table.append((candidate.mistake, wrong))
+                    table.append((candidate.mistake, wrong, frozenset(candidate.mutation)))
                 if spent > TABLE_BUDGET:
                     break
-            self._tables[key] = table
+            self._tables[name] = table
         return table
 
     def _estimate(self, name, mutation, base, reference, slopes) -> tuple[float, int]:
