@@ -299,9 +299,11 @@ class Checker:
         if not contexts:
             return None, None
         slopes = self.graph.sensitivities(name, self._partials_of)
-        spent = 0
+        spent, budget = 0, CARRIED_BUDGET if self.tabulate else NUMERIC_DIAGNOSIS_BUDGET
         near = self.candidates.near_list(name, fixed) if self.tabulate else self.candidates.near(name, fixed)
         for candidate in near:
+            if len(candidate.mutation) > budget - spent:
+                continue  # a systematic mistake larger than what is left of the budget
             for overrides, base, reference in contexts:
                 estimate, cost = self._estimate(name, candidate.mutation, base, reference, slopes)
                 spent += cost
@@ -313,7 +315,7 @@ class Checker:
                 spent += cost
                 if math.isfinite(wrong) and abs(wrong - truth) > tol(truth) and abs(value - wrong) <= sharp(wrong):
                     return candidate.mistake, wrong
-            if spent > (CARRIED_BUDGET if self.tabulate else NUMERIC_DIAGNOSIS_BUDGET):
+            if spent > budget:
                 break
         return None, None
 
