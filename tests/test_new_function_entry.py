@@ -111,7 +111,7 @@ def test_slides_in_each_language(tmp_path, spec_path, lang, words):
     body = (out / "slides_body.tex").read_text(encoding="utf-8")
     for word in words:
         assert rf"\textbf{{{word}}}" in body
-    assert r"g(v) &= \log{\left(1 + e^{v} \right)}" in body
+    assert r"g(v) &= \ln{\left(1 + e^{v} \right)}" in body
     assert r"g'(v) &= \frac{1}{1 + e^{- v}}" in body
 
 

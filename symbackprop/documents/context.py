@@ -75,7 +75,8 @@ def function_blocks(d: Derivation, note: CourseNotation, messages: dict) -> list
         "derivative_title": messages["loss_derivative"],
         "derivative_steps": [Step("", r"\frac{\partial L}{\partial \hat{y}_k}", tuple(derivative))],
         "note": " ".join(filter(None, [catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
-                                       messages["target_sums_to_one"] if d.network.loss == "cce" else ""])),
+                                       messages["target_sums_to_one"]
+                                       if functions.target_kind(d.network) == "distribution" else ""])),
     })
     return blocks
 
