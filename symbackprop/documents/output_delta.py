@@ -65,8 +65,12 @@ def theory_steps(d, note, layer: int) -> list[Step]:
     p, y, v = p_of("j"), y_of("j"), note.entry("v", layer, "j")
     dl = note.tex(loss.derivative(sympy.Symbol(y_of("k")), sympy.Symbol(p_of("k")), sympy.Symbol("N")))
     if output.vector:
+        symbol = {k: (sympy.Symbol(y_of(k), real=True), sympy.Symbol(p_of(k), positive=True)) for k in "jk"}
+        outputs = {k: symbol[k][1] for k in "jk"}
+        term = lambda k: loss.derivative(*symbol[k], _N) * output.jacobian(k, "j", outputs)  # noqa: E731
         lines = [rf"\sum_{{k}} {_frac('L', p_of('k'))} {_frac(p_of('k'), v)}",
-                 rf"\sum_{{k}} \left({dl}\right) {_frac(p_of('k'), v)}"]
+                 rf"\sum_{{k}} \left({dl}\right) {_frac(p_of('k'), v)}",
+                 rf"{note.tex(sympy.simplify(term('j')))} + \sum_{{k \neq j}} {note.tex(sympy.simplify(term('k')))}"]
         last = rf"{_collapsed(c, n_out, p, y, note)} \qquad \left(\textstyle\sum_{{k}} {y_of('k')} = 1\right)"
     else:
         local = note.tex(output.derivative(sympy.Symbol(v), sympy.Symbol(p), **functions.options(net)))
