@@ -40,8 +40,9 @@ def main() -> int:
                      timed(python + ["exam", "--variants", str(args.variants), "--seed", "1", "--moodle", "-o",
                                      "many"], work), TEX_TARGET_S))
         if not args.no_pdf:
-            compile_code = ("from pathlib import Path; from symbackprop.commands.exam import compile_pdfs; "
-                            "compile_pdfs([Path('many/exam.tex'), Path('many/key.tex')])")
+            compile_code = ("from pathlib import Path; from symbackprop.exporters import pdf; "
+                            "from symbackprop.exporters.publication import Publication; "
+                            "pdf.build(Publication({}, {}, ('exam.tex', 'key.tex')), Path('many'))")
             rows.append((f"exam.pdf + key.pdf, {args.variants} variants (parallel)",
                          timed([sys.executable, "-c", compile_code], work), PDF_TARGET_S))
             pages = {name: _pages(work / "many" / name) for name in ("exam.pdf", "key.pdf")}

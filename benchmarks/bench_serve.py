@@ -8,6 +8,7 @@ Everything runs on 127.0.0.1, with a fixed number of clients and requests or a f
 """
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -17,8 +18,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -31,7 +30,8 @@ FORWARD = [("v0[0]", "0.1900"), ("y0[0]", "0.5474"), ("v0[1]", "0.2500"), ("y0[1
            ("L", "0.2745"), ("dL/dy1[0]", "-0.2307")]
 WRONG = {"v0[1]": "0.3000", "y1[0]": "1.2045", "L": "0.5490", "dL/dy1[0]": "0.2307"}
 EXPRESSIONS = [
-    ("dL/dW1[2][1]", r"-\left(y_{1} - \hat{y}^{1}_{1}\right) \hat{y}^{1}_{1} \left(1 - \hat{y}^{1}_{1}\right) y^{0}_{2}"),
+    ("dL/dW1[2][1]",
+     r"-\left(y_{1} - \hat{y}^{1}_{1}\right) \hat{y}^{1}_{1} \left(1 - \hat{y}^{1}_{1}\right) y^{0}_{2}"),
     ("dL/dW1[2][1]", "-(y[1]-y1[1])*y1[1]*(1-y1[1])*y0[2]"),
     ("dL/dy0[0]", r"\delta^{1}_{0} w^{1}_{0,0} + \delta^{1}_{1} w^{1}_{0,1}"),
     ("dL/dy0[0]", r"\delta^{1}_{0} w^{1}_{0,0} + \delta^{1}_{1} w^{1}_{1,0}"),
@@ -88,27 +88,62 @@ class Tally:
         self.acknowledged: set[str] = set()
 
 
-async def post(client, tally: Tally, kind: str, body: dict, record: bool) -> None:
+class Connection:
+    """One keep-alive HTTP/1.1 connection speaking just enough HTTP for the bench (little CPU per request, so the
+    client does not crowd the server it measures on a 2-core machine)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        payload = json.dumps(body).encode() if body is not None else b""
+        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(payload)}\r\n\r\n").encode()
+        self.writer.write(head + payload)
+        await self.writer.drain()
+        status_line = await self.reader.readuntil(b"\r\n")
+        length = 0
+        while True:
+            line = await self.reader.readuntil(b"\r\n")
+            if line == b"\r\n":
+                break
+            key, _, value = line.decode("latin-1").partition(":")
+            if key.strip().lower() == "content-length":
+                length = int(value)
+        return int(status_line.split()[1]), await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def post(connection: Connection, tally: "Tally", kind: str, body: dict, record: bool) -> None:
     start = time.perf_counter()
     try:
-        response = await client.post("/api/check", json=body)
+        status, raw = await connection.request("POST", "/api/check", body)
         elapsed = (time.perf_counter() - start) * 1000
-        answer = response.json()
-        ok = response.status_code == 200 and (answer.get("claims") or answer.get("invalid") is not None)
+        answer = json.loads(raw)
+        ok = status == 200 and (answer.get("claims") or answer.get("invalid") is not None)
         if record:
             ok = ok and answer.get("saved") is True and answer.get("submission") == body["submission"]
             if ok:
                 tally.acknowledged.add(body["submission"])
         if not ok:
-            tally.errors.append(f"{kind}: {response.status_code} {str(answer)[:120]}")
+            tally.errors.append(f"{kind}: {status} {str(answer)[:120]}")
         tally.ms[kind].append(elapsed)
-    except httpx.HTTPError as err:
+    except (OSError, asyncio.IncompleteReadError, ValueError) as err:
         tally.errors.append(f"{kind}: {type(err).__name__}")
+        connection.close()
+        connection.writer = None
 
 
-async def student(number: int, client, tally: Tally, symbolic: bool, record: bool, until: float | None) -> None:
+async def student(number: int, port: int, tally: Tally, symbolic: bool, record: bool, until: float | None) -> None:
     """One simulated student: the forward values and the loss (some wrong), then a few expressions."""
     rng = random.Random(number)
+    client = Connection(port)
     plan = [("numeric", name, WRONG.get(name, text) if rng.random() < 0.25 else text) for name, text in FORWARD]
     if symbolic:
         plan += [("symbolic", *rng.choice(EXPRESSIONS)) for _ in range(4)]
@@ -118,6 +153,7 @@ async def student(number: int, client, tally: Tally, symbolic: bool, record: boo
         kind, name, text = plan[step % len(plan)]
         await asyncio.sleep(rng.uniform(*THINK_SECONDS))
         if until is not None and time.perf_counter() >= until:
+            client.close()
             return
         if kind == "numeric":
             entries[name] = text
@@ -130,41 +166,52 @@ async def student(number: int, client, tally: Tally, symbolic: bool, record: boo
         await post(client, tally, kind, body, record)
         step += 1
         if until is None and step >= len(plan):
+            client.close()
             return
 
 
-async def pathological(client, tally: Tally, stop: asyncio.Event) -> None:
+async def pathological(port: int, tally: Tally, stop: asyncio.Event) -> None:
     """One entry that is as slow to check as the grammar allows, sent again as soon as it is answered."""
+    client = Connection(port)
     while not stop.is_set():
         await post(client, tally, "pathological", {"claims": {PATHOLOGICAL[0]: PATHOLOGICAL[1]}}, False)
 
 
-async def load(url: str, students: int, symbolic: bool, with_pathological: bool, record: bool = False,
+async def load(port: int, students: int, symbolic: bool, with_pathological: bool, record: bool = False,
                seconds: float | None = None) -> Tally:
     tally = Tally()
-    limits = httpx.Limits(max_connections=students + 8, max_keepalive_connections=students + 8)
-    async with httpx.AsyncClient(base_url=url, timeout=30.0, limits=limits) as client:
-        stop = asyncio.Event()
-        slow = asyncio.create_task(pathological(client, tally, stop)) if with_pathological else None
-        until = time.perf_counter() + seconds if seconds else None
-        runs = [student(n, client, tally, symbolic, record, until) for n in range(students)]
-        await asyncio.wait_for(asyncio.gather(*runs), RUN_LIMIT_SECONDS)
-        stop.set()
-        if slow is not None:
-            await asyncio.wait_for(slow, 60)
+    stop = asyncio.Event()
+    slow = asyncio.create_task(pathological(port, tally, stop)) if with_pathological else None
+    until = time.perf_counter() + seconds if seconds else None
+    runs = [student(n, port, tally, symbolic, record, until) for n in range(students)]
+    await asyncio.wait_for(asyncio.gather(*runs), RUN_LIMIT_SECONDS)
+    stop.set()
+    if slow is not None:
+        await asyncio.wait_for(slow, 60)
     return tally
 
 
-async def round_trip_ms(url: str, count: int = 200) -> float:
+async def round_trip_ms(port: int, count: int = 200) -> float:
     """Median HTTP round trip of an empty response (the floor under every check)."""
-    async with httpx.AsyncClient(base_url=url) as client:
-        await client.get("/favicon.ico")
-        times = []
-        for _ in range(count):
-            start = time.perf_counter()
-            await client.get("/favicon.ico")
-            times.append((time.perf_counter() - start) * 1000)
+    client = Connection(port)
+    await client.request("GET", "/favicon.ico")
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        await client.request("GET", "/favicon.ico")
+        times.append((time.perf_counter() - start) * 1000)
+    client.close()
     return statistics.median(times)
+
+
+async def warm_up(port: int, workers: int) -> None:
+    """Each expression once per worker (first checks compile their evaluators), as a class does in its first
+    minute; not measured."""
+    client = Connection(port)
+    for _ in range(workers):
+        for name, text in EXPRESSIONS:
+            await client.request("POST", "/api/check", {"claims": {name: text}})
+    client.close()
 
 
 def in_process_ms() -> tuple[float, float]:
@@ -202,14 +249,15 @@ def checking_runs(students: int, workers: int) -> None:
     numeric_base, symbolic_base = in_process_ms()
     server = Server("--workers", str(workers))
     try:
-        floor = asyncio.run(round_trip_ms(server.url))
+        floor = asyncio.run(round_trip_ms(server.port))
+        asyncio.run(warm_up(server.port, workers))
         print(f"baseline (same run): HTTP round trip of an empty response {floor:.2f} ms; in process, no HTTP: "
               f"numeric check of {len(FORWARD)} entries {numeric_base:.2f} ms, symbolic check {symbolic_base:.1f} ms")
         print(f"{students} students, think time {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s, {len(FORWARD)} numeric "
               f"and 4 symbolic entries each; {workers} worker processes; p95/base against the in-process time\n")
         print(HEADER)
         for with_slow in (False, True):
-            tally = asyncio.run(load(server.url, students, True, with_slow))
+            tally = asyncio.run(load(server.port, students, True, with_slow))
             label = "with a pathological entry" if with_slow else "without"
             errors = len(tally.errors)
             print(row(label, "numeric", tally.ms["numeric"], errors, NUMERIC_P95_MS, numeric_base))
@@ -238,8 +286,8 @@ def recording_run(label: str, target: str, students: int, seconds: float, worker
     server = Server("--workers", str(workers), option, target)
     try:
         if not floor:
-            floor.append(asyncio.run(round_trip_ms(server.url)))
-        tally = asyncio.run(load(server.url, students, False, False, record=True, seconds=seconds))
+            floor.append(asyncio.run(round_trip_ms(server.port)))
+        tally = asyncio.run(load(server.port, students, False, False, record=True, seconds=seconds))
     finally:
         server.stop()
     rows, distinct = stored_rows(target)
@@ -278,6 +326,7 @@ def main() -> int:
     parser.add_argument("--skip-record", action="store_true")
     parser.add_argument("--skip-check", action="store_true")
     args = parser.parse_args()
+    print(f"{os.cpu_count()} cores; load average at start {os.getloadavg()[0]:.1f} (other processes share them)")
     if not args.skip_check:
         checking_runs(args.students, args.workers)
     if not args.skip_record:

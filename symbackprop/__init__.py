@@ -1,7 +1,7 @@
 """Symbolic backpropagation for teaching: derivations, documents, exams and checks in the course notation."""
 __version__ = "0.1.0"
 
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.api import Derivation, derive
 from symbackprop.errors import SymbackpropError
 from symbackprop.numeric.values import quantity_values
 from symbackprop.numeric.engine import NumericNetwork, Parameters

@@ -41,8 +41,11 @@ class OptionError(SymbackpropError):
     """A command-line option has a value outside its range."""
 
 
-class OutputError(SymbackpropError):
-    """An output file or folder cannot be written."""
+class OutputError(SymbackpropError, OSError):
+    """An output file or folder cannot be written (also an OSError, with the errno and strerror of the cause)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 def shown(value, limit: int = 60) -> str:

@@ -1,6 +1,5 @@
-"""The whole `check` path on hostile claims: a verdict or one clear error line, within 2 seconds, never a crash."""
+"""The whole `check` path on hostile claims: a verdict or one clear error line, never a crash (times: bench_check.py)."""
 import json
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,13 +8,12 @@ from hypothesis import strategies as st
 from symbackprop.checking.verdicts import Checker
 from symbackprop.checking.claims import Claim, parse_claims
 from symbackprop.cli import main
-from symbackprop.model.derivation import derive
+from symbackprop import derive
 from symbackprop.errors import SymbackpropError
 from symbackprop.model.spec import load_spec
 
 from .specs import COURSE_232
 
-SECONDS = 2.0
 SPEC = load_spec()  # the course's 2-3-2 network, with values
 CHECKER = Checker(SPEC)
 PRINTED = list(derive(SPEC).latex().items())
@@ -26,8 +24,7 @@ PIECES = ["{", "}", "\\", "^", "_", "(", ")", "[", "]", "\\frac", "\\left(", "\\
 
 
 def outcome(run) -> str:
-    """Run one check; return its verdicts or its error line, failing on a crash, a hang or a messy error."""
-    start = time.monotonic()
+    """Run one check; return its verdicts or its error line, failing on a crash or a messy error."""
     try:
         results = run()
     except SymbackpropError as err:
@@ -38,8 +35,6 @@ def outcome(run) -> str:
         assert all(r.verdict in ("correct", "wrong", "consistent") for r in results)
         json.dumps([r.as_dict() for r in results], allow_nan=True)
         verdict = ",".join(r.verdict for r in results)
-    elapsed = time.monotonic() - start
-    assert elapsed < SECONDS, f"took {elapsed:.2f} s"
     return verdict
 
 
@@ -134,8 +129,6 @@ def test_hostile_claims_through_the_command_line(tmp_path, capsys):
     path = tmp_path / "claims.toml"
     for text in (HOSTILE["100 kB"], HOSTILE["deep braces"], "\\frac{1}{", "x_0 +* 2"):
         path.write_text(HEAD + '"dL/dW1[0][0]" = ' + json.dumps(text) + "\n", encoding="utf-8")
-        start = time.monotonic()
         assert main(["check", str(path)]) == 2
-        assert time.monotonic() - start < SECONDS
         err = capsys.readouterr().err
         assert err.startswith("symbackprop: error: ") and err.count("\n") == 1

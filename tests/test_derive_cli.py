@@ -124,20 +124,30 @@ loss = "bce"
 [values]
 x = [1.0]
 y = [0.0]
-W0 = [[1000.0]]
+W0 = [[WEIGHT]]
 b0 = [0.0]
 """
+
+
+def test_a_saturated_sigmoid_with_bce_gets_finite_exact_numbers(tmp_path, capsys):
+    spec = tmp_path / "saturated.toml"
+    spec.write_text(SATURATED.replace("WEIGHT", "40.0"))
+    assert main(["derive", str(spec), "--json"]) == 0
+    values = json.loads(capsys.readouterr().out)["values"]
+    tail = math.exp(-40.0)  # 1 - σ(40) = σ(-40) = e^{-40} / (1 + e^{-40})
+    assert values["l[0]"] == pytest.approx(40.0 + math.log1p(tail), rel=1e-15)  # -log(1 - σ(40))
+    assert values["dy0[0]/dv0[0]"] == pytest.approx(tail / (1 + tail) ** 2, rel=1e-12)
+    assert values["dL/dv0[0]"] == pytest.approx(1 / (1 + tail), rel=1e-15)  # δ = ŷ - y
 
 
 @pytest.mark.parametrize("command", ["derive", "slides", "handout"])
 def test_values_that_overflow_float64_are_refused_not_printed(tmp_path, capsys, command):
     spec = tmp_path / "saturated.toml"
-    spec.write_text(SATURATED)
+    spec.write_text(SATURATED.replace("WEIGHT", "1000.0"))  # ∂L/∂ŷ = 1/(1 - ŷ) = 1 + e^{1000}
     out = tmp_path / "out"
     args = [command, str(spec)] + ([] if command == "derive" else ["-o", str(out)])
     assert main(args) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and not out.exists()
-    assert captured.err == ("symbackprop: error: values: l[0] is inf in float64 at these values (a unit saturates, "
-                            "so a division or log reaches 0); expected finite numbers: use smaller weights, biases "
-                            "or inputs\n")
+    assert captured.err == ("symbackprop: error: values: dL/dy0[0] is inf in float64 at these values (a unit "
+                            "overflows); expected finite numbers: use smaller weights, biases or inputs\n")

@@ -82,8 +82,8 @@ def _values(w, x=1.0, y=0.0, b=0.0):
 
 
 VIOLATIONS = {
-    # sigmoid(40) == 1.0 in floating point: log(1 - 1) makes the cross-entropy infinite
-    "finite": lambda: _context(ONE_UNIT.format(act="sigmoid", loss="bce"), _values(40.0)),
+    # (y - ŷ)² = 1e400 overflows float64 (a saturated sigmoid with bce is finite: its stable forms)
+    "finite": lambda: _context(ONE_UNIT.format(act="linear", loss="sse"), _values(1e200)),
     "relu_margin": lambda: _context(RELU, Values((1.0,), (1.0,), (((0.02,),), ((0.5,),)), ((0.0,), (0.1,)))),
     "saturation": lambda: _context(ONE_UNIT.format(act="sigmoid", loss="mse"), _values(4.0)),  # |2σ-1| = 0.964
     "min_gradient": lambda: _context(ONE_UNIT.format(act="sigmoid", loss="mse"), _values(0.5, x=0.0)),

@@ -6,7 +6,7 @@ import pytest
 import sympy
 
 from symbackprop.model import symbols
-from symbackprop.model.derivation import derive
+from symbackprop import derive
 from symbackprop.numeric.values import quantity_values
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.model.spec import spec_from_dict

@@ -132,7 +132,7 @@ def test_loss_scales():
 
 def test_transformations_are_of_the_correct_rule():
     from symbackprop.model import symbols
-    from symbackprop.model.derivation import derive
+    from symbackprop import derive
     from symbackprop.model.chain_graph import ChainGraph as Rules
     from symbackprop.model.spec import parse_spec
 

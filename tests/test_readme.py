@@ -48,7 +48,8 @@ def test_claims_example_is_checked_correct(tmp_path, capsys):
     block = _block("toml", "[claims]")
     assert 'spec = "single_neuron.toml"' in block
     claims = tmp_path / "claims.toml"
-    claims.write_text(block.replace("single_neuron.toml", (EXAMPLES / "single_neuron.toml").as_posix()))
+    claims.write_text(block)  # the spec beside it, as the README's example has it
+    (tmp_path / "single_neuron.toml").write_text((EXAMPLES / "single_neuron.toml").read_text(encoding="utf-8"))
     assert main(["check", str(claims), "--json"]) == 0
     verdicts = {c["name"]: c["verdict"] for c in json.loads(capsys.readouterr().out)["claims"]}
     assert verdicts == {"v0[0]": "correct", "L": "correct", "dL/dW0[0][0]": "correct", "dL/db0[0]": "correct"}

@@ -10,6 +10,7 @@ import sympy
 
 from symbackprop.cli import main
 from symbackprop.errors import SpecError
+from symbackprop.expressions.formula import parse_formula
 from symbackprop.model import functions
 from symbackprop.model.spec import parse_spec, spec_from_dict, spec_to_dict
 from symbackprop.numeric.values import quantity_values
@@ -253,3 +254,38 @@ def test_targets_outside_the_losss_domain_are_refused(network, y, message):
     with pytest.raises(SpecError, match=re.escape(message)):
         parse_spec(text)
     assert parse_spec(text.replace(f"y = {y}", f"y = {[1.0] + [0.0] * (n - 1)}")).values.y[0] == 1.0
+
+
+def test_the_grammars_sigmoid_is_the_sigmoid_entrys_expression():
+    assert parse_formula("sigmoid(v)", {"v": v}) == functions.ACTIVATIONS["sigmoid"].expression(v)
+    assert parse_formula(r"\sigma(v)", {"v": v}) == functions.ACTIVATIONS["sigmoid"].expression(v)
+
+
+def test_exam_variants_follow_the_formulas_not_the_display_names():
+    from symbackprop.exams.config import parse_exam
+    from symbackprop.exams.variants import spec_fingerprint
+
+    def fingerprint(text):
+        spec = parse_spec(text)
+        return spec_fingerprint(spec, parse_exam(spec))
+
+    base = fingerprint(FUNCTIONS + NETWORK)
+    assert fingerprint((FUNCTIONS + NETWORK).replace('en = "Swish"', 'en = "Swish unit"')) == base
+    changed = (FUNCTIONS + NETWORK).replace('g = "v / (1 + exp(-v))"', 'g = "2 v / (1 + exp(-v))"').replace(
+        'derivative = "g + sigmoid(v) * (1 - g)"\n', "")
+    assert fingerprint(changed) != base
+
+
+def test_a_spec_loss_may_constrain_its_targets():
+    table = ('[functions.logloss]\nloss = "-(y log(yhat) + (1 - y) log(1 - yhat)) / N"\ntargets = "unit"\n'
+             '[network]\nlayers = [1, 1]\nactivations = "sigmoid"\nloss = "logloss"\n'
+             '[values]\nx = [1.0]\ny = [{y}]\nW0 = [[0.5]]\nb0 = [0.0]\n')
+    spec = parse_spec(table.format(y=1.0))
+    assert functions.target_kind(spec.network) == "unit"
+    assert spec_to_dict(spec)["functions"]["logloss"]["targets"] == "unit"
+    p = 1 / (1 + math.exp(-0.5))
+    assert quantity_values(spec.network, spec.values)["L"] == pytest.approx(-math.log(p), rel=1e-12)
+    with pytest.raises(SpecError, match=r"values\.y: logloss needs every target in \[0, 1\]; got \[2\.0\]"):
+        parse_spec(table.format(y=2.0))
+    with pytest.raises(SpecError, match="functions.logloss.targets: expected one of any, unit, distribution"):
+        parse_spec(table.format(y=1.0).replace('"unit"', '"onehot"'))

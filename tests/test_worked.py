@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from symbackprop.model.derivation import derive
+from symbackprop import derive
 from symbackprop.numeric.values import quantity_values
 from symbackprop.notation.numbers_in_math import NumberFormat
 from symbackprop.model.spec import load_spec, parse_spec

@@ -1,6 +1,8 @@
 """Read a CLAIMS file: the spec, the [claims] table and tolerance overrides, keeping each number as written."""
 import math
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,9 +12,11 @@ from symbackprop.files.reading import read_text
 from symbackprop.model.spec import Spec, read_toml, spec_from_dict
 
 MAX_CLAIM_CHARS = 10_000  # longer claim texts are rejected before parsing
+MAX_NAME_CHARS = 200  # longer quantity names are rejected before they are read
 CLAIM_KEYS = {"value", "abs_tol", "rel_tol"}
 TOLERANCE_KEYS = {"abs", "rel"}
 OWN_KEYS = ("claims", "spec", "tolerance")
+MAX_FILE_BYTES = 4_000_000  # a claims file or the spec it names, at most
 
 _NUMBER = r"[+-]?(?:\d[\d_]*(?:\.\d[\d_]*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _TEXT_NUMBER = re.compile(r"\s*([+\-\u2212]?)\s*(\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE]([+-]?\d+))?\s*")
@@ -80,7 +84,10 @@ def number_from_literal(literal: str, value: float | None = None) -> Number:
     clean = literal.replace("_", "")
     mantissa, _, exponent = clean.lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
-    half_unit = 0.5 * 10.0 ** (int(exponent or 0) - decimals)
+    if len(exponent.lstrip("+-")) > 6:
+        raise ValueError(f"exponent too long in {literal[:40]!r}")
+    power = int(exponent or 0) - decimals
+    half_unit = 0.5 * 10.0 ** power if -330 < power < 309 else (0.0 if power < 0 else math.inf)
     return Number(float(clean) if value is None else value, literal, half_unit)
 
 
@@ -92,8 +99,11 @@ def number_from_text(text: str) -> Number | None:
     sign, digits, exponent = match.groups()
     literal = ("-" if sign in ("-", "\u2212") else "") + digits.replace(",", ".")
     literal += f"e{exponent}" if exponent else ""
-    number = number_from_literal(literal)
-    if not math.isfinite(number.value):
+    try:
+        number = number_from_literal(literal)
+    except ValueError:
+        return None
+    if not math.isfinite(number.value) or not math.isfinite(number.half_unit):
         return None
     return Number(number.value, text.strip(), number.half_unit)
 
@@ -170,27 +180,46 @@ def parse_claim(name: str, raw, literal: str | None, source: str) -> Claim:
     return Claim(name, number, abs_tol=abs_tol, rel_tol=rel_tol)
 
 
-def parse_claims(text: str, source: str = "claims", base: Path | None = None) -> Claims:
-    """Parse CLAIMS TOML text; a relative `spec = "..."` path is resolved against `base`."""
+def parse_claims(text: str, source: str = "claims", base: Path | None = None,
+                 allow_spec_outside: bool = False) -> Claims:
+    """Parse CLAIMS TOML text; a relative `spec = "..."` path is resolved against `base` (the claims file's
+    folder), and must stay inside it unless allow_spec_outside."""
     if len(text) > 2_000_000:
         raise ClaimsError(f"{source}: the file is {len(text)} characters long; the limit is 2000000")
-    data = read_toml(text, source)
+    try:
+        data = read_toml(text, source)
+    except RecursionError as err:
+        raise ClaimsError(f"{source}: the TOML is nested too deeply; expected a claims file") from err
     if "claims" not in data:
         raise ClaimsError(f"{source}: missing table [claims]; expected e.g. \"L\" = 0.1770")
     table = data["claims"]
     if not isinstance(table, dict):
         raise ClaimsError(f"{source}: claims: expected a table [claims], got {type(table).__name__}")
-    spec = _spec(data, source, base)
+    spec = _spec(data, source, base, allow_spec_outside)
     literals = claim_literals(text)
     claims = tuple(parse_claim(name, raw, literals.get(name), source) for name, raw in table.items())
     return Claims(spec, claims, _global_tolerance(data, source), source)
 
 
-def load_claims(path: str | Path) -> Claims:
+def load_claims(path: str | Path, allow_spec_outside: bool = False) -> Claims:
     """Read a CLAIMS file."""
     path = Path(path)
-    text = read_text(path, "claims file", "a readable UTF-8 TOML file", ClaimsError)
-    return parse_claims(text, str(path), path.parent)
+    text = read_regular(path, "claims file", "a readable UTF-8 TOML file")
+    return parse_claims(text, str(path), path.parent, allow_spec_outside)
+
+
+def read_regular(path: Path, what: str, expected: str, prefix: str = "", encoding: str = "utf-8") -> str:
+    """A user's file, read only when it is a regular file of at most MAX_FILE_BYTES (no device, no FIFO)."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or "invalid path"
+        raise ClaimsError(f"{prefix}{path}: cannot read the {what} ({reason}); expected {expected}") from err
+    if not stat.S_ISREG(status.st_mode):
+        raise ClaimsError(f"{prefix}{path}: the {what} is not a regular file; expected {expected}")
+    if status.st_size > MAX_FILE_BYTES:
+        raise ClaimsError(f"{prefix}{path}: the {what} is {status.st_size} bytes; the limit is {MAX_FILE_BYTES}")
+    return read_text(path, what, expected, ClaimsError, encoding=encoding, prefix=prefix)
 
 
 def _global_tolerance(data: dict, source: str) -> Tolerance:
@@ -204,19 +233,39 @@ def _global_tolerance(data: dict, source: str) -> Tolerance:
                        for key in ("abs", "rel")))
 
 
-def _spec(data: dict, source: str, base: Path | None) -> Spec:
+def spec_path(written: str, base: Path | None, allow_outside: bool, source: str) -> Path:
+    """The spec file a claims file names: relative to the claims file's folder, and inside it unless allowed.
+
+    The refusal depends on the path alone (symbolic links resolved), never on what the file holds."""
+    folder = (base or Path(".")).resolve()
+    full = (folder / written).resolve()
+    if not allow_outside and not full.is_relative_to(folder):
+        raise ClaimsError(f"{source}: spec = {written!r}: the spec must be inside the claims file's folder "
+                          f"({folder}); move it there, or allow this with --allow-spec-outside")
+    return full
+
+
+def _spec(data: dict, source: str, base: Path | None, allow_outside: bool = False) -> Spec:
     """The inline spec, or the `spec = "path"` file with any inline tables of the claims file laid over it."""
     if "spec" not in data:
         return spec_from_dict(data, source, extra_keys=OWN_KEYS)
     inline = {key: value for key, value in data.items() if key not in OWN_KEYS}
-    path = data["spec"]
-    if not isinstance(path, str):
-        raise ClaimsError(f"{source}: spec: expected a path string, got {path!r}")
-    full = (base or Path(".")) / path
-    text = read_text(full, "spec", "a readable UTF-8 TOML file, relative to the claims file", ClaimsError,
-                     prefix=f"{source}: spec = {path!r}: ")
-    merged = {**read_toml(text, str(full)), **inline}
+    written = data["spec"]
+    if not isinstance(written, str) or not written or "\0" in written or len(written) > 4096:
+        raise ClaimsError(f"{source}: spec: expected a path string, got {str(written)[:60]!r}")
+    full = spec_path(written, base, allow_outside, source)
+    prefix = f"{source}: spec = {written!r}: "
+    text = read_regular(full, "spec", "a readable UTF-8 TOML spec, relative to the claims file", prefix)
+    try:
+        table = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as err:
+        raise ClaimsError(f"{prefix}{full} is not a spec (not valid TOML); expected a TOML spec with a "
+                          f"[network] table") from err
+    if not isinstance(table.get("network"), dict):
+        raise ClaimsError(f"{prefix}{full} is not a spec (no [network] table); expected a TOML spec with a "
+                          f"[network] table")
+    merged = {**table, **inline}
     try:
         return spec_from_dict(merged, str(full))
     except SpecError as err:
-        raise SpecError(f"{source} (with spec {path!r}): {err}") from err
+        raise SpecError(f"{source} (with spec {written!r}): {err}") from err

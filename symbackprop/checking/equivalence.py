@@ -1,49 +1,51 @@
-"""Whether a claimed expression equals the correct one: seeded numeric probing, and simplification bounded in time."""
+"""Whether a claimed expression equals the correct one: compared to 80 digits at the probe points, decided
+exactly when a cheap symbolic step can, and every budget counted in operations (never in seconds)."""
 import math
-import multiprocessing
-import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import numpy as np
 import sympy
 
-from symbackprop.checking.float_evaluator import to_float
-from symbackprop.checking.mistakes import candidates
-from symbackprop.model.chain_graph import ChainGraph as Rules
+from symbackprop.checking.float_evaluator import FLOAT, PRECISE, Unsupported, compile_expression, evaluate
+from symbackprop.checking.probe_points import RANDOM_POINTS, breakpoint_points
 
-PROBE_POINTS = 6  # points compared (the spec's values first, when there are any)
-MAX_ATTEMPTS = 24  # points tried before giving up on points where the correct value is defined
-PROBE_SECONDS = 1.0  # probing stops early past this budget (with at least 2 points compared)
-DIAGNOSE_SECONDS = 0.5
-SIMPLIFY_SECONDS = 0.5
-SIMPLIFY_MAX_OPS = 300  # larger differences are left to probing
+RELATIVE = 1e-30  # two values agree when |a - b| <= RELATIVE max(|a|, |b|) + ABSOLUTE (80-digit arithmetic)
+ABSOLUTE = 1e-1000
+CONSTANT = 1e-60  # a difference with no symbols, nonzero beyond this, makes two expressions differ
+SYMBOLIC_MAX_OPS = 300  # larger differences are left to probing
+EXPANSION_MAX_TERMS = 400  # expand/cancel only when the expanded difference has at most this many terms
+LEAF_MAX_OPS = 600  # the difference rewritten in inputs, targets and parameters, at most this large
+LEAF_ROUNDS = 8  # ... and at most this many rules deep
+DIAGNOSIS_BUDGET = 5_000  # node evaluations spent on naming a mistake, per claim
 _FAILURES = (ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, NotImplementedError)
 
 
-def close(a: float, b: float) -> bool:
-    """Equal up to float rounding."""
-    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= 1e-8 * max(1.0, abs(a), abs(b))
+def finite(value) -> bool:
+    """A defined number (a float or an 80-digit number)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return PRECISE.context.isfinite(value)
 
 
-def value_at(expr, rules: Rules, point: dict, memo: dict, overrides: dict | None = None) -> float:
-    """A parsed expression at a point: each symbol takes its quantity's value there; nan where undefined."""
-    values = {symbol: rules.evaluate(rules.name_of[symbol], point, overrides, memo=memo)
-              for symbol in expr.free_symbols}
-    return to_float(expr, values)
+def close(a, b) -> bool:
+    """Equal to 30 significant digits (or both within 1e-1000 of 0)."""
+    return finite(a) and finite(b) and abs(a - b) <= RELATIVE * max(abs(a), abs(b)) + ABSOLUTE
+
+
+def _float(value) -> float:
+    return float(value) if finite(value) else math.nan
 
 
 @dataclass
 class Sample:
-    """One probe point: the leaves, the true values computed there, and the three numbers compared."""
+    """One probe point: its leaves, the 80-digit values there, and the three numbers compared."""
 
-    point: dict
+    leaves: dict
     memo: dict
-    claimed: float
-    correct: float
-    carried: float
-    at: str  # "values" (the spec's own) or "random"
-    point_used: dict = field(default_factory=dict)  # the values of the quantities either expression reads
+    claimed: object
+    correct: object
+    carried: object
+    at: str  # "values" (the spec's own), "random" or "breakpoint"
+    shown: dict = field(default_factory=dict)  # the values of the quantities either expression reads
 
 
 @dataclass
@@ -69,63 +71,94 @@ class Probe:
         return (bool(self.samples) and all(close(s.claimed, s.carried) for s in self.samples)
                 and any(not close(s.carried, s.correct) for s in self.samples))
 
-    @property
-    def counterexample(self) -> dict:
-        """The first point where claim and truth differ, with both values."""
+    def differing(self):
+        """The first sample where claim and truth differ (the largest difference when none differs visibly)."""
         for sample in self.samples:
             if not close(sample.claimed, sample.correct):
-                return {"at": sample.at, "point": sample.point_used,
-                        "claimed_value": sample.claimed if math.isfinite(sample.claimed) else None,
-                        "correct_value": sample.correct}
-        return {}
+                return sample
+        return max(self.samples, key=lambda s: abs(s.claimed - s.correct) if finite(s.claimed) else 0)
+
+    @property
+    def counterexample(self) -> dict:
+        """Where claim and truth differ, with both values."""
+        sample = self.differing()
+        defined = finite(sample.claimed)
+        return {"at": sample.at, "point": sample.shown, "claimed_value": _float(sample.claimed) if defined else None,
+                "correct_value": _float(sample.correct),
+                "difference": _float(sample.claimed - sample.correct) if defined else None}
 
 
-def probe(expr, name: str, rules: Rules, spec_point: dict | None, seed: int, others: dict) -> Probe:
-    """Compare a claimed expression with the truth (and with the author's other claims carried forward)."""
-    rng = np.random.default_rng(seed)
-    used = sorted({rules.name_of[s] for s in expr.free_symbols}
-                  | {rules.name_of[s] for s in rules.derivation.expression(name).free_symbols})
-    upstream = set(rules.ancestry(name))
-    others = {other: e for other, e in others.items() if other in upstream}
-    result, start = Probe(), time.monotonic()
-    for attempt in range(MAX_ATTEMPTS):
-        if len(result.samples) >= PROBE_POINTS:
-            break
-        if len(result.samples) >= 2 and time.monotonic() - start > PROBE_SECONDS:
-            break
-        at = "values" if attempt == 0 and spec_point is not None else "random"
-        point = spec_point if at == "values" else rules.random_point(rng)
-        memo: dict = {}
-        correct = rules.evaluate(name, point, memo=memo)
-        if not math.isfinite(correct):
+def compiled(expr, graph):
+    """A claimed expression as an 80-digit function of the node values."""
+    try:
+        return compile_expression(expr, graph.name_of.__getitem__, PRECISE)
+    except Unsupported:
+        return lambda values: math.nan
+
+
+def value_in_floats(expr, graph, values: dict) -> float:
+    """A claimed expression in floats at node values that hold every quantity it reads; nan where undefined."""
+    try:
+        function = compile_expression(expr, graph.name_of.__getitem__, FLOAT)
+    except Unsupported:
+        return math.nan
+    return evaluate(function, values)
+
+
+def probe(expr, name: str, graph, shared: list, others: dict) -> Probe:
+    """Compare a claimed expression with the truth (and with the author's other claims carried forward) at the
+    shared points (spec's values, random: a list of (point, 80-digit memo), filled here) and beside every
+    breakpoint of the claim and of the truth."""
+    claim = compiled(expr, graph)
+    upstream = set(graph.ancestry(name))
+    other_exprs = {other: e for other, e in others.items() if other in upstream}
+    others = {other: compiled(e, graph) for other, e in other_exprs.items()}
+    other_reads = {graph.name_of[s] for e in other_exprs.values() for s in getattr(e, "free_symbols", ())}
+    reads = {graph.name_of[s] for s in expr.free_symbols}
+    used = sorted(reads | {graph.name_of[s] for s in graph.rules.derivation.expression(name).free_symbols})
+    needed = sorted({name, *used, *other_reads})
+    base = shared[0][0].leaves if shared else None
+    extra = [(point, {}) for point in breakpoint_points(graph, base, expr, name)] if base is not None else []
+    result, kept = Probe(), 0
+    for point, memo in [*shared, *extra]:
+        if point.at == "random" and kept >= RANDOM_POINTS:
             continue
-        claimed = value_at(expr, rules, point, memo)
+        graph.values(needed, point.leaves, memo, PRECISE)
+        correct = memo[name]
+        if not finite(correct):
+            continue
+        kept += point.at == "random"
+        claimed = evaluate(claim, memo, PRECISE)
         overrides = {}
-        for other, other_expr in others.items():
-            value = value_at(other_expr, rules, point, memo)
-            if math.isfinite(value):
+        for other, function in others.items():
+            value = evaluate(function, memo, PRECISE)
+            if finite(value):
                 overrides[other] = value
-        carried = rules.evaluate(name, point, overrides) if overrides else correct
-        shown = {node: rules.evaluate(node, point, memo=memo) for node in used}
-        result.samples.append(Sample(point, memo, claimed, correct, carried, at, shown))
+        carried = graph.what_if(name, memo, point.leaves, overrides, numbers=PRECISE)[0] if overrides else correct
+        shown = {node: _float(memo[node]) for node in used}
+        result.samples.append(Sample(point.leaves, memo, claimed, correct, carried, point.at, shown))
     if not result.samples:
         result.error = f"{name}: the correct value is undefined at every probe point"
     return result
 
 
-def diagnose(result: Probe, name: str, rules: Rules) -> str | None:
-    """The first catalogued mistake whose expression agrees with the claim at every probe point."""
-    start = time.monotonic()
-    for candidate in candidates(rules, name):
-        if time.monotonic() - start > DIAGNOSE_SECONDS:
-            return None
-        for sample in result.samples:
-            memo = rules.reusable(sample.memo, candidate.mutation)
-            wrong = rules.evaluate(name, sample.point, mutation=candidate.mutation, memo=memo)
+def diagnose(result: Probe, name: str, graph, candidates) -> str | None:
+    """The first catalogued mistake whose rewrite of the truth reproduces the claim at every probe point,
+    within DIAGNOSIS_BUDGET node evaluations (the sample where the claim differs is tried first)."""
+    first = result.differing()
+    samples = [first] + [s for s in result.samples if s is not first]
+    spent = 0
+    for candidate in candidates:
+        for sample in samples:
+            wrong, cost = graph.what_if(name, sample.memo, sample.leaves, mutation=candidate.mutation,
+                                        numbers=PRECISE)
+            spent += cost
             if not close(sample.claimed, wrong):
                 break
         else:
             return candidate.mistake
+        if spent > DIAGNOSIS_BUDGET:
+            return None
     return None
 
 
@@ -136,46 +169,54 @@ def canonical(expr):
     return expr.func(*[canonical(arg) for arg in expr.args])
 
 
-def prove(claimed, correct) -> str:
-    """"simplify" when claimed - correct is 0 as built or SymPy simplifies it to 0 within the time bound, else
-    "probing". simplify runs in a forked process that is killed at the deadline, so it never outlives the check."""
+def _terms(expr) -> int:
+    """How many terms expanding expr gives at most (a bound computed without expanding)."""
+    if isinstance(expr, sympy.Add):
+        return sum(_terms(arg) for arg in expr.args)
+    if isinstance(expr, sympy.Mul):
+        return math.prod(_terms(arg) for arg in expr.args)
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and expr.exp > 0:
+        return math.comb(_terms(expr.base) + int(expr.exp) - 1, int(expr.exp))
+    return 1
+
+
+def _in_leaves(expr, graph):
+    """expr with every computed quantity replaced by its rule, down to the leaves (at most LEAF_ROUNDS rules
+    deep); None when it would grow past LEAF_MAX_OPS operations."""
+    size = sympy.count_ops(expr)
+    for _ in range(LEAF_ROUNDS):
+        inner = {s: graph.rule[graph.name_of[s]] for s in expr.free_symbols if graph.name_of[s] in graph.rule}
+        if not inner:
+            return expr
+        size += sum(expr.count(symbol) * (sympy.count_ops(rule) + 1) for symbol, rule in inner.items())
+        if size > LEAF_MAX_OPS:
+            return None
+        expr = expr.xreplace(inner)
+        size = sympy.count_ops(expr)
+    return None
+
+
+def prove(claimed, correct, graph=None) -> str:
+    """"simplify" when the difference is 0 by a bounded symbolic step, "differs" when it is exactly nonzero
+    (a nonzero constant, or a nonzero rational function of the leaves), else "probing"."""
     try:
         difference = canonical(claimed) - canonical(correct)
         if difference == 0:
             return "simplify"
-        if sympy.count_ops(difference) > SIMPLIFY_MAX_OPS:
+        if not difference.free_symbols:
+            if difference.is_Rational:
+                return "differs"
+            value = evaluate(compile_expression(difference, None, PRECISE), {}, PRECISE)
+            return "differs" if finite(value) and abs(value) > CONSTANT else "probing"
+        if sympy.count_ops(difference) > SYMBOLIC_MAX_OPS:
             return "probing"
+        if _terms(difference) <= EXPANSION_MAX_TERMS and sympy.expand(difference) == 0:
+            return "simplify"
+        leaves = _in_leaves(difference, graph) if graph is not None else None
+        if leaves is None or _terms(leaves) > EXPANSION_MAX_TERMS:
+            return "probing"
+        if leaves.is_rational_function(*leaves.free_symbols):
+            return "simplify" if sympy.cancel(leaves) == 0 else "differs"
     except _FAILURES:
         return "probing"
-    return _simplified_to_zero(difference)
-
-
-@lru_cache(maxsize=1024)
-def _simplified_to_zero(difference) -> str:
-    """prove()'s bounded simplify, cached: a class writes the same forms again and again."""
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: probing alone decides
-        return "probing"
-    receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_simplify_to_zero, args=(difference, send), daemon=True)
-    try:
-        worker.start()
-        send.close()
-        zero = receive.recv() if receive.poll(SIMPLIFY_SECONDS) else False
-    except (OSError, EOFError, AssertionError):  # AssertionError: a daemon process may not fork children
-        zero = False
-    finally:
-        if worker.is_alive():
-            worker.kill()
-        worker.join(1.0)
-        receive.close()
-    return "simplify" if zero else "probing"
-
-
-def _simplify_to_zero(difference, send) -> None:
-    """In the child process: whether simplify reduces the difference to 0."""
-    try:
-        send.send(bool(sympy.simplify(difference) == 0))
-    except BaseException:  # noqa: BLE001 - the child reports every failure as "not proved"
-        send.send(False)
+    return "probing"

@@ -1,22 +1,28 @@
 """Class grading: each student's answers checked against their own exam variant, with points and a per-question summary."""
 import csv
+import io
 import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from symbackprop.checking.verdicts import Checker
-from symbackprop.checking.claims import MAX_CLAIM_CHARS, Claim, Number, number_from_text
-from symbackprop.model.derivation import derive
-from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
-from symbackprop.files.reading import read_text
+from symbackprop.checking.claims import (MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Number, number_from_text,
+                                         read_regular)
 from symbackprop.checking.float_evaluator import to_float
-from symbackprop.model.quantities import Names
+from symbackprop.checking.graph import Graph
+from symbackprop.checking.mistakes import Candidates
+from symbackprop.checking.verdicts import Checker
+from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
+from symbackprop.files.writing import write_atomic
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.model.chain_graph import ChainGraph as Rules
+from symbackprop.model.points import point_values
+from symbackprop.model.quantities import Names
 from symbackprop.model.spec import Spec, Values, spec_from_dict, values_to_dict
 
 ID_COLUMNS = ("student", "variant")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so opens as a formula in a spreadsheet
 VERDICTS = ("correct", "consistent", "wrong", "invalid", "unanswered")
 
 
@@ -60,11 +66,14 @@ class Graded:
 def load_manifest(path: str | Path) -> dict[str, Variant]:
     """The variants of an exam manifest (manifest.json) by id, each with its spec rebuilt and validated."""
     path = Path(path)
-    text = read_text(path, "manifest", "the manifest.json that symbackprop exam writes", ClaimsError)
+    text = read_regular(path, "manifest", "the manifest.json that symbackprop exam writes")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise ClaimsError(f"{path}: malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
+    except RecursionError as err:
+        raise ClaimsError(f"{path}: the JSON is nested too deeply; expected the manifest.json that symbackprop "
+                          f"exam writes") from err
     return manifest_variants(data, str(path))
 
 
@@ -74,8 +83,10 @@ def manifest_variants(data, source: str = "manifest") -> dict[str, Variant]:
             data.get("variants"), list):
         raise ClaimsError(f"{source}: expected an object with \"spec\" (an object) and \"variants\" (a list)")
     base = {key: value for key, value in data["spec"].items() if key != "values"}
-    network = spec_from_dict(base, f"{source}: spec").network
+    base_spec = spec_from_dict(base, f"{source}: spec")
+    network = base_spec.network
     names = Names(network)
+    steps = base_spec.training.steps if base_spec.training else 0
     variants = {}
     for position, entry in enumerate(data["variants"]):
         where = f"{source}: variants[{position}]"
@@ -87,7 +98,8 @@ def manifest_variants(data, source: str = "manifest") -> dict[str, Variant]:
             raise ClaimsError(f"{where}: duplicate variant id {variant_id!r}")
         values = _values(entry["values"], names, where)
         spec = spec_from_dict({**base, "values": values_to_dict(network, values)}, where)
-        answers = {name: _answer(name, raw, f"{where}.answers") for name, raw in entry["answers"].items()}
+        answers = {_answer_name(name, names, steps, f"{where}.answers"): _answer(name, raw, f"{where}.answers")
+                   for name, raw in entry["answers"].items()}
         variants[variant_id] = Variant(variant_id, spec, answers)
     if not variants:
         raise ClaimsError(f"{source}: the manifest has no variants")
@@ -102,17 +114,21 @@ def _values(table: dict, names: Names, where: str) -> Values:
             raise ClaimsError(f"{where}.values: {name!r} is missing or not a finite number")
         return float(value)
 
-    net = names.network
-    x = tuple(get(names.x(i)) for i in range(net.layers[0]))
-    y = tuple(get(names.y(k)) for k in range(net.layers[-1]))
-    weights = [[[0.0] * net.width(layer) for _ in range(net.fan_in(layer))] for layer in range(net.depth)]
-    biases = [[0.0] * net.width(layer) for layer in range(net.depth)]
-    for name, q in names.parameters():
-        if q.kind == "W":
-            weights[q.layer][q.indices[0]][q.indices[1]] = get(name)
-        else:
-            biases[q.layer][q.indices[0]] = get(name)
-    return Values(x, y, tuple(tuple(map(tuple, w)) for w in weights), tuple(map(tuple, biases)))
+    return point_values(names.network, get)
+
+
+def _answer_name(name: str, names: Names, steps: int, where: str) -> str:
+    """An asked quantity's name, checked against the network and the number of training steps."""
+    if len(name) > MAX_NAME_CHARS:
+        raise ClaimsError(f"{where}: a quantity name is {len(name)} characters long; names have at most "
+                          f"{MAX_NAME_CHARS}")
+    try:
+        names.parse(name, steps)
+    except QuantityError as err:
+        raise ClaimsError(f"{where}: {err}") from err
+    except (ValueError, OverflowError) as err:
+        raise ClaimsError(f"{where}: unknown quantity {name[:40]!r}: an index is out of range") from err
+    return name
 
 
 def _answer(name: str, raw, where: str) -> Answer:
@@ -133,7 +149,7 @@ def _answer(name: str, raw, where: str) -> Answer:
 # -- answers ---------------------------------------------------------------------------------------
 def read_answers(path: str | Path) -> tuple[list[str], list[dict]]:
     """(question columns, rows) of an answers CSV; the delimiter (, ; or tab) is detected."""
-    text = read_text(path, "answers", "a UTF-8 CSV file", ClaimsError, encoding="utf-8-sig")
+    text = read_regular(Path(path), "answers", "a UTF-8 CSV file", encoding="utf-8-sig")
     return parse_answers(text, str(path))
 
 
@@ -167,7 +183,7 @@ def parse_answers(text: str, source: str = "answers") -> tuple[list[str], list[d
 
 # -- grading ---------------------------------------------------------------------------------------
 class Grader:
-    """Grades answer rows against a manifest's variants."""
+    """Grades answer rows against a manifest's variants (one graph for all, one checker per variant)."""
 
     def __init__(self, variants: dict[str, Variant], consistent_credit: float = 1.0):
         if not 0 <= consistent_credit <= 1:
@@ -177,20 +193,37 @@ class Grader:
         first = next(iter(variants.values())).spec
         self.derivation = derive(first.network)
         self.rules = Rules(self.derivation, first.training)  # every variant shares network and training
+        self.graph = Graph(self.rules)
+        self.candidates = Candidates(self.rules, self.graph)
         self.warnings: list[str] = []
-        self._compared: set[str] = set()
-        self._expressions: dict = {}
+        self._checkers: dict[str, Checker] = {}
+        self._expressions: dict = {}  # (name, cell, symbolic) -> what _claim() made of it
+
+    def checker(self, variant: Variant) -> Checker:
+        """The variant's checker, built once (its true values are computed once)."""
+        found = self._checkers.get(variant.id)
+        if found is None:
+            found = self._checkers[variant.id] = Checker(variant.spec, rules=self.rules, derivation=self.derivation,
+                                                         graph=self.graph, candidates=self.candidates)
+            found.tabulate = True
+            self._compare_key(variant, found)
+        return found
 
     def validate(self, questions: list[str], records: list[dict], source: str = "answers") -> None:
         """Fail on unknown quantity columns or variant ids, naming them."""
         steps = next(iter(self.variants.values())).spec.training
         steps = steps.steps if steps else 0
         for name in questions:
+            if len(name) > MAX_NAME_CHARS:
+                raise QuantityError(f"{source}: a column name is {len(name)} characters long; quantity names have "
+                                    f"at most {MAX_NAME_CHARS}")
             try:
                 self.derivation.names.parse(name, steps)
             except QuantityError as err:
                 raise QuantityError(f"{source}: column {name!r}: {err}") from err
-        unknown = [f"row {r['row']} ({r['student'] or 'no name'}): {r['variant']!r}"
+            except (ValueError, OverflowError) as err:
+                raise QuantityError(f"{source}: column {name[:40]!r}: an index is out of range") from err
+        unknown = [f"row {r['row']} ({r['student'][:40] or 'no name'}): {r['variant'][:40]!r}"
                    for r in records if r["variant"] not in self.variants]
         if unknown:
             known = ", ".join(list(self.variants)[:5]) + (", ..." if len(self.variants) > 5 else "")
@@ -199,7 +232,7 @@ class Grader:
     def grade(self, record: dict) -> Graded:
         """One student's row: verdict and points per asked quantity."""
         variant = self.variants[record["variant"]]
-        checker = Checker(variant.spec, rules=self.rules, derivation=self.derivation)
+        checker = self.checker(variant)
         graded = Graded(record["student"], variant.id)
         claims, invalid, expressions = [], {}, {}
         for name, cell in record["answers"].items():
@@ -228,11 +261,19 @@ class Grader:
                 graded.points += credit * answer.points
         for name in record["answers"]:
             graded.verdicts.setdefault(name, "")
-        self._compare_key(variant, checker)
         return graded
 
     def _claim(self, name: str, cell: str, answer: Answer, checker: Checker):
-        """(claim, parsed expression or None, problem) for one answer cell; a problem when it cannot be read."""
+        """(claim, parsed expression or None, problem) for one answer cell; a problem when it cannot be read.
+        Remembered by cell: a class writes the same answers again and again."""
+        key = (name, cell, isinstance(answer.value, str))
+        found = self._expressions.get(key)
+        if found is None:
+            found = self._expressions[key] = self._read_claim(name, cell, answer, checker)
+        return found
+
+    def _read_claim(self, name: str, cell: str, answer: Answer, checker: Checker):
+        """_claim() without the memory."""
         if len(cell) > MAX_CLAIM_CHARS:
             return None, None, f"answer longer than {MAX_CLAIM_CHARS} characters"
         number = number_from_text(cell)
@@ -254,9 +295,6 @@ class Grader:
 
     def _compare_key(self, variant: Variant, checker: Checker) -> None:
         """Warn once per variant when the manifest's key disagrees with the recomputed value."""
-        if variant.id in self._compared:
-            return
-        self._compared.add(variant.id)
         for name, answer in variant.answers.items():
             if isinstance(answer.value, str):
                 continue
@@ -275,19 +313,31 @@ def _points(value: float) -> str:
     return f"{round(value, 6):g}"
 
 
+def spreadsheet_safe(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet shows as text: a leading = + - @ tab or CR gets a quote before it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def report_csv(questions: list[str], graded: list[Graded]) -> str:
+    """The per-student CSV text: student, variant, points, max_points, then one verdict column per quantity.
+
+    Cells holding text from the answers file are made spreadsheet-safe; the points stay numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["student", "variant", "points", "max_points", *map(spreadsheet_safe, questions)])
+    for g in graded:
+        writer.writerow([spreadsheet_safe(g.student), spreadsheet_safe(g.variant), _points(g.points),
+                         _points(g.max_points), *(g.verdicts.get(q, "") for q in questions)])
+    return buffer.getvalue()
+
+
 def write_report(path: str | Path, questions: list[str], graded: list[Graded]) -> None:
-    """The per-student CSV: student, variant, points, max_points, then one verdict column per quantity."""
+    """The report CSV, written atomically (a reader never sees half of it)."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["student", "variant", "points", "max_points", *questions])
-            for g in graded:
-                writer.writerow([g.student, g.variant, _points(g.points), _points(g.max_points),
-                                 *(g.verdicts.get(q, "") for q in questions)])
+        write_atomic(path, report_csv(questions, graded))
     except OSError as err:
-        raise SymbackpropError(f"{path}: cannot write the report ({err.strerror})") from err
+        raise SymbackpropError(f"{path}: cannot write the report ({err.strerror or err})") from err
 
 
 def summary(questions: list[str], graded: list[Graded]) -> list[str]:

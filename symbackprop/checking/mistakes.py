@@ -1,5 +1,6 @@
 """The catalogue of common backpropagation mistakes: one entry each, a transformation of a correct local rule."""
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import sympy
@@ -8,6 +9,9 @@ from symbackprop.model import symbols
 from symbackprop.model.derivation import product
 from symbackprop.model.quantities import Quantity
 from symbackprop.model.chain_graph import ChainGraph as Rules
+
+
+MAX_SITES = 300  # nodes, nearest the claimed quantity first, where a mistake is looked for
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,12 @@ class Candidate:
 
 
 # -- the transformations ---------------------------------------------------------------------------
+@lru_cache(maxsize=65536)
+def _parsed(symbol):
+    """symbols.parse_symbol, remembered (the same symbols recur in every rule)."""
+    return symbols.parse_symbol(symbol)
+
+
 def _s(rules: Rules, name: str) -> sympy.Symbol:
     return rules.symbol[name]
 
@@ -90,7 +100,7 @@ def _transposed(rules, name, q):
     def swapped_rule(layer):
         mapping = {}
         for symbol in rules.rule[name].free_symbols:
-            parsed = symbols.parse_symbol(symbol)
+            parsed = _parsed(symbol)
             if parsed and parsed.kind == "weight" and parsed.indices[0] == layer:
                 other = swap(*parsed.indices)
                 if other is None:
@@ -134,7 +144,7 @@ def _preactivation(rules, name, q):
         return {"": symbols.preactivation(q.layer, q.indices[0])}
     mapping = {}
     for symbol in rules.rule.get(name, sympy.Integer(0)).free_symbols:
-        parsed = symbols.parse_symbol(symbol)
+        parsed = _parsed(symbol)
         if parsed and parsed.kind == "activation":
             mapping[symbol] = symbols.preactivation(*parsed.indices)
     return {"": rules.rule[name].xreplace(mapping)} if mapping else {}
@@ -157,34 +167,74 @@ MISTAKES: dict[str, Mistake] = {
 }
 
 
-def candidates(rules: Rules, name: str, fixed=frozenset()) -> list[Candidate]:
-    """Every way one catalogued mistake, made at one node or systematically at all nodes of a kind, reaches `name`.
+class Candidates:
+    """The catalogued mistakes at the nodes of one graph, each node's computed once and shared by every claim."""
 
-    Nodes in `fixed` (claimed by the author) keep their claimed value, so a mistake there cannot reach `name`.
-    """
-    found: list[Candidate] = []
-    seen: set = set()
-    groups: dict = {}
-    sites = [node for node in rules.ancestry(name) if node == name or node not in fixed]
-    for mistake in MISTAKES.values():
-        for node in sites:
-            q = rules.kind(node) if not node.startswith("step") else None
+    def __init__(self, rules, graph):
+        self.rules, self.graph = rules, graph
+        self._table = rules.names.table
+        self._singles: dict = {}
+        self._lists: dict = {}
+        self._by_kind: dict = {}
+        for node in graph.order:
+            q = self._table.get(node)
+            if q is not None:
+                self._by_kind.setdefault((q.kind, q.layer), []).append(node)
+                self._by_kind.setdefault((q.kind,), []).append(node)
+
+    def _wrong(self, node: str) -> list[tuple[str, str, sympy.Expr]]:
+        """(mistake id, variant key, wrong rule) for every mistake made at one node, in catalogue order."""
+        found = self._singles.get(node)
+        if found is None:
+            q, found = self._table.get(node), []
+            if q is not None:
+                own = self.rules.rule.get(node, self.rules.symbol[node])
+                for mistake in MISTAKES.values():
+                    for key, wrong in mistake.wrong_rules(self.rules, node, q).items():
+                        if wrong != own:
+                            found.append((mistake.id, key, wrong))
+            self._singles[node] = found
+        return found
+
+    def _groups(self, group_key, inside, fixed):
+        """The mistakes made at every node of a kind (in one layer, or in all) that reaches the claim."""
+        nodes = [node for node in self._by_kind.get(group_key, ()) if node in inside]
+        if any(node in fixed for node in nodes):
+            return  # a node of the group was claimed by the author: the systematic mistake would show there
+        if len(nodes) < 2 or (len(group_key) == 1 and len({self._table[node].layer for node in nodes}) == 1):
+            return  # one node is a single mistake; one layer is the layer's group
+        mutations: dict = {}
+        for node in nodes:
+            for mistake_id, key, wrong in self._wrong(node):
+                mutations.setdefault((mistake_id, key), {})[node] = wrong
+        order = list(MISTAKES)
+        for (mistake_id, key), mutation in sorted(mutations.items(), key=lambda item: order.index(item[0][0])):
+            if len(mutation) > 1:
+                yield Candidate(mistake_id, mutation)
+
+    def near_list(self, name: str, fixed=frozenset()) -> list[Candidate]:
+        """near() as a list, remembered for the same quantity and claimed nodes (a class repeats them)."""
+        key = (name, fixed)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = list(self.near(name, fixed))
+        return found
+
+    def near(self, name: str, fixed=frozenset()):
+        """Every way one catalogued mistake reaches `name`, nearest first: at each node breadth-first from `name`
+        (MAX_SITES of them), the mistake made there alone, then at every node of its kind (in its layer, then in all).
+        Nodes in `fixed` (claimed by the author) keep their claimed value, so a mistake there cannot reach it."""
+        inside = self.graph.ancestry_set(name)
+        kinds_seen: set = set()
+        for node in self.graph.nearest_first(name)[:MAX_SITES]:
+            if node != name and node in fixed:
+                continue
+            for mistake_id, _, wrong in self._wrong(node):
+                yield Candidate(mistake_id, {node: wrong})
+            q = self._table.get(node)
             if q is None:
                 continue
-            for key, wrong in mistake.wrong_rules(rules, node, q).items():
-                if wrong == rules.rule.get(node, rules.symbol[node]):
-                    continue
-                _add(found, seen, mistake.id, {node: wrong})
-                groups.setdefault((mistake.id, key, q.kind, q.layer), {})[node] = wrong
-                groups.setdefault((mistake.id, key, q.kind), {})[node] = wrong
-    for (mistake_id, *_), mutation in groups.items():
-        if len(mutation) > 1:
-            _add(found, seen, mistake_id, mutation)
-    return found
-
-
-def _add(found: list, seen: set, mistake_id: str, mutation: dict) -> None:
-    key = (mistake_id, frozenset(mutation.items()))
-    if key not in seen:
-        seen.add(key)
-        found.append(Candidate(mistake_id, dict(mutation)))
+            for group_key in ((q.kind, q.layer), (q.kind,)):
+                if group_key not in kinds_seen:
+                    kinds_seen.add(group_key)
+                    yield from self._groups(group_key, inside, fixed)

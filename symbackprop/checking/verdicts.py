@@ -1,23 +1,31 @@
 """Verdicts on claims: correct within printed precision, consistent with the author's earlier numbers, or wrong and why."""
 import math
-import zlib
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
 import sympy
 
 from symbackprop.checking import equivalence
-from symbackprop.checking.claims import MAX_CLAIM_CHARS, Claim, Tolerance
-from symbackprop.model.derivation import Derivation, derive
-from symbackprop.errors import ClaimsError, LatexParseError, SymbackpropError
-from symbackprop.numeric.values import quantity_values
-from symbackprop.checking.expression_parser import parse_expression
-from symbackprop.checking.mistakes import candidates
+from symbackprop.checking.claims import MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Tolerance
+from symbackprop.expressions.parser import parse_expression
+from symbackprop.checking.float_evaluator import evaluate as evaluate_float
+from symbackprop.checking.graph import Graph, Layered as _Layered
+from symbackprop.checking.mistakes import Candidates
+from symbackprop.checking.probe_points import Point, random_points
+from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.model.chain_graph import ChainGraph as Rules
 from symbackprop.model.spec import Spec
+from symbackprop.numeric.values import quantity_values
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 DIAGNOSIS_REL = 3e-4  # naming a mistake also allows for intermediates the author rounded without claiming them
+NUMERIC_DIAGNOSIS_BUDGET = 600  # node evaluations spent on naming the mistake behind one wrong number
+CARRIED_BUDGET = 200  # node evaluations per answer for a mistake on top of a student's own wrong answers
+TABLE_BUDGET = 20_000  # node evaluations tabulating every mistake's value once per quantity (grading a class)
+SCREEN = 0.5  # a mistake is recomputed when its first-order value is this close (relative to its change)
+SEED = 20_240_601  # the random probe points: the same for every claim, run and machine
 
 
 @dataclass(frozen=True)
@@ -50,24 +58,53 @@ def parse_claim_expression(text: str, network, name: str = ""):
         raise LatexParseError(f"{name}: the expression is nested too deeply to parse") from err
 
 
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # chain graph -> its walkable Graph
+_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Graph -> its mistakes
+
+
 class Checker:
     """Checks claims about one spec (network, values, training) against the truth and against each other."""
 
     def __init__(self, spec: Spec, tolerance: Tolerance = Tolerance(), rules: Rules | None = None,
-                 derivation: Derivation | None = None):
+                 derivation: Derivation | None = None, graph: Graph | None = None,
+                 candidates: Candidates | None = None):
         self.spec = spec
         self.tolerance = tolerance
         self.derivation = derivation or (rules.derivation if rules else derive(spec))
         self.rules = rules or Rules(self.derivation, spec.training)
+        shared = _SHARED.get(self.rules)
+        if shared is None and graph is None:
+            shared = _SHARED[self.rules] = (Graph(self.rules), None)
+        self.graph = graph or shared[0]
+        if candidates is None:
+            candidates = _CANDIDATES.get(self.graph) or Candidates(self.rules, self.graph)
+            _CANDIDATES[self.graph] = candidates
+        self.candidates = candidates
         self.point = self.rules.point(spec.values) if spec.values is not None else None
         self._truth: dict[str, float] = {}
         self._opaque: dict[str, float] | None = None
+        self._partials: dict[str, dict] = {}
+        self._deviation: dict[str, float] = {}
+        self._deviation_of: dict | None = None
+        self._shared: list | None = None
+        self._valid: set[str] = set()
+        self._tables: dict = {}
+        self.tabulate = False  # a grader checks the same quantities again and again: tabulate mistakes once
 
     # -- names and parsing -------------------------------------------------------------------------
     def validate(self, name: str) -> None:
         """Fail on an unknown quantity name, suggesting the closest valid ones."""
+        if name in self._valid:
+            return
+        if len(name) > MAX_NAME_CHARS:
+            raise QuantityError(f"quantity name {name[:40]!r}... is {len(name)} characters long; names have at "
+                                f"most {MAX_NAME_CHARS}")
         steps = self.spec.training.steps if self.spec.training else 0
-        self.derivation.names.parse(name, steps)
+        try:
+            self.derivation.names.parse(name, steps)
+        except (ValueError, OverflowError) as err:
+            raise QuantityError(f"unknown quantity {name[:40]!r}: an index is out of range") from err
+        self._valid.add(name)
 
     def expression(self, claim: Claim):
         """The parsed expression of a symbolic claim, its symbols checked against this network."""
@@ -87,7 +124,9 @@ class Checker:
     def truth(self, name: str) -> float:
         """The correct value of a quantity at the spec's values."""
         if name in self.rules.symbol:
-            return self.rules.evaluate(name, self.point, memo=self._truth)
+            if name not in self._truth:
+                self.graph.values([name], self.point, self._truth)
+            return self._truth[name]
         if self._opaque is None:
             self._opaque = quantity_values(self.spec.network, self.spec.values, self.spec.training)
         return self._opaque[name]
@@ -125,7 +164,9 @@ class Checker:
             return claimed
         for claim in claims:
             if claim.symbolic:
-                value = equivalence.value_at(expressions[claim.name], self.rules, self.point, self._truth)
+                expr = expressions[claim.name]
+                self.graph.values([self.rules.name_of[s] for s in expr.free_symbols], self.point, self._truth)
+                value = equivalence.value_in_floats(expr, self.graph, self._truth)
                 if math.isfinite(value):
                     claimed[claim.name] = (value, 0.0)
             else:
@@ -139,33 +180,39 @@ class Checker:
             return Tolerance(claim.abs_tol, claim.rel_tol)
         return self.tolerance if self.tolerance.given else None
 
+    def _partials_of(self, node: str) -> dict:
+        if node not in self._partials:
+            self.truth(node)
+            self._partials[node] = {source: partial for source, partial in
+                                    self.graph.partials(node, self._truth).items() if partial}
+        return self._partials[node]
+
     def propagated(self, name: str, claimed: dict) -> float:
-        """How far rounding of the author's claimed inputs moves `name`: Σ |∂rule/∂input| × deviation, recursively.
-
-        A claimed input deviates by |claimed - true|, at most half a unit of its last printed decimal.
-        """
-        deviation: dict[str, float] = {}
-
-        def dev(node: str) -> float:
+        """How far rounding of the author's claimed inputs moves `name`: Σ |∂rule/∂input| × deviation, through the
+        graph. A claimed input deviates by |claimed - true|, at most half a unit of its last printed decimal."""
+        if name not in self.rules.symbol or self.graph.is_leaf(name):
+            return 0.0
+        if self._deviation_of is not claimed:  # deviations hold for one set of claimed values
+            self._deviation, self._deviation_of = {}, claimed
+        deviation = self._deviation
+        stack = [(source, False) for source in self.graph.sources(name)]
+        while stack:  # depth first, without recursion: a node's inputs before the node
+            node, ready = stack.pop()
             if node in deviation:
-                return deviation[node]
-            if node in claimed and node != name:
+                continue
+            if node in claimed:
                 value, half_unit = claimed[node]
                 result = min(abs(value - self.truth(node)), half_unit)
-            elif self.rules.is_leaf(node):
+            elif self.graph.is_leaf(node):
                 result = 0.0
+            elif not ready:
+                stack.append((node, True))
+                stack.extend((source, False) for source in self.graph.sources(node) if source not in deviation)
+                continue
             else:
-                self.truth(node)
-                partials = self.rules.partials(node, self._truth)
-                result = sum(p * dev(source) for source, p in partials.items() if p)
-            deviation[node] = 0.0 if not math.isfinite(result) else result
-            return deviation[node]
-
-        if name not in self.rules.symbol or self.rules.is_leaf(name):
-            return 0.0
-        self.truth(name)
-        partials = self.rules.partials(name, self._truth)
-        total = sum(p * dev(source) for source, p in partials.items() if p)
+                result = sum(abs(p) * deviation[source] for source, p in self._partials_of(node).items() if p)
+            deviation[node] = result if math.isfinite(result) else 0.0
+        total = sum(abs(p) * deviation[source] for source, p in self._partials_of(name).items() if p)
         return total if math.isfinite(total) else 0.0
 
     def check_numeric(self, claim: Claim, claimed: dict, tolerance_of: Callable | None = None) -> Result:
@@ -193,20 +240,24 @@ class Checker:
             return Result(name, value, truth, "correct", None, detail, claim.shown)
         if name not in self.rules.symbol:  # a later training step: no local rule to carry errors through
             return Result(name, value, truth, "wrong", None, detail, claim.shown)
-        others = {node: v for node, (v, _) in claimed.items() if node != name}
-        cf_memo: dict[str, float] = {}
-        carried = self.rules.evaluate(name, self.point, others, memo=cf_memo)
+        inside = self.graph.ancestry_set(name)
+        others = {node: v for node, (v, _) in claimed.items() if node != name and node in inside}
+        carried_values: dict[str, float] = {}
+        off = any(abs(v - self.truth(node)) > half + ROUNDING * max(1.0, abs(v))
+                  for node, (v, half) in claimed.items() if node in others)
+        carried = self.graph.what_if(name, self._truth, self.point, others, keep=carried_values)[0] \
+            if off else truth
         if math.isfinite(carried) and abs(carried - truth) > tol(truth) and abs(value - carried) <= tol(carried):
             detail.update({"carried_forward": carried, "from": self._wrong_inputs(name, claimed)})
             return Result(name, value, truth, "consistent", None, detail, claim.shown)
-        mistake, mistaken = self._diagnose_number(name, value, truth, others, cf_memo, tol, sharp)
+        mistake, mistaken = self._diagnose_number(name, value, truth, others, carried_values, tol, sharp, printed)
         if mistake:
             detail["mistake_value"] = mistaken
         return Result(name, value, truth, "wrong", mistake, detail, claim.shown)
 
     def claimed_inputs(self, name: str, claimed) -> list[str]:
         """The claimed quantities `name` is computed from directly, not hidden behind another claim."""
-        found, seen, stack = [], set(), list(self.rules.inputs(name))
+        found, seen, stack = [], set(), list(self.graph.sources(name))
         while stack:
             node = stack.pop()
             if node in seen:
@@ -215,9 +266,8 @@ class Checker:
             if node in claimed:
                 found.append(node)
             else:
-                stack.extend(self.rules.inputs(node))
-        order = self.rules.ancestry(name)
-        return sorted(found, key=order.index)
+                stack.extend(self.graph.sources(node))
+        return sorted(found, key=self.graph.position.__getitem__)
 
     def _wrong_inputs(self, name: str, claimed: dict) -> list[str]:
         """Those claimed inputs that are off by more than their printed precision."""
@@ -227,22 +277,88 @@ class Checker:
 
         return [node for node in self.claimed_inputs(name, claimed) if off(node)]
 
-    def _diagnose_number(self, name, value, truth, others, cf_memo, tol, sharp):
+    def _diagnose_number(self, name, value, truth, others, carried_values, tol, sharp, printed):
         """The first catalogued mistake whose value (from the truth, else from the author's own inputs) the claim
-        matches within `sharp`, and that value."""
-        self.truth(name)
-        contexts = [({}, self._truth)]
-        if any(node in others for node in self.rules.ancestry(name)):
-            contexts.append((others, cf_memo))
-        for candidate in candidates(self.rules, name, frozenset(others)):
-            for overrides, base in contexts:
-                memo = self.rules.reusable(base, candidate.mutation)
-                wrong = self.rules.evaluate(name, self.point, overrides, candidate.mutation, memo)
+        matches within `sharp`, and that value. A first-order estimate (∂name/∂node × the change a mistake makes
+        at its nodes) screens each candidate; those it keeps are recomputed exactly. At most
+        NUMERIC_DIAGNOSIS_BUDGET node evaluations."""
+        fixed = frozenset(others)
+        contexts = [({}, self._truth, truth)]
+        if self.tabulate:
+            off = tol(truth)
+            for mistake, wrong, nodes in self._mistake_table(name):
+                near = abs(value - wrong)  # first a bound sharp() never exceeds, then sharp() itself
+                if near > printed + (DIAGNOSIS_REL + ROUNDING) * abs(wrong) + ROUNDING:
+                    continue
+                if abs(wrong - truth) > off and near <= sharp(wrong) and not (nodes & fixed and name not in nodes):
+                    return mistake, wrong
+            contexts = []
+        if carried_values:
+            carried = carried_values.get(name, truth)
+            contexts.append((others, _Layered({**others, **carried_values}, self._truth), carried))
+        if not contexts:
+            return None, None
+        slopes = self.graph.sensitivities(name, self._partials_of)
+        spent = 0
+        near = self.candidates.near_list(name, fixed) if self.tabulate else self.candidates.near(name, fixed)
+        for candidate in near:
+            for overrides, base, reference in contexts:
+                estimate, cost = self._estimate(name, candidate.mutation, base, reference, slopes)
+                spent += cost
+                if not (math.isfinite(estimate) and abs(value - estimate) <= SCREEN * abs(estimate - reference)
+                        + sharp(estimate)):
+                    continue
+                wrong, cost = self.graph.what_if(name, base, self.point, mutation=candidate.mutation,
+                                                 fixed=overrides)
+                spent += cost
                 if math.isfinite(wrong) and abs(wrong - truth) > tol(truth) and abs(value - wrong) <= sharp(wrong):
                     return candidate.mistake, wrong
+            if spent > (CARRIED_BUDGET if self.tabulate else NUMERIC_DIAGNOSIS_BUDGET):
+                break
         return None, None
 
+    def _mistake_table(self, name: str) -> list:
+        """(mistake, value, nodes it changes) of every candidate from the true values, computed once per quantity
+        (within TABLE_BUDGET node evaluations)."""
+        table = self._tables.get(name)
+        if table is None:
+            table, spent = [], 0
+            for candidate in self.candidates.near(name):
+                wrong, cost = self.graph.what_if(name, self._truth, self.point, mutation=candidate.mutation)
+                spent += cost
+                if math.isfinite(wrong):
+                    table.append((candidate.mistake, wrong, frozenset(candidate.mutation)))
+                if spent > TABLE_BUDGET:
+                    break
+            self._tables[name] = table
+        return table
+
+    def _estimate(self, name, mutation, base, reference, slopes) -> tuple[float, int]:
+        """(name's value to first order under a mutation, nodes evaluated)."""
+        estimate, cost = reference, 0
+        for node, expr in mutation.items():
+            slope = slopes.get(node)
+            if not slope:
+                continue
+            sources = self.graph.sources(node, expr)
+            if node in self.rules.rule:
+                reads = self.graph.values([s for s in sources if s not in base], self.point, base)
+            else:  # a swapped leaf reads the given leaves
+                reads = {source: self.point.get(source, math.nan) for source in sources}
+            changed = evaluate_float(self.graph.function(node, expr), reads)
+            estimate += slope * (changed - base[node])
+            cost += 1
+        return estimate, cost
+
     # -- expressions -------------------------------------------------------------------------------
+    def shared_points(self) -> list:
+        """(point, 80-digit values there) for the spec's values and the seeded random points, shared by claims."""
+        if self._shared is None:
+            points = [Point(self.point, "values")] if self.point is not None else []
+            points += random_points(self.rules, SEED)
+            self._shared = [(point, {}) for point in points]
+        return self._shared
+
     def check_symbolic(self, claim: Claim, expressions: dict) -> Result:
         """Equivalent to the correct closed form (correct), to one built on the author's other claimed
         expressions (consistent), or wrong, with a point where they differ and a diagnosed mistake."""
@@ -252,21 +368,20 @@ class Checker:
             terms = [self.derivation.names.loss_term(k) for k in range(self.spec.network.layers[-1])]
             correct_expr = sum((self.derivation.expression(term) for term in terms), sympy.Integer(0))
         correct_tex = self.derivation.tex(correct_expr)
-        seed = zlib.crc32(name.encode())
         others = {other: expressions[other] for other in expressions if other != name}
-        probe = equivalence.probe(expr, name, self.rules, self.point, seed, others)
+        probe = equivalence.probe(expr, name, self.graph, self.shared_points(), others)
         if probe.error:
             detail = {"error": probe.error}
             return Result(name, claim.text, correct_tex, "wrong", None, detail, claim.shown)
-        if probe.equivalent:
-            method = equivalence.prove(expr, correct_expr)
+        method = equivalence.prove(expr, correct_expr, self.graph)
+        if method == "simplify" or (probe.equivalent and method != "differs"):
             detail = {"method": method, "points": probe.points}
             return Result(name, claim.text, correct_tex, "correct", None, detail, claim.shown)
         if probe.consistent:
             detail = {"from": self.claimed_inputs(name, others), "points": probe.points}
             return Result(name, claim.text, correct_tex, "consistent", None, detail, claim.shown)
         detail = probe.counterexample
-        mistake = equivalence.diagnose(probe, name, self.rules)
+        mistake = equivalence.diagnose(probe, name, self.graph, self.candidates.near(name))
         return Result(name, claim.text, correct_tex, "wrong", mistake, detail, claim.shown)
 
 

@@ -14,7 +14,7 @@ from symbackprop.checking.claims import Tolerance, load_claims
 from symbackprop.errors import ClaimsError
 from symbackprop.notation.number_format import number
 from symbackprop.checking.mistakes import MISTAKES
-from symbackprop.option_types import finite_number
+from symbackprop.commands.option_types import finite_number
 
 
 def add_arguments(parser) -> None:
@@ -23,11 +23,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--abs-tol", type=finite_number, help="accept |claimed - correct| <= this (overrides [tolerance])")
     parser.add_argument("--rel-tol", type=finite_number, help="accept |claimed - correct| <= this × |correct|")
+    parser.add_argument("--allow-spec-outside", action="store_true",
+                        help="let `spec = \"...\"` name a file outside the claims file's folder")
 
 
 def run(args) -> int:
     """Check every claim; print a table or JSON; 0 all correct, 1 otherwise."""
-    claims = load_claims(args.claims)
+    claims = load_claims(args.claims, args.allow_spec_outside)
     tolerance = claims.tolerance
     if args.abs_tol is not None or args.rel_tol is not None:
         for flag, value in (("--abs-tol", args.abs_tol), ("--rel-tol", args.rel_tol)):
@@ -79,11 +81,8 @@ def _note(result) -> list[str]:
             lines.append(f"equivalent (by {d.get('method')}, {d.get('points')} points compared)")
         elif result.verdict == "consistent":
             lines.append(f"follows from your claimed {', '.join(d.get('from', []))}")
-        elif d.get("point"):
-            where = ", ".join(f"{k} = {v:.6g}" for k, v in d["point"].items())
-            claimed = d.get("claimed_value")
-            claimed = "undefined" if claimed is None else f"{claimed:.6g}"
-            lines.append(f"differs at {where}: claimed {claimed}, correct {d['correct_value']:.6g}")
+        elif "correct_value" in d:
+            lines.append(_differs(d))
     elif result.verdict == "consistent":
         lines.append(f"follows from your claimed {', '.join(d.get('from', []))}: "
                      f"{d['carried_forward']:.6g}")
@@ -93,6 +92,16 @@ def _note(result) -> list[str]:
     if result.mistake:
         lines.append(f"mistake {result.mistake}: {MISTAKES[result.mistake].description}")
     return lines
+
+
+def _differs(d: dict) -> str:
+    """'differs at x[0] = 0.5: claimed 1, correct 0.5' (the difference added when the values print alike)."""
+    where = " at " + ", ".join(f"{k} = {v:.6g}" for k, v in d["point"].items()) if d.get("point") else ""
+    claimed, correct = d.get("claimed_value"), d["correct_value"]
+    line = f"differs{where}: claimed {'undefined' if claimed is None else f'{claimed:.6g}'}, correct {correct:.6g}"
+    if claimed is not None and f"{claimed:.6g}" == f"{correct:.6g}":
+        line += f" (difference {d.get('difference', claimed - correct):.3g})"
+    return line
 
 
 def render_table(results) -> str:

@@ -7,23 +7,22 @@ and key.pdf in parallel; --moodle adds DIR/moodle.xml (Moodle XML, one cloze que
 table of rejections and of the spread of the answers; it writes nothing and exits 1 if an answer fails."""
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
-from pathlib import Path
 
 from symbackprop.notation import catalogue
 from symbackprop.exams.variants import Drawer
 from symbackprop.errors import SpecError
 from symbackprop.exams.config import parse_exam
 from symbackprop.exams.content import ExamContent, exam_context
-from symbackprop.documents.latexmk import build_pdf, require_tex
-from symbackprop.exams.manifest import build_manifest, manifest_json
+from symbackprop.documents.latexmk import require_tex
+from symbackprop.exams.manifest import build_manifest
 from symbackprop.exams.moodle import exam_quiz
-from symbackprop.files.writing import check_folder, clean_leftovers, remove_stale, write_all
+from symbackprop.exporters.pipeline import publish
+from symbackprop.exporters.publication import Publication
+from symbackprop.files.writing import check_folder
 from symbackprop.commands.progress import Progress
-from symbackprop.documents.templating import render
 from symbackprop.model.spec import load_spec
 from symbackprop.exams.stress import report_text, stress
-from symbackprop.option_types import whole_number
+from symbackprop.commands.option_types import whole_number
 
 MAX_VARIANTS = 10_000
 DOCUMENTS = {"exam.tex": "exam.tex.j2", "key.tex": "key.tex.j2"}
@@ -58,9 +57,10 @@ def run(args) -> int:
         raise SpecError("--variants: expected the number of variants, e.g. --variants 30 (or --stress M)")
     _check_count("--variants", args.variants)
     catalogue.catalogue(args.lang)
+    formats = ["tex", "manifest"] + (["pdf"] if args.pdf else []) + (["moodle"] if args.moodle else [])
     if args.pdf:
         require_tex()
-    folder = check_folder(args.output)
+    check_folder(args.output)
     with Progress("drawing  ", args.variants) as bar:
         variants = Drawer(spec, args.seed, config).draw(args.variants, bar.update)
     content = ExamContent(spec, config, args.lang, args.decimal_comma)
@@ -70,36 +70,23 @@ def run(args) -> int:
             contents.append(content.variant(variant))
             bar.update()
     context = exam_context(content, args.seed, contents)
-    files = {name: render(template, context, args.template_dir) for name, template in DOCUMENTS.items()}
-    files["manifest.json"] = manifest_json(build_manifest(spec, config, args.seed, variants))
-    if args.moodle:
-        title = context["exam"]["title"]
-        xml = exam_quiz(title, args.seed, context["statement"], contents, content.messages, content.fmt,
-                        config.moodle)
-        files["moodle.xml"] = xml.decode("utf-8")
-    clean_leftovers(folder)
-    stale = [] if args.moodle else [folder / "moodle.xml"]
-    removed = remove_stale(stale + [folder / name.replace(".tex", ".pdf") for name in DOCUMENTS])
-    written = write_all(folder, files)
+
+    def quiz() -> bytes:
+        return exam_quiz(context["exam"]["title"], args.seed, context["statement"], contents, content.messages,
+                         content.fmt, config.moodle)
+
+    publication = Publication(DOCUMENTS, context, tuple(DOCUMENTS), args.template_dir,
+                              manifest=build_manifest(spec, config, args.seed, variants), quiz=quiz)
     if args.pdf:
-        written += compile_pdfs([folder / name for name in DOCUMENTS])
-    for path in written:
+        with Progress("compiling", len(DOCUMENTS)) as bar:
+            published = publish(publication, args.output, formats, bar.update)
+    else:
+        published = publish(publication, args.output, formats)
+    for path in published.written:
         print(f"wrote {path}")
-    for path in removed:
-        if not (args.pdf and path.suffix == ".pdf"):
-            print(f"removed {path} (made by an earlier run)")
+    for path in published.removed:
+        print(f"removed {path} (made by an earlier run)")
     return 0
-
-
-def compile_pdfs(paths: list[Path]) -> list[Path]:
-    """Compile the .tex files in parallel (one latexmk each, up to one per file); errors raise after all end."""
-    with ThreadPoolExecutor(max_workers=len(paths)) as pool, Progress("compiling", len(paths)) as bar:
-        futures = [pool.submit(build_pdf, path) for path in paths]
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.5)
-            bar.update(len(futures) - len(pending))
-        return [future.result() for future in futures]
 
 
 def run_stress(spec, config, args) -> int:

@@ -8,7 +8,7 @@ mistake catalogue. Writes a per-student report CSV and prints the summary.
 import sys
 
 from symbackprop.checking.grading import Grader, grade_all, load_manifest, read_answers, summary, write_report
-from symbackprop.option_types import finite_number
+from symbackprop.commands.option_types import finite_number
 
 
 def add_arguments(parser) -> None:

@@ -5,7 +5,8 @@ Writes DIR/handout.tex (DIR/handout_solutions.tex with --solutions); with --pdf 
 import argparse
 
 from symbackprop.documents.context import handout_context
-from symbackprop.documents.pipeline import add_document_arguments, document_options, publish
+from symbackprop.commands.document_options import add_document_arguments, document_options, publish_and_report
+from symbackprop.exporters.publication import Publication
 from symbackprop.model.spec import load_spec
 
 
@@ -24,6 +25,4 @@ def run(args) -> int:
     options = document_options(args, solutions=args.solutions, gradients=tuple(args.gradient))
     context = handout_context(load_spec(args.spec), options)
     name = "handout_solutions.tex" if args.solutions else "handout.tex"
-    for path in publish({name: "handout.tex.j2"}, context, args, [name]):
-        print(f"wrote {path}")
-    return 0
+    return publish_and_report(Publication({name: "handout.tex.j2"}, context, (name,), args.template_dir), args)

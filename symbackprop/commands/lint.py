@@ -8,7 +8,7 @@ otherwise, 2 for invalid input.
 import json
 import sys
 
-from symbackprop.errors import DocumentError
+from symbackprop.errors import OutputError
 from symbackprop.files.writing import write_atomic
 from symbackprop.lint import report
 from symbackprop.lint.linter import lint_text, read_document
@@ -34,9 +34,8 @@ def run(args) -> int:
     if args.fix:
         try:
             write_atomic(args.fix, report.fixed_text(text, fixes))
-        except OSError as err:
-            raise DocumentError(f"--fix {args.fix}: cannot write the fixed copy ({err.strerror or err}); "
-                                f"expected a writable file path") from err
+        except OutputError as err:
+            raise OutputError(f"--fix {args.fix}: cannot write the fixed copy: {err}") from err
     if args.json:
         json.dump(report.as_json(result, args.lang), sys.stdout, indent=1, ensure_ascii=False)
         print()

@@ -10,6 +10,7 @@ import socket
 
 from symbackprop.errors import OptionError, SymbackpropError
 from symbackprop.model.spec import load_spec
+from symbackprop.commands.option_types import finite_number, whole_number
 
 DEFAULT_PORT = 8000
 
@@ -19,11 +20,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("spec", nargs="?", help="spec TOML with [values] (default: the built-in network)")
     parser.add_argument("--manifest", help="an exam's manifest.json: students work their own variant")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument("--port", type=whole_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.add_argument("--lang", help="language when the browser asks for none available (en, pt-BR)")
     parser.add_argument("--reveal", action="store_true", help="show the correct value of a wrong entry")
-    parser.add_argument("--workers", type=int, default=3, help="processes checking expressions (default 3)")
-    parser.add_argument("--time-limit", type=float, default=3.0,
+    parser.add_argument("--workers", type=whole_number, default=3, help="processes checking expressions (default 3)")
+    parser.add_argument("--time-limit", type=finite_number, default=3.0,
                         help="seconds one expression check may take before it is stopped (default 3)")
     parser.add_argument("--record", metavar="FILE", help="class mode: record every checked entry in this SQLite file")
     parser.add_argument("--database", metavar="URL", help="class mode with PostgreSQL: postgresql://user@host/db")

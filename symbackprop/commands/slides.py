@@ -4,7 +4,8 @@ functions and, with [values], the worked example.
 Writes DIR/slides.tex and DIR/slides_body.tex (the frames alone, to \\input into your own deck);
 with --pdf also DIR/slides.pdf."""
 from symbackprop.documents.context import slides_context
-from symbackprop.documents.pipeline import add_document_arguments, document_options, publish
+from symbackprop.commands.document_options import add_document_arguments, document_options, publish_and_report
+from symbackprop.exporters.publication import Publication
 from symbackprop.model.spec import load_spec
 
 
@@ -23,6 +24,4 @@ def run(args) -> int:
     options = document_options(args, gradients=tuple(args.gradient), all_gradients=args.all_gradients)
     context = slides_context(load_spec(args.spec), options)
     templates = {"slides.tex": "slides.tex.j2", "slides_body.tex": "slides_body.tex.j2"}
-    for path in publish(templates, context, args, ["slides.tex"]):
-        print(f"wrote {path}")
-    return 0
+    return publish_and_report(Publication(templates, context, ("slides.tex",), args.template_dir), args)

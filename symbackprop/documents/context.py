@@ -7,7 +7,7 @@ from symbackprop.documents import diagram
 from symbackprop.model import functions
 from symbackprop.notation import catalogue
 from symbackprop.notation.course import CourseNotation
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.errors import DocumentError
 from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import check_decimals

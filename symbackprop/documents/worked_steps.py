@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from symbackprop.model.derivation import Derivation
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation
 from symbackprop.notation.numbers_in_math import NumberFormat, NumberPrinter, closed_tex, substituted
 from symbackprop.notation.printer import printer_settings, quantity_tex
+from symbackprop.model import symbols
 from symbackprop.model.quantities import symbol_quantity
 from symbackprop.model.spec import Training
 
@@ -239,7 +240,7 @@ class Worker:
         """δ^l_j = ∂L/∂v^l_j = ∂L/∂y^l_j × ∂y^l_j/∂v^l_j = numbers = result."""
         names = self.names
         name = names.d_v(layer, j)
-        lhs = rf"{self.d.tex(sympy.Symbol(f'd_{layer}_{j}', real=True))} = {self.d.name_tex(name)}"
+        lhs = rf"{self.d.tex(symbols.delta(layer, j))} = {self.d.name_tex(name)}"
         chain = [names.d_act(layer, j), names.local(layer, j, j)]
         lines = (Line("=", TIMES.join(self.d.name_tex(f) for f in chain)),
                  Line("=", TIMES.join(self.fmt.factor(self.values[f]) for f in chain) + f" = {self.number(name)}"))

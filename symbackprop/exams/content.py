@@ -6,7 +6,7 @@ import numpy as np
 from symbackprop.documents import diagram
 from symbackprop.model import symbols
 from symbackprop.notation import catalogue
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.notation.course import CourseNotation
 from symbackprop.documents.context import function_blocks, value_matrices, value_pages
 from symbackprop.exams.variants import Variant

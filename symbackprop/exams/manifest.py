@@ -3,7 +3,7 @@ import json
 
 from symbackprop.exams.variants import Variant
 from symbackprop.exams.config import ExamConfig, exam_to_dict
-from symbackprop.model.quantities import Names
+from symbackprop.model.points import values_point
 from symbackprop.model.spec import Spec, spec_to_dict
 
 
@@ -13,17 +13,15 @@ def manifest_spec(spec: Spec, config: ExamConfig) -> dict:
     data.pop("values", None)
     t = config.training
     data["training"] = {"learning_rate": t.learning_rate, "momentum": t.momentum, "steps": t.steps}
+    if not t.update_biases:
+        data["training"]["update_biases"] = False
     data["exam"] = exam_to_dict(config)
     return data
 
 
 def drawn_values(spec: Spec, variant: Variant) -> dict[str, float]:
     """x[i], y[k], W{l}[i][j], b{l}[j] of a variant, named as quantities."""
-    names = Names(spec.network)
-    keys = [names.x(i) for i in range(spec.network.layers[0])]
-    keys += [names.y(k) for k in range(spec.network.layers[-1])]
-    keys += [name for name, _ in names.parameters()]
-    return {key: variant.numbers[key] for key in keys}
+    return values_point(spec.network, variant.values)
 
 
 def variant_entry(spec: Spec, config: ExamConfig, variant: Variant) -> dict:

@@ -1,11 +1,16 @@
 """Stress test of an exam: draw many variants, re-check constraints and answers, summarise rejections and spread."""
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import sympy
 
-from symbackprop.numeric import references
+from symbackprop.model import symbols
 from symbackprop.model.derivation import EXPAND_MAX_PARAMETERS, derive
+from symbackprop.model.points import symbol_point, values_point
+from symbackprop.model.differences import central_difference
+from symbackprop.numeric.finite_differences import loss_gradients
+from symbackprop.numeric.training import descend
 from symbackprop.exams.variants import CONSTRAINTS, Context, Drawer, Variant, answers_fingerprint, violations
 from symbackprop.exams.config import ExamConfig, parse_exam
 from symbackprop.numeric.engine import NumericNetwork, Parameters
@@ -69,48 +74,42 @@ class References:
         if q.step is not None:
             return self._trained(q, params, X, T)
         if q.kind in ("v", "act", "l", "L"):
-            return self._closed_form(name, q, params, X, T)
+            return self._closed_form(name, q, variant, params, X, T)
         return self._derivative(q, params, X, T)
 
     # -- forward quantities ------------------------------------------------------------------------
-    def _closed_form(self, name: str, q: Quantity, params, X, T) -> float:
+    def _closed_form(self, name: str, q: Quantity, variant: Variant, params, X, T) -> float:
         """The leaf-symbol closed form of the derivation, evaluated by SymPy's lambdify (engine for big nets)."""
         if self._derivation is None:
-            inputs, vs, ys = self.engine.forward(params, X)
+            run = self.engine.run(params, X, T)
             if q.kind == "v":
-                return float(vs[q.layer][0, q.indices[0]])
+                return float(run.v[q.layer][0, q.indices[0]])
             if q.kind == "act":
-                return float(ys[q.layer][0, q.indices[0]])
-            terms = self.engine.loss_term(T, ys[-1])[0]
-            return float(terms.sum() if q.kind == "L" else terms[q.indices[0]])
+                return float(run.y[q.layer][0, q.indices[0]])
+            return float(run.loss[0] if q.kind == "L" else run.loss_terms[0, q.indices[0]])
         if name not in self._closed:
             d = self._derivation
             expr = d.loss_expression() if q.kind == "L" else d.expression(name, expand=True)
-            symbols = sorted(expr.free_symbols, key=lambda s: s.name)
-            self._closed[name] = (symbols, sympy.lambdify(symbols, expr, modules="numpy"))
-        symbols, fn = self._closed[name]
-        leaves = self._leaves(params, X, T)
-        return float(fn(*[leaves[s.name] for s in symbols]))
-
-    @staticmethod
-    def _leaves(params, X, T) -> dict:
-        values = {f"x_{i}": X[0, i] for i in range(X.shape[1])}
-        values.update({f"t_{k}": T[0, k] for k in range(T.shape[1])})
-        for layer, (W, b) in enumerate(zip(params.weights, params.biases)):
-            values.update({f"w_{layer}_{i}_{j}": W[i, j] for i, j in np.ndindex(W.shape)})
-            values.update({f"b_{layer}_{j}": b[j] for j in range(len(b))})
-        return values
+            leaves = sorted(expr.free_symbols, key=lambda s: s.name)
+            self._closed[name] = (leaves, sympy.lambdify(leaves, expr, modules="numpy"))
+        leaves, function = self._closed[name]
+        point = symbol_point(self.network, values_point(self.network, variant.values))
+        return float(function(*[point[leaf] for leaf in leaves]))
 
     # -- derivatives -------------------------------------------------------------------------------
     def _derivative(self, q: Quantity, params, X, T) -> float:
         layer, idx = q.layer, q.indices
-        if q.kind == "dv/dW":
-            return self._forward_fd(params, X, "W", layer, idx, lambda vs, ys: vs[layer][0, idx[1]])
-        if q.kind == "dv/db":
-            return self._forward_fd(params, X, "b", layer, idx, lambda vs, ys: vs[layer][0, idx[0]])
+        if q.kind in ("dv/dW", "dv/db"):
+            kind, unit = ("W", idx[1]) if q.kind == "dv/dW" else ("b", idx[0])
+            at = (params.weights if kind == "W" else params.biases)[layer]
+            return float(central_difference(lambda a: self._with(params, kind, layer, a, X)[layer][0, unit],
+                                            at, H)[idx])
         if q.kind == "dy/dv":
-            return self._activation_fd(params, X, layer, *idx)
-        d_w, d_b = references.finite_differences(self.engine, params, X, T, h=H)
+            k, j = idx
+            v = self.engine.run(params, X, T).v[layer]
+            value = self.engine.layer_values[layer]
+            return float(central_difference(lambda row: value(row)[0, k], v, H)[0, j])
+        d_w, d_b = loss_gradients(self.engine, params, X, T, H)
         if q.kind == "dL/dW":
             return float(d_w[layer][idx])
         if q.kind in ("dL/db", "dL/dv"):
@@ -118,44 +117,32 @@ class References:
         if q.kind == "dL/dy":
             j = idx[0]
             if layer == self.network.output_layer:
-                prediction = self.engine.forward(params, X)[2][-1]
-                up, down = prediction.copy(), prediction.copy()
-                up[0, j] += H
-                down[0, j] -= H
-                loss = self.engine.loss_term
-                return float((loss(T, up).sum() - loss(T, down).sum()) / (2 * H))
+                prediction = self.engine.run(params, X, T).y[layer]
+                loss = self._taught_loss
+                return float(central_difference(lambda row: loss(*T[0], *row[0]), prediction, H)[0, j])
             return float(sum(d_b[layer + 1][k] * params.weights[layer + 1][j, k]
                              for k in range(self.network.width(layer + 1))))
         raise ValueError(f"no reference for {q.kind}")
 
-    def _forward_fd(self, params, X, kind, layer, index, pick) -> float:
-        def at(shift):
-            weights = [w.copy() for w in params.weights]
-            biases = [b.copy() for b in params.biases]
-            (weights if kind == "W" else biases)[layer][index] += shift
-            _, vs, ys = self.engine.forward(Parameters(tuple(weights), tuple(biases)), X)
-            return pick(vs, ys)
-        return float((at(H) - at(-H)) / (2 * H))
+    def _with(self, params, kind: str, layer: int, array, X):
+        """V per layer with one weight matrix or bias vector replaced."""
+        weights, biases = list(params.weights), list(params.biases)
+        (weights if kind == "W" else biases)[layer] = array
+        return self.engine.forward(Parameters(tuple(weights), tuple(biases)), X)[1]
 
-    def _activation_fd(self, params, X, layer, k, j) -> float:
-        forward = self.engine.layers[layer][0]
-        v = self.engine.forward(params, X)[1][layer].copy()
-        up, down = v.copy(), v.copy()
-        up[0, j] += H
-        down[0, j] -= H
-        return float((forward(up)[0, k] - forward(down)[0, k]) / (2 * H))
+    @cached_property
+    def _taught_loss(self):
+        """L(y_0.., ŷ_0..) lambdified from the derivation's loss terms l_k(y_k, ŷ_k)."""
+        d = self._derivation or derive(self.network)
+        out, n_out = self.network.output_layer, self.network.layers[-1]
+        arguments = [symbols.target(k) for k in range(n_out)] + [symbols.activation(out, k) for k in range(n_out)]
+        return sympy.lambdify(arguments, sympy.Add(*[d.expressions[self.names.loss_term(k)] for k in range(n_out)]))
 
     # -- training steps ----------------------------------------------------------------------------
     def _trained(self, q: Quantity, params, X, T) -> float:
-        """Gradient descent with momentum repeated with finite-difference gradients."""
-        t = self.config.training
-        previous_w = [np.zeros_like(w) for w in params.weights]
-        previous_b = [np.zeros_like(b) for b in params.biases]
-        for _ in range(q.step):
-            d_w, d_b = references.finite_differences(self.engine, params, X, T, h=H)
-            previous_w = [-t.learning_rate * g + t.momentum * p for g, p in zip(d_w, previous_w)]
-            previous_b = [-t.learning_rate * g + t.momentum * p for g, p in zip(d_b, previous_b)]
-            params = params.updated(previous_w, previous_b)
+        """The one training loop, fed with finite-difference gradients."""
+        history = descend(params, lambda p: loss_gradients(self.engine, p, X, T, H), self.config.training)
+        params = history[q.step - 1]
         if q.kind == "W":
             return float(params.weights[q.layer][q.indices])
         if q.kind == "b":

@@ -14,6 +14,18 @@ def read_text(path: str | Path, what: str, expected: str, error=SpecError, encod
 
     Devices (/dev/zero), FIFOs and folders are refused without reading from them; so are files larger than
     max_bytes and text that is not in the expected encoding."""
+    data = read_bytes(path, what, expected, error, prefix, max_bytes)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise error(f"{prefix}{path}: cannot read the {what} (not {encoding.upper().removesuffix('-SIG')} text: "
+                    f"byte {err.start + 1} is invalid); expected {expected}") from err
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as open() reads text
+
+
+def read_bytes(path: str | Path, what: str, expected: str, error=SpecError, prefix: str = "",
+               max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most max_bytes, or `error` saying why it cannot be read."""
     path = Path(path)
 
     def refuse(reason: str, err: BaseException | None = None):
@@ -36,9 +48,9 @@ def read_text(path: str | Path, what: str, expected: str, error=SpecError, encod
     finally:
         os.close(descriptor)
     if len(data) > max_bytes:
-        refuse(f"larger than {max_bytes // (1024 * 1024)} MB")
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as err:
-        refuse(f"not {encoding.upper().removesuffix('-SIG')} text: byte {err.start + 1} is invalid", err)
-    return text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as open() reads text
+        refuse(f"larger than {_size(max_bytes)}")
+    return data
+
+
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count} bytes"

@@ -1,4 +1,4 @@
-"""Arithmetic with no spec: each pair of adjacent numeric sides, evaluated with the project's grammar, at printed precision."""
+"""Arithmetic with no spec: adjacent numeric sides evaluated with the project's grammar, at printed precision."""
 import math
 import re
 from functools import lru_cache

@@ -7,6 +7,7 @@ from symbackprop.lint import arithmetic
 from symbackprop.lint.equations import Equation, equations, uses_decimal_comma
 from symbackprop.lint.findings import Finding
 from symbackprop.lint.sources import Document, guess_format
+from symbackprop.files.reading import read_bytes
 
 MAX_BYTES = 50_000_000
 
@@ -29,13 +30,7 @@ class LintResult:
 def read_document(path: str | Path) -> tuple[str, bytes]:
     """The document's text and bytes; one clear error when it is missing, a folder, too large or not UTF-8."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise DocumentError(f"{path}: cannot read the document ({err.strerror or err}); expected a readable "
-                            f"Markdown or LaTeX file") from err
-    if len(data) > MAX_BYTES:
-        raise DocumentError(f"{path}: the document is {len(data)} bytes; the limit is {MAX_BYTES}")
+    data = read_bytes(path, "document", "a readable Markdown or LaTeX file", DocumentError, max_bytes=MAX_BYTES)
     try:
         return data.decode("utf-8"), data
     except UnicodeDecodeError as err:

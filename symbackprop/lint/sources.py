@@ -13,6 +13,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
 _MARKDOWN_SKIPS = re.compile(r"<!--|`+|\\\$|\]\(|<(?:https?|ftp|mailto):")
 _LATEX_SKIPS = re.compile(r"(?<!\\)%|\\verb\*?([^A-Za-z\s*])|\\begin\s*\{(" + "|".join(VERBATIM_ENVIRONMENTS)
                           + r")\*?\}|\\\$")
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 _OPENERS = re.compile(r"\$\$|\$|\\\(|\\\[|\\begin\s*\{(" + "|".join(MATH_ENVIRONMENTS) + r")(\*?)\}")
 
 
@@ -143,13 +144,13 @@ def _mask_latex(text: str, chars: list) -> None:
 
 
 def find_math(masked: str, fmt: str) -> list[MathSpan]:
-    """Math spans in masked text: $$..$$, $..$, \\(..\\), \\[..\\] and the math environments."""
-    spans, position = [], 0
+    """Math spans in masked text: $$..$$, $..$, \\(..\\), \\[..\\] and the math environments (linear time)."""
+    spans, position, closers = [], 0, _Closers(masked, fmt)
     while True:
         found = _OPENERS.search(masked, position)
         if not found:
             return spans
-        span = _close(masked, found, fmt)
+        span = closers.close(found)
         if span is None:  # an unbalanced delimiter is literal text
             position = found.end()
             continue
@@ -163,34 +164,61 @@ def _closer_length(masked: str, end: int) -> int:
     return len(match.group()) if match else 0
 
 
-def _close(masked: str, opener: re.Match, fmt: str) -> MathSpan | None:
-    """The span an opener starts, or None when it is never closed."""
-    token, start = opener.group(), opener.end()
-    if token == "$$":
-        end = masked.find("$$", start)
+class _Closers:
+    """Where the closing delimiters are: each search is remembered, so a document full of unclosed openers
+    is still read in linear time."""
+
+    def __init__(self, masked: str, fmt: str):
+        self.masked, self.fmt = masked, fmt
+        self._searches: dict[str, tuple[int, int]] = {}  # closer -> (searched from, found at or -1)
+        self._breaks = [match.start() for match in _PARAGRAPH_END.finditer(masked)]
+        self._dollars = [index for index in range(len(masked)) if masked[index] == "$" and self._closes(index)]
+
+    def _closes(self, index: int) -> bool:
+        """Whether a $ at index can close inline math ($$ never; in Markdown not after a space, nor before a digit)."""
+        masked = self.masked
+        if masked[index - 1:index] == "$" or masked[index + 1:index + 2] == "$":
+            return False
+        before, after = masked[index - 1:index], masked[index + 1:index + 2]
+        return self.fmt != "markdown" or not (before.isspace() or after.isdigit())
+
+    def _find(self, closer: str, start: int) -> int:
+        """The first position >= start where `closer` (text, or a regex for \\end{...}) occurs, or -1."""
+        searched = self._searches.get(closer)
+        if searched and searched[0] <= start and (searched[1] < 0 or searched[1] >= start):
+            return searched[1]
+        if closer.startswith(r"\\end"):
+            match = re.compile(closer).search(self.masked, start)
+            found = match.start() if match else -1
+        else:
+            found = self.masked.find(closer, start)
+        self._searches[closer] = (start, found)
+        return found
+
+    def close(self, opener: re.Match) -> MathSpan | None:
+        """The span an opener starts, or None when it is never closed."""
+        token, start = opener.group(), opener.end()
+        if token == "$":
+            return self._inline_dollar(start)
+        if token in ("$$", "\\(", "\\["):
+            end = self._find({"$$": "$$", "\\(": "\\)", "\\[": "\\]"}[token], start)
+            return MathSpan(start, end, token != "\\(") if end >= 0 else None
+        end = self._find(r"\\end\s*\{" + opener.group(1) + re.escape(opener.group(2)) + r"\}", start)
         return MathSpan(start, end, True) if end >= 0 else None
-    if token == "$":
-        return _inline_dollar(masked, start, fmt)
-    if token in ("\\(", "\\["):
-        end = masked.find("\\)" if token == "\\(" else "\\]", start)
-        return MathSpan(start, end, token == "\\[") if end >= 0 else None
-    closing = re.compile(r"\\end\s*\{" + opener.group(1) + re.escape(opener.group(2)) + r"\}")
-    found = closing.search(masked, start)
-    return MathSpan(start, found.start(), True) if found else None
 
-
-def _inline_dollar(masked: str, start: int, fmt: str) -> MathSpan | None:
-    """$..$ on one paragraph; in Markdown (pandoc's rule) no space inside either dollar, no digit after the closer."""
-    if fmt == "markdown" and (start >= len(masked) or masked[start].isspace()):
-        return None
-    position = start
-    while True:
-        end = masked.find("$", position)
-        if end < 0 or re.search(r"\n[ \t]*\n", masked[start:end]):
+    def _inline_dollar(self, start: int) -> MathSpan | None:
+        """$..$ within one paragraph, with no $$ inside; in Markdown (pandoc's rule) no space after the opener."""
+        masked = self.masked
+        if self.fmt == "markdown" and (start >= len(masked) or masked[start].isspace()):
             return None
-        if masked.startswith("$$", end):
+        index = bisect.bisect_left(self._dollars, start)
+        if index == len(self._dollars):
             return None
-        if fmt == "markdown" and (masked[end - 1].isspace() or masked[end + 1:end + 2].isdigit()):
-            position = end + 1
-            continue
-        return MathSpan(start, end, False) if end > start else None
+        end = self._dollars[index]
+        paragraph = bisect.bisect_left(self._breaks, start)
+        if paragraph < len(self._breaks) and self._breaks[paragraph] < end:
+            return None
+        double = self._find("$$", start)
+        if 0 <= double < end or end == start:
+            return None
+        return MathSpan(start, end, False)

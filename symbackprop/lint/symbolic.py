@@ -1,4 +1,4 @@
-"""Symbolic sides given meaning by a spec: v_0, \\hat{y}(1 - \\hat{y}), (y - \\hat{y})^2 evaluated at the spec's values."""
+"""Symbolic sides given meaning by a spec: \\hat{y}(1 - \\hat{y}) or (y - \\hat{y})^2 at the spec's values."""
 import re
 
 from symbackprop.lint.arithmetic import Evaluator, judge_value

@@ -42,7 +42,7 @@ def _closing(text: str) -> int:
 
 
 class SymbolReader:
-    """Reads written symbols (w_{00}, \\hat{y}, \\frac{\\partial L}{\\partial w_{00}}) as one network's quantity names."""
+    """Reads written symbols (w_{00}, \\hat{y}, \\frac{\\partial L}{\\partial w_{00}}) as one network's quantities."""
 
     def __init__(self, network: Network, table: dict[str, str] | None = None):
         self.network = network

@@ -6,6 +6,7 @@ import numpy as np
 import sympy
 
 from symbackprop.model import points
+from symbackprop.model.differences import central_difference, relative_steps
 from symbackprop.model.derivation import Derivation, product
 from symbackprop.model.quantities import Names, Quantity, quantity_symbol
 from symbackprop.model.spec import Network, Training, Values
@@ -60,7 +61,8 @@ class ChainGraph:
                 step_name = names.step(1, name)
                 self.symbol[step_name] = sympy.Symbol(f"q{len(self.symbol)}", real=True)
                 frozen = q.kind == "b" and not self.training.update_biases
-                self.rule[step_name] = self.symbol[name] if frozen else self.symbol[name] - rate * self.symbol["dL/d" + name]
+                step = 0 if frozen else rate * self.symbol["dL/d" + name]
+                self.rule[step_name] = self.symbol[name] - step
 
     def _own_symbol(self, name: str, q: Quantity, count: int) -> sympy.Symbol:
         """The factory symbol of a quantity the course writes as a letter, else a fresh one (q17)."""
@@ -176,14 +178,8 @@ class ChainGraph:
         sources = self.inputs(name)
         function = self.compiled(expr, sources, name)
         args = [memo.get(source, math.nan) for source in sources]
-        result = {}
-        for position, source in enumerate(sources):
-            step = 1e-6 * max(1.0, abs(args[position]))
-            up, down = list(args), list(args)
-            up[position] += step
-            down[position] -= step
-            result[source] = abs(_call(function, up) - _call(function, down)) / (2 * step)
-        return result
+        slopes = central_difference(lambda at: _call(function, list(at)), args, relative_steps(args))
+        return {source: abs(float(slope)) for source, slope in zip(sources, slopes)}
 
     # -- points ------------------------------------------------------------------------------------
     def point(self, values: Values) -> dict[str, float]:

@@ -5,15 +5,24 @@ import sympy
 
 from symbackprop.model import functions, symbols
 from symbackprop.errors import SpecError
-from symbackprop.notation.printer import quantity_tex, tex
 from symbackprop.model.quantities import Names, Quantity, quantity_symbol
 from symbackprop.model.spec import Network, Spec
 
 EXPAND_MAX_PARAMETERS = 60  # --expand writes leaf-symbol closed forms only up to this many parameters
 
 
+_DENOMINATORS: dict[int, tuple] = {}  # id(expr) -> (expr, answer): factors repeat as the same objects
+
+
 def _has_denominator(expr: sympy.Expr) -> bool:
-    return any(node.is_Pow and node.exp.is_negative for node in sympy.preorder_traversal(expr))
+    known = _DENOMINATORS.get(id(expr))
+    if known is not None and known[0] is expr:
+        return known[1]
+    if len(_DENOMINATORS) > 4096:
+        _DENOMINATORS.clear()
+    answer = any(node.is_Pow and node.exp.is_negative for node in sympy.preorder_traversal(expr))
+    _DENOMINATORS[id(expr)] = (expr, answer)
+    return answer
 
 
 def product(*factors) -> sympy.Expr:
@@ -101,7 +110,8 @@ class Derivation:
 
     def _closed(self, term: tuple[str, ...]) -> sympy.Expr:
         """The product of the factors' closed forms; a trailing factor of 1 (∂v/∂b) is left out."""
-        factors = [self.expressions[term[0]]] + [self.expressions[f] for f in term[1:] if self.expressions[f] != 1]
+        rest = [self.expressions[f] for f in term[1:]]
+        factors = [self.expressions[term[0]]] + [factor for factor in rest if factor is not sympy.S.One]
         return factors[0] if len(factors) == 1 else product(*factors)
 
     def _backward(self) -> None:
@@ -116,8 +126,9 @@ class Derivation:
                         symbols.target(j), symbols.activation(layer, j), n_out)
                 else:
                     nxt = layer + 1
-                    e[names.d_act(layer, j)] = sympy.Add(*[
-                        symbols.delta(nxt, k) * symbols.weight(nxt, j, k) for k in range(net.width(nxt))])
+                    e[names.d_act(layer, j)] = sympy.Add(*[  # δ·w is already in canonical order: no evaluation
+                        sympy.Mul(symbols.delta(nxt, k), symbols.weight(nxt, j, k), evaluate=False)
+                        for k in range(net.width(nxt))])
             for j in range(width):
                 sources = range(width) if vector else (j,)
                 for k in sources:
@@ -185,6 +196,18 @@ class Derivation:
             form["dL_dy"] = upstream * nxt.T
         return form
 
+    def batch_form(self, layer: int) -> dict[str, sympy.MatrixExpr]:
+        """The layer over a batch (rows are samples) as matrix products of named arrays.
+
+        v: Y^{l-1} W^l (b^l is added to every row); dW: (Y^{l-1})^T Δ^l; upstream: ∂L/∂Y^{l-1} = Δ^l (W^l)^T.
+        """
+        rows = sympy.Symbol("B", integer=True, positive=True)
+        n_in, n_out = self.network.fan_in(layer), self.network.width(layer)
+        inputs = sympy.MatrixSymbol("X" if layer == 0 else f"Y{layer - 1}", rows, n_in)
+        weights = sympy.MatrixSymbol(f"W{layer}", n_in, n_out)
+        delta = sympy.MatrixSymbol(f"D{layer}", rows, n_out)
+        return {"v": inputs * weights, "dW": inputs.T * delta, "upstream": delta * weights.T}
+
     # -- leaf expansion ----------------------------------------------------------------------------
     @cached_property
     def _leaf_map(self) -> dict:
@@ -213,43 +236,6 @@ class Derivation:
         """L in the leaf symbols, for the naive reference and small-network checks."""
         terms = [self.expressions[self.names.loss_term(k)] for k in range(self.network.layers[-1])]
         return sympy.Add(*terms).xreplace(self._leaf_map)
-
-    # -- numbers -----------------------------------------------------------------------------------
-    def evaluate(self, values=None, training=None) -> dict[str, float]:
-        """Every named quantity at `values` (default: the spec's [values] and [training])."""
-        from symbackprop.numeric.values import finite_values
-
-        if values is None and self.spec is not None:
-            values, training = self.spec.values, training or self.spec.training
-        return finite_values(self.network, values, training)
-
-    def lambdify(self):
-        """The batched numeric engine (NumericNetwork) generated from this derivation's matrix form."""
-        from symbackprop.numeric.engine import NumericNetwork
-
-        return NumericNetwork(self.network)
-
-    # -- display -----------------------------------------------------------------------------------
-    def tex(self, expr: sympy.Expr) -> str:
-        """LaTeX in this network's notation."""
-        return tex(expr, self.network)
-
-    def name_tex(self, name: str) -> str:
-        """LaTeX for a quantity name, e.g. \\frac{\\partial L}{\\partial w^{0}_{1,2}}."""
-        return quantity_tex(self.quantity(name), self.network)
-
-    def latex(self, expand: bool = False) -> dict[str, str]:
-        """The closed form of every derivative quantity, as LaTeX."""
-        return {name: self.tex(self.expression(name, expand))
-                for name, expr in self.expressions.items() if name.startswith("d")}
-
-    def _repr_latex_(self) -> str:
-        rows = []
-        for name in self.gradient_names():
-            factors = r" \times ".join(self.name_tex(f) for f in self.chain(name))
-            rows.append(rf"{self.name_tex(name)} &= {factors} = {self.tex(self.expressions[name])}")
-        return r"$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$"
-
 
 def derive(spec: Spec | Network) -> Derivation:
     """Build the derivation for a spec or network."""

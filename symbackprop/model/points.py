@@ -55,13 +55,16 @@ def symbol_point(network: Network, point: dict[str, float]) -> dict:
     return {quantity_symbol(table[name]): value for name, value in point.items()}
 
 
-def random_point(network: Network, rng: np.random.Generator) -> dict[str, float]:
-    """Random leaves: inputs, weights and biases in (-1, 1), targets valid for the loss."""
+def random_point(network: Network, rng: np.random.Generator, scale: float = 1.0) -> dict[str, float]:
+    """Random leaves: inputs, weights and biases in (-scale, scale), targets valid for the loss."""
     names = Names(network)
-    point = {names.x(i): rng.uniform(-1, 1) for i in range(network.layers[0])}
+    point = {names.x(i): rng.uniform(-scale, scale) for i in range(network.layers[0])}
     n_out = network.layers[-1]
-    targets = rng.dirichlet(np.ones(n_out)) if functions.target_kind(network) == "distribution" else rng.uniform(0.05, 0.95, n_out)
+    if functions.target_kind(network) == "distribution":
+        targets = rng.dirichlet(np.ones(n_out))
+    else:
+        targets = rng.uniform(0.05, 0.95, n_out)
     point.update({names.y(k): float(targets[k]) for k in range(n_out)})
     for name, _ in names.parameters():
-        point[name] = rng.uniform(-1, 1)
+        point[name] = rng.uniform(-scale, scale)
     return {name: float(value) for name, value in point.items()}

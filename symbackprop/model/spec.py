@@ -386,9 +386,8 @@ def spec_to_dict(spec: Spec) -> dict:
         data["values"] = values_to_dict(net, spec.values)
     if spec.training is not None:
         t = spec.training
-        data["training"] = {"learning_rate": t.learning_rate, "momentum": t.momentum, "steps": t.steps}
-        if not t.update_biases:
-            data["training"]["update_biases"] = False
+        frozen = {} if t.update_biases else {"update_biases": False}
+        data["training"] = {"learning_rate": t.learning_rate, "momentum": t.momentum, "steps": t.steps, **frozen}
     return data
 
 

@@ -12,7 +12,7 @@ from symbackprop.model.functions import Activation, Loss, Names
 MAX_FUNCTIONS = 16
 MAX_OPS = 300  # operation count of a written g or loss term (SymPy's own derivative stays small)
 ACTIVATION_KEYS = {"g", "derivative", "name"}
-LOSS_KEYS = {"loss", "derivative", "name"}
+LOSS_KEYS = {"loss", "derivative", "name", "targets"}
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _NAME_CHARACTERS = set(" -()'.,/+")  # besides letters and digits: nothing LaTeX or HTML would read as markup
 
@@ -30,6 +30,7 @@ class Definition:
     formula: str  # g in v, or the loss term in y, yhat and N
     derivative: str = ""  # as written; "" when SymPy's derivative is used
     names: tuple[tuple[str, str], ...] = ()  # (language, display name)
+    targets: str = "any"  # a loss: the targets it accepts (one of functions.TARGET_KINDS)
     entry: Activation | Loss | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
@@ -39,6 +40,8 @@ class Definition:
             data["derivative"] = self.derivative
         if self.names:
             data["name"] = dict(self.names)
+        if self.targets != "any":
+            data["targets"] = self.targets
         return data
 
 
@@ -77,9 +80,16 @@ def _definition(name: str, body, source: str) -> Definition:
     formula = _text(body, "g" if kind == "activation" else "loss", where)
     derivative = _text(body, "derivative", where) if "derivative" in body else ""
     names = _names(body.get("name", name.replace("_", " ")), where)
-    build = _activation if kind == "activation" else _loss
-    entry = build(name, formula, derivative, {lang: Names(text, text) for lang, text in names}, where)
-    return Definition(name, kind, formula, derivative, names if "name" in body else (), entry)
+    targets = body.get("targets", "any")
+    if targets not in functions.TARGET_KINDS:
+        raise SpecError(f"{where}.targets: expected one of {', '.join(functions.TARGET_KINDS)} (any number, each "
+                        f"in [0, 1], or in [0, 1] summing to 1), got {targets!r:.60}")
+    titles = {lang: Names(text, text) for lang, text in names}
+    if kind == "activation":
+        entry = _activation(name, formula, derivative, titles, where)
+    else:
+        entry = _loss(name, formula, derivative, titles, where, targets)
+    return Definition(name, kind, formula, derivative, names if "name" in body else (), targets, entry)
 
 
 def _text(body: dict, key: str, where: str) -> str:
@@ -151,7 +161,7 @@ def _activation(name: str, text: str, derivative_text: str, names: dict, where: 
     )
 
 
-def _loss(name: str, text: str, derivative_text: str, names: dict, where: str) -> Loss:
+def _loss(name: str, text: str, derivative_text: str, names: dict, where: str, targets: str) -> Loss:
     variables = {"y": Y, "yhat": P, "N": N}
     term = _parse(text, variables, where, "loss")
     exact = sympy.diff(term, P)
@@ -165,4 +175,4 @@ def _loss(name: str, text: str, derivative_text: str, names: dict, where: str) -
         return expr.xreplace({Y: y, P: p, N: sympy.Integer(n) if isinstance(n, int) else n})
 
     return Loss(name, term=lambda y, p, n: at(term, y, p, n), derivative=lambda y, p, n: at(written, y, p, n),
-                names=names)
+                targets=targets, names=names)

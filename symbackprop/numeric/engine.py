@@ -1,11 +1,19 @@
-"""Batched forward and backward passes in matrix form, with local rules lambdified from the function table."""
+"""The batched numeric network: code generated from the derivation, run over row chunks on all cores."""
+import contextlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
-import sympy
 
-from symbackprop.model import functions
+from symbackprop.model.derivation import Derivation
 from symbackprop.model.spec import Network, Training, Values
+from symbackprop.numeric import codegen, training as descent
+
+CHUNK_ROWS = 4096  # rows per chunk: a layer's arrays stay in cache, and chunks run in parallel
+PARALLEL_ROWS = 4 * CHUNK_ROWS  # smaller batches run in one call: the pool would cost more than it saves
+_POOL: ThreadPoolExecutor | None = None
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,10 @@ class Parameters:
         return Parameters(tuple(w + d for w, d in zip(self.weights, steps_w)),
                           tuple(b + d for b, d in zip(self.biases, steps_b)))
 
+    def arrays(self) -> list[np.ndarray]:
+        """W0, b0, W1, b1, ... in the order the generated code takes them."""
+        return [array for pair in zip(self.weights, self.biases) for array in pair]
+
 
 @dataclass(frozen=True)
 class Pass:
@@ -36,7 +48,7 @@ class Pass:
     y: list  # Y^l
     loss_terms: np.ndarray  # (B, N) per-output loss terms
     d_act: list  # ∂L/∂Y^l
-    local: list  # ∂Y^l/∂V^l (element-wise activations; None for softmax)
+    local: list  # ∂Y^l/∂V^l: (B, n) for element-wise activations, (B, n, n) Jacobians [k, j] for vector ones
     delta: list  # ∂L/∂V^l
     d_weights: list  # ∂L/∂W^l summed over the batch
     d_biases: list  # ∂L/∂b^l summed over the batch
@@ -47,117 +59,97 @@ class Pass:
         return self.loss_terms.sum(axis=1)
 
 
-def _elementwise(expr, args):
-    """A NumPy function of arrays from a scalar SymPy expression (constants broadcast to the array shape)."""
-    fn = sympy.lambdify(args, expr, modules="numpy", cse=True)
-    if expr.free_symbols:
-        return fn
-    constant = float(expr)
-    return lambda *arrays: np.full_like(next(a for a in arrays if a is not None), constant)
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, 8)))
+    return _POOL
+
+
+@lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of the loaded BLAS (scanned once), or None without threadpoolctl."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """A context keeping BLAS on one thread while the chunks run in parallel."""
+    controller = _blas_controller()
+    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+
+
+def _batch(X, T):
+    return np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(T, dtype=float))
 
 
 class NumericNetwork:
-    """Forward, backward and gradient descent for one network, batched over samples."""
+    """Forward, backward and gradient descent for one network, batched over samples, generated from its derivation."""
 
-    def __init__(self, network: Network):
-        self.network = network
-        v, g, t, p = sympy.symbols("v g t p", real=True)
-        options = {"slope": network.leaky_slope}
-        self.layers = []
-        self.needs_v = []  # whether g' is written with v (ReLU) rather than with g = g(v) (sigmoid)
-        for name in network.activations:
-            entry = functions.activation(name, network)
-            if entry.elementwise:
-                forward = _elementwise(entry.expression(v, **options), (v,))
-                local = entry.derivative(v, g, **options)
-                derivative = _elementwise(local, (v, g))
-                self.layers.append((forward, derivative, None))
-                self.needs_v.append(v in local.free_symbols)
-            else:
-                self.layers.append((entry.numeric_forward, None, entry.numeric_vjp))
-                self.needs_v.append(False)
-        loss = functions.loss_of(network)
-        n_out = network.layers[-1]
-        self.loss_term = _elementwise(loss.term(t, p, n_out), (t, p))
-        self.loss_derivative = _elementwise(loss.derivative(t, p, n_out), (t, p))
+    def __init__(self, network: Network | Derivation):
+        self.derivation = network if isinstance(network, Derivation) else Derivation(network)
+        self.network = self.derivation.network
+        self.generated = codegen.generate(self.derivation)
 
-    def forward(self, params: Parameters, X: np.ndarray):
-        """(inputs, V, Y) per layer for a batch X of shape (B, n_in)."""
-        inputs, vs, ys = [], [], []
-        current = X
-        for (forward, _, _), W, b in zip(self.layers, params.weights, params.biases):
-            inputs.append(current)
-            V = current @ W + b
-            current = forward(V)
-            vs.append(V)
-            ys.append(current)
-        return inputs, vs, ys
+    @property
+    def source(self) -> str:
+        """The generated Python source of the passes."""
+        return self.generated.source
 
-    def losses(self, params: Parameters, X: np.ndarray, T: np.ndarray) -> np.ndarray:
-        """L per sample."""
-        return self.loss_term(T, self.forward(params, X)[2][-1]).sum(axis=1)
+    def _call(self, name: str, params: Parameters, X, T):
+        return self.generated.namespace[name](X, T, *params.arrays())
 
-    def run(self, params: Parameters, X: np.ndarray, T: np.ndarray) -> Pass:
+    def run(self, params: Parameters, X, T) -> Pass:
         """Forward and backward keeping every intermediate array (for worked examples)."""
-        X, T = np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(T, dtype=float))
-        inputs, vs, ys = self.forward(params, X)
-        d_act, local, delta = self._backward(params, vs, ys, T)
-        depth = len(self.layers)
-        d_weights = [inputs[layer].T @ delta[layer] for layer in range(depth)]
-        d_biases = [delta[layer].sum(axis=0) for layer in range(depth)]
-        return Pass(inputs, vs, ys, self.loss_term(T, ys[-1]), d_act, local, delta, d_weights, d_biases)
+        X, T = _batch(X, T)
+        with np.errstate(all="ignore"):
+            return Pass(**self._call("run", params, X, T))
 
-    def _backward(self, params: Parameters, vs, ys, T):
-        """δ^l = (δ^{l+1} (W^{l+1})^T) ⊙ g'(V^l), from δ^L = ∂L/∂Ŷ ⊙ g'(V^L); returns (∂L/∂Y, g', δ) per layer."""
-        depth = len(self.layers)
-        d_act, local, delta = [None] * depth, [None] * depth, [None] * depth
-        upstream = self.loss_derivative(T, ys[-1])
-        for layer in reversed(range(depth)):
-            _, derivative, vjp = self.layers[layer]
-            d_act[layer] = upstream
-            if vjp is None:
-                local[layer] = derivative(vs[layer], ys[layer])
-                delta[layer] = upstream * local[layer]
-            else:
-                delta[layer] = vjp(ys[layer], upstream)
-            if layer:
-                upstream = delta[layer] @ params.weights[layer].T
-        return d_act, local, delta
+    def losses(self, params: Parameters, X, T) -> np.ndarray:
+        """L per sample."""
+        X, T = _batch(X, T)
+        with np.errstate(all="ignore"):
+            return self._call("losses", params, X, T)
 
-    def gradients(self, params: Parameters, X: np.ndarray, T: np.ndarray):
+    def forward(self, params: Parameters, X, T=None):
+        """(inputs, V, Y) per layer for a batch X of shape (B, n_in)."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        T = np.zeros((X.shape[0], self.network.layers[-1])) if T is None else T
+        run = self.run(params, X, T)
+        return run.inputs, run.v, run.y
+
+    def gradients(self, params: Parameters, X, T):
         """(∂L/∂W per layer, ∂L/∂b per layer), summed over the batch: ∂L/∂W^l = (Y^{l-1})^T δ^l.
 
-        The lean path: V is kept only where g' needs it, and each layer's arrays are freed once used.
+        Large batches run as row chunks on a thread pool; the gradients are sums over rows, so the chunks' add up.
         """
-        X, T = np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(T, dtype=float))
-        vs, ys, current = [], [X], X
-        for (forward, _, _), needs_v, W, b in zip(self.layers, self.needs_v, params.weights, params.biases):
-            V = current @ W + b
-            current = forward(V)
-            vs.append(V if needs_v else None)
-            ys.append(current)
-        depth = len(self.layers)
-        d_weights, d_biases = [None] * depth, [None] * depth
-        upstream = self.loss_derivative(T, current)
-        for layer in reversed(range(depth)):
-            _, derivative, vjp = self.layers[layer]
-            V, output = vs.pop(), ys.pop()
-            delta = upstream * derivative(V, output) if vjp is None else vjp(output, upstream)
-            d_weights[layer] = ys[-1].T @ delta
-            d_biases[layer] = delta.sum(axis=0)
-            if layer:
-                upstream = delta @ params.weights[layer].T
-        return d_weights, d_biases
+        X, T = _batch(X, T)
+        arrays = params.arrays()
+        function = self.generated.namespace["gradients"]
+        if X.shape[0] < PARALLEL_ROWS:
+            with np.errstate(all="ignore"):
+                return function(X, T, *arrays)
+        starts = range(0, X.shape[0], CHUNK_ROWS)
+
+        def chunk(start):
+            with np.errstate(all="ignore"):
+                return function(X[start:start + CHUNK_ROWS], T[start:start + CHUNK_ROWS], *arrays)
+
+        with _one_blas_thread():
+            parts = list(_pool().map(chunk, starts))
+        return ([sum(part[0][layer] for part in parts) for layer in range(self.network.depth)],
+                [sum(part[1][layer] for part in parts) for layer in range(self.network.depth)])
 
     def train(self, params: Parameters, X, T, training: Training) -> list[tuple[Parameters, float]]:
-        """Gradient descent with momentum: Δw(t) = -ε ∂E/∂w + α Δw(t-1); (parameters, loss) after each step."""
-        history = []
-        previous_w = [np.zeros_like(w) for w in params.weights]
-        previous_b = [np.zeros_like(b) for b in params.biases]
-        for _ in range(training.steps):
-            d_w, d_b = self.gradients(params, X, T)
-            previous_w = [-training.learning_rate * g + training.momentum * p for g, p in zip(d_w, previous_w)]
-            previous_b = [-training.learning_rate * g + training.momentum * p for g, p in zip(d_b, previous_b)]
-            params = params.updated(previous_w, previous_b)
-            history.append((params, float(self.losses(params, X, T).sum())))
-        return history
+        """Gradient descent with momentum; (parameters, summed loss) after each step."""
+        X, T = _batch(X, T)
+        steps = descent.descend(params, lambda p: self.gradients(p, X, T), training)
+        return [(after, float(self.losses(after, X, T).sum())) for after in steps]
+
+    @cached_property
+    def layer_values(self):
+        """The compiled g(V) per layer (element-wise or by columns), as the generated code calls them."""
+        return [self.generated.namespace[f"value{layer}"] for layer in range(self.network.depth)]

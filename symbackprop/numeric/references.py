@@ -3,26 +3,12 @@ import numpy as np
 
 from symbackprop.model import functions
 from symbackprop.numeric.engine import NumericNetwork, Parameters
+from symbackprop.numeric.finite_differences import loss_gradients
 
 
 def finite_differences(engine: NumericNetwork, params: Parameters, X, T, h: float = 1e-6):
     """Central differences of the summed loss, (dW per layer, db per layer); uses the forward pass only."""
-    X, T = np.atleast_2d(X), np.atleast_2d(T)
-
-    def loss_with(layer, kind, index, shift):
-        weights = [w.copy() for w in params.weights]
-        biases = [b.copy() for b in params.biases]
-        (weights if kind == "W" else biases)[layer][index] += shift
-        return engine.losses(Parameters(tuple(weights), tuple(biases)), X, T).sum()
-
-    d_w, d_b = [], []
-    for layer, (W, b) in enumerate(zip(params.weights, params.biases)):
-        for kind, array, out in (("W", W, d_w), ("b", b, d_b)):
-            grad = np.zeros_like(array)
-            for index in np.ndindex(array.shape):
-                grad[index] = (loss_with(layer, kind, index, h) - loss_with(layer, kind, index, -h)) / (2 * h)
-            out.append(grad)
-    return d_w, d_b
+    return loss_gradients(engine, params, np.atleast_2d(X), np.atleast_2d(T), h)
 
 
 def torch_available() -> bool:

@@ -1,4 +1,4 @@
-"""The exercises a server shows: one spec, or an exam manifest's variants, each with its questions in algorithm order."""
+"""The exercises a server shows: one spec, or an exam manifest's variants, each with questions in algorithm order."""
 import dataclasses
 import hashlib
 import json
@@ -8,7 +8,7 @@ from pathlib import Path
 from symbackprop.checking import grading
 from symbackprop.errors import ClaimsError, SpecError
 from symbackprop.exams.config import parse_exam
-from symbackprop.model.derivation import Derivation, derive
+from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.model.spec import Spec, spec_to_dict
 from symbackprop.notation.printer import quantity_tex
 

@@ -6,6 +6,7 @@ import os
 import signal
 from dataclasses import dataclass
 
+from symbackprop.model.spec import spec_to_dict
 from symbackprop.web import worker
 
 START_SECONDS = 60.0  # a new worker imports SymPy and warms up its checker
@@ -29,7 +30,8 @@ class WorkerPool:
     """`size` worker processes answering jobs for the given specs ({variant id: Spec})."""
 
     def __init__(self, specs: dict, size: int = 3, limit: float = 3.0, wait: float = 15.0):
-        self.specs, self.size, self.limit, self.wait = specs, size, limit, wait
+        self.specs = {key: spec_to_dict(spec) for key, spec in specs.items()}  # plain data crosses processes
+        self.size, self.limit, self.wait = size, limit, wait
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue | None = None
         self._all: set = set()

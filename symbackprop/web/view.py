@@ -69,7 +69,7 @@ def exercise_view(exercises: ExerciseSet, exercise: Exercise, lang: str) -> dict
         column["lines"] = [segments(line) for line in column["lines"]]
     return {
         "variant": exercise.id if exercises.needs_variant else None,
-        "title": exercise.spec.title or page["page_title"],
+        "title": exercise.spec.text("title", lang) or page["page_title"],
         "lang": lang,
         "network": {"layers": list(network.layers), "activations": list(network.activations), "loss": network.loss},
         "values": _named_values(exercise),

@@ -3,8 +3,9 @@ import os
 
 from symbackprop.checking.verdicts import Checker, parse_claim_expression
 from symbackprop.errors import SymbackpropError
-from symbackprop.model.derivation import derive
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.model.chain_graph import ChainGraph
+from symbackprop.model.spec import spec_from_dict
 from symbackprop.notation.printer import tex
 from symbackprop.web.checks import RequestError, run_check
 
@@ -49,9 +50,11 @@ def handle(checkers: Checkers, job: tuple) -> tuple:
         return ("refused", 400, "the expression is nested too deeply to check")
 
 
-def main(connection, specs: dict) -> None:
-    """The worker loop: warm up, say ready, then answer jobs until the pipe closes."""
+def main(connection, spec_data: dict) -> None:
+    """The worker loop: rebuild the specs from plain data, warm up, say ready, then answer jobs until the pipe
+    closes."""
     os.setsid()  # its own process group: a hard stop also ends the simplify child it may have forked
+    specs = {key: spec_from_dict(data, f"variant {key}") for key, data in spec_data.items()}
     checkers = Checkers(specs)
     warm = next(iter(specs))
     checkers.get(warm).truth("L")

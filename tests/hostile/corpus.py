@@ -13,7 +13,7 @@ from importlib import resources
 from symbackprop.cli import main
 
 DEFAULT = resources.files("symbackprop.model").joinpath("default.toml").read_text(encoding="utf-8")
-TITLE = 'title = { en = "Backpropagation: the 2-3-2 network", pt-BR = "Backpropagation: a rede 2-3-2" }'
+TITLE = next(line for line in DEFAULT.splitlines() if line.startswith("title = "))  # the built-in title line
 KINDS = ("spec", "option", "template", "output folder", "special file")
 FLAWS = ("malformed", "oversized", "nested", "wrong type", "out of range", "special")
 
@@ -187,6 +187,14 @@ CASES: tuple[Case, ...] = (
          "it is a folder", {"folder.toml": "folder"}),
     Case("special file", "special", "claims name a FIFO as their spec", ("check", "{tmp}/claims.toml"),
          "not a regular file", {"claims.toml": 'spec = "fifo.toml"\n[claims]\n"L" = 0.5\n', "fifo.toml": "fifo"}),
+    Case("special file", "special", "lint reads /dev/zero", ("lint", "/dev/zero"), "not a regular file"),
+    Case("special file", "special", "lint reads a FIFO", ("lint", "{tmp}/notes.md"), "not a regular file",
+         {"notes.md": "fifo"}),
+    Case("special file", "special", "lint --spec names /dev/urandom", ("lint", "{tmp}/notes.md", "--spec",
+                                                                        "/dev/urandom"),
+         "not a regular file", {"notes.md": "$0.5 + 0.25 = 0.75$\n"}),
+    Case("special file", "oversized", "spec path of 5,000 characters", ("derive", "{tmp}/" + "s" * 5000 + ".toml"),
+         "File name too long"),
     Case("special file", "special", "spec does not exist", ("derive", "{tmp}/missing.toml"),
          "No such file or directory"),
     Case("special file", "special", "spec is a symlink loop", ("derive", "{tmp}/loop.toml"), "cannot read the spec"),
@@ -216,6 +224,11 @@ CASES: tuple[Case, ...] = (
     option("--lang xx", "out of range", ["slides", "--lang", "xx", "-o", "{tmp}/out"], "xx"),
     option("--consistent-credit x", "wrong type", ["grade", "a.csv", "--manifest", "m.json",
                                                    "--consistent-credit", "x"], "--consistent-credit"),
+    option("serve --port http", "wrong type", ["serve", "--port", "http"], "--port: expected a whole number"),
+    option("serve --time-limit inf", "out of range", ["serve", "--time-limit", "inf"],
+           "--time-limit: expected a finite number"),
+    option("lint --fix without a file name", "malformed", ["lint", "notes.md", "--fix"],
+           "--fix: expected one argument"),
     option("unknown option", "malformed", ["derive", "--colour", "red"], "unrecognized arguments: --colour"),
     option("unknown command", "malformed", ["differentiate"], "invalid choice: 'differentiate'"),
     option("missing --seed", "malformed", ["exam", "--variants", "2"], "required: --seed"),
@@ -246,6 +259,11 @@ CASES: tuple[Case, ...] = (
     output("-o an existing file", "wrong type", "slides", "{tmp}/taken", "it is a file", {"taken": "keep me"}),
     output("where slides.tex is a folder", "wrong type", "slides", "{tmp}/out", "slides.tex is a folder",
            {"out/slides.tex": "folder", "out/slides_body.tex": "earlier"}),
+    output("-o a path of 5,000 characters", "oversized", "slides", "{tmp}/" + "d" * 5000, "cannot write"),
+    output("where slides.pdf is a folder", "wrong type", "slides", "{tmp}/out", "slides.pdf: a folder",
+           {"out/slides.pdf": "folder"}),
+    output("where exam.pdf is a folder", "wrong type", "exam", "{tmp}/out", "exam.pdf: a folder",
+           {"out/exam.pdf": "folder", "out/exam.tex": "earlier"}),
     output("where key.tex is a folder", "wrong type", "exam", "{tmp}/out", "key.tex is a folder",
            {"out/key.tex": "folder", "out/exam.tex": "earlier"}),
     output("-o under a file", "wrong type", "handout", "{tmp}/taken/out", "is a file", {"taken": "keep me"}),

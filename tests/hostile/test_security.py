@@ -59,9 +59,11 @@ def test_a_cloze_title_adds_no_gap_to_moodle(tmp_path):
         assert "Quiz &amp;#123;1:NUMERICAL:&amp;#61;42&amp;#125; &amp;#35;2 &amp;#126;x &amp;#61; y" in text
 
 
-def test_a_closed_pipe_ends_quietly():
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    spec_path = tmp_path / "wide.toml"  # about 150 KB of JSON: more than a pipe holds, so a write must fail
+    spec_path.write_text('[network]\nlayers = [2, 100, 2]\nactivations = "sigmoid"\nloss = "mse"\n')
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "symbackprop", "derive", "--json"], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "symbackprop", "derive", str(spec_path), "--json"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout.readline() == b"{\n"
     process.stdout.close()  # as `| head -1` does

@@ -3,7 +3,7 @@ import pytest
 
 from symbackprop.documents import diagram
 from symbackprop.errors import SpecError
-from symbackprop.model.derivation import derive
+from symbackprop.notation.derivation_tex import derive
 from symbackprop.model.spec import parse_spec
 from symbackprop.web import exercise, messages, svg
 from symbackprop.web.view import segments
@@ -86,3 +86,4 @@ def test_every_language_has_the_same_words_and_a_hint_for_every_mistake():
         words = messages.messages(lang)
         assert set(words) == set(english), lang
         assert set(words["mistakes"]) == set(MISTAKES), lang
+        assert set(words["mistake_names"]) == set(MISTAKES), lang

@@ -49,7 +49,7 @@ def test_serve_prints_the_address_and_answers():
         with urllib.request.urlopen(server.url + "/") as response:
             page = response.read().decode()
             assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
-        assert 'lang="pt-BR"' in page and "Verificar" in page
+        assert 'lang="pt-BR"' in page and "Verificar" in page and "<h1>Backpropagation: a rede 2-3-2</h1>" in page
         request = urllib.request.Request(server.url + "/api/check", data=json.dumps(
             {"claims": {"v0[0]": "0,19"}}).encode(), headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request) as response:

@@ -5,9 +5,9 @@ from symbackprop.errors import SpecError
 from symbackprop.model.functions import activations as _activations
 from symbackprop.model.functions import losses as _losses
 from symbackprop.model.functions.activations import softmax_jacobian
-from symbackprop.model.functions.entries import (LANGUAGES, TARGET_KINDS, Activation, Loss, Names, OutputForms,
-                                                 named, per_output, scaled)
-from symbackprop.model.functions.stable import output_forms
+from symbackprop.model.functions.entries import (LANGUAGES, TARGET_KINDS, Activation, Loss, Names, named,
+                                                 per_output, scaled)
+from symbackprop.model.functions.stable import OutputForms, output_forms
 
 __all__ = ["ACTIVATIONS", "LOSSES", "LANGUAGES", "TARGET_KINDS", "Activation", "Loss", "Names", "OutputForms",
            "activation", "activations_of", "closest", "loss", "loss_of", "named", "options", "output_forms",

@@ -23,16 +23,6 @@ def named(**by_language: tuple[str, ...]) -> dict[str, Names]:
 
 
 @dataclass(frozen=True)
-class OutputForms:
-    """The output layer in the pre-activations v_k: ŷ_k, l_k, ∂L/∂ŷ_k and δ_k = ∂L/∂v_k (stable forms)."""
-
-    outputs: list
-    terms: list
-    d_outputs: list
-    deltas: list
-
-
-@dataclass(frozen=True)
 class Activation:
     """An activation g: its expression, its derivative as taught, stable forms, constraints, names, torch."""
 
@@ -80,12 +70,18 @@ class Loss:
     requires_output: tuple[str, ...] = ()  # output activations it is defined for (empty: any)
     targets: str = "any"  # one of TARGET_KINDS
     fused: dict = field(default_factory=dict, compare=False)  # output activation -> (ys, vs, n, **o) -> OutputForms
+    delta_steps: dict = field(default_factory=dict, compare=False)  # output activation -> TeX lines to ŷ − y
     names: dict = field(default_factory=dict, compare=False)
     torch: Callable | None = None  # (torch, P, Y, n) -> the loss per sample (B,)
 
     def title(self, lang: str, kind: str = "title") -> str:
         """The name in a language, English when it has none."""
         return _name(self.names, self.name, lang, kind)
+
+    def averaged(self) -> bool:
+        """True when the term carries 1/N, the loss averaging over the N outputs (mse, bce)."""
+        y, p = sympy.symbols("y p", real=True)
+        return self.term(y, p, 1) != self.term(y, p, 2)
 
 
 def _name(names: dict, code: str, lang: str, kind: str) -> str:

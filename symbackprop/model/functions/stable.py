@@ -3,10 +3,20 @@
 Each form is plain SymPy in the pre-activation v; lambdified with NumPy, Min/Max become numpy.minimum/maximum
 and log1p numpy.log1p. No form overflows in a branch numpy.select would evaluate and discard.
 """
+from dataclasses import dataclass
+
 import sympy
 from sympy.codegen.cfunctions import log1p
 
-from symbackprop.model.functions.entries import OutputForms
+
+@dataclass(frozen=True)
+class OutputForms:
+    """The output layer in the pre-activations v_k: ŷ_k, l_k, ∂L/∂ŷ_k and δ_k = ∂L/∂v_k (stable forms)."""
+
+    outputs: list
+    terms: list
+    d_outputs: list
+    deltas: list
 
 
 def sigmoid(v) -> sympy.Expr:

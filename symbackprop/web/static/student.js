@@ -85,10 +85,7 @@
     const value = entryOf(form);
     box.replaceChildren();
     if (!value) return;
-    if (isNumber(value)) {
-      box.appendChild(math(value.replace(",", "{,}")));
-      return;
-    }
+    if (isNumber(value)) return; // a number reads as typed
     const request = { text: value };
     if (data.variant) request.variant = data.variant;
     try {

@@ -1,0 +1,72 @@
+"""What the lecturer reads from the records: per-question counts, per-student progress, grade's CSV and report."""
+import tempfile
+from pathlib import Path
+
+from symbackprop.checking import grading
+from symbackprop.web.records.store import VERDICTS, Row
+
+
+def summary(rows: list[Row], counts: tuple[int, int], questions: list[str]) -> dict:
+    """{"submissions", "students", "questions": {name: {correct, consistent, wrong, mistakes}}} from latest rows."""
+    table = {name: {**{verdict: 0 for verdict in VERDICTS}, "mistakes": {}} for name in questions}
+    for row in rows:
+        entry = table.setdefault(row.quantity, {**{verdict: 0 for verdict in VERDICTS}, "mistakes": {}})
+        entry[row.verdict] += 1
+        if row.mistake:
+            entry["mistakes"][row.mistake] = entry["mistakes"].get(row.mistake, 0) + 1
+    for entry in table.values():
+        entry["mistakes"] = dict(sorted(entry["mistakes"].items(), key=lambda item: (-item[1], item[0])))
+    return {"submissions": counts[0], "students": counts[1], "questions": table}
+
+
+def progress(rows: list[Row], asked: int) -> list[dict]:
+    """Per student: variant, how many questions answered and the verdicts of their latest entries."""
+    students: dict[str, dict] = {}
+    for row in rows:
+        entry = students.setdefault(row.student, {"student": row.student, "variant": row.variant, "answered": 0,
+                                                  **{verdict: 0 for verdict in VERDICTS}, "last": ""})
+        entry["answered"] += 1
+        entry[row.verdict] += 1
+        entry["last"] = max(entry["last"], row.created)
+        entry["variant"] = row.variant
+    return [{**entry, "asked": asked} for _, entry in sorted(students.items())]
+
+
+def answer_table(rows: list[Row], questions: list[str]) -> tuple[list[str], list[dict]]:
+    """grade's ANSWERS rows: student, variant and the latest entry per question."""
+    records: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (row.student, row.variant)
+        records.setdefault(key, {"student": row.student, "variant": row.variant, "answers": {}})
+        records[key]["answers"][row.quantity] = row.entry
+    ordered = [records[key] for key in sorted(records)]
+    for number, record in enumerate(ordered, start=2):
+        record["row"] = number
+        record["answers"] = {name: record["answers"].get(name, "") for name in questions}
+    return questions, ordered
+
+
+def answers_csv(rows: list[Row], questions: list[str]) -> str:
+    """The ANSWERS.csv that `symbackprop grade` reads."""
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", "variant", *questions])
+    for record in answer_table(rows, questions)[1]:
+        writer.writerow([record["student"], record["variant"], *(record["answers"][q] for q in questions)])
+    return out.getvalue()
+
+
+def report_csv(rows: list[Row], exercises) -> str:
+    """grade's report.csv for the latest entries (what `symbackprop grade` writes from answers_csv), graded with
+    the exam's tolerances and points."""
+    variants = {key: grading.Variant(key, e.spec, e.answers) for key, e in exercises.exercises.items()}
+    questions, records = answer_table(rows, exercises.question_names)
+    records = [r for r in records if r["variant"] in variants]
+    grader = grading.Grader(variants)
+    graded = grading.grade_all(grader, records)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.csv"
+        grading.write_report(path, questions, graded)
+        return path.read_text(encoding="utf-8")

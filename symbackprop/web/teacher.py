@@ -1,0 +1,87 @@
+"""Class-mode routes: a student's own latest answers, and the lecturer's token-protected dashboard and exports."""
+import asyncio
+import hmac
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from symbackprop.web import pages
+from symbackprop.web.checks import RequestError
+from symbackprop.web.messages import languages, messages, negotiate
+from symbackprop.web.records import summary
+
+
+def _authorized(server, request: Request) -> Response | None:
+    """None when the request carries the lecturer's token; otherwise the 401 or 403 to answer (no data)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return JSONResponse({"error": "the lecturer's token is required: Authorization: Bearer <token>"},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(token.strip().encode(), server.options.teacher_token.encode()):
+        return JSONResponse({"error": "wrong token"}, status_code=403)
+    return None
+
+
+def teacher_routes(server) -> list[Route]:
+    """The routes that exist only with --record or --database."""
+    store, exercises = server.store, server.exercises
+
+    def protected(handler):
+        async def guarded(request: Request) -> Response:
+            refusal = _authorized(server, request)
+            return refusal if refusal is not None else await handler(request)
+        return guarded
+
+    async def own_answers(request: Request) -> Response:
+        student = (request.query_params.get("student") or "").strip()
+        if not student:
+            return JSONResponse({"error": '"student" is required'}, status_code=400)
+        variant = request.query_params.get("variant") or None
+        try:
+            exercise = server.exercise(variant)
+        except RequestError as err:
+            return JSONResponse({"error": err.message}, status_code=err.status)
+        rows = await asyncio.to_thread(store.latest, student, exercise.id)
+        return JSONResponse({"student": student, "answers": [
+            {"quantity": r.quantity, "entry": r.entry, "verdict": r.verdict, "mistake": r.mistake} for r in rows]})
+
+    async def page(request: Request) -> Response:
+        lang = negotiate(request.query_params.get("lang"), request.headers.get("accept-language"),
+                         server.default_lang)
+        links = [{"code": code, "name": messages(code)["language_name"], "current": code == lang,
+                  "href": "?" + urlencode({"lang": code})} for code in languages()]
+        return HTMLResponse(pages.teacher_page(lang, links))
+
+    async def summary_api(request: Request) -> Response:
+        rows = await asyncio.to_thread(store.latest)
+        counts = await asyncio.to_thread(store.counts)
+        return JSONResponse(summary.summary(rows, counts, exercises.question_names))
+
+    async def students_api(request: Request) -> Response:
+        rows = await asyncio.to_thread(store.latest)
+        asked = max(len(e.questions) for e in exercises.exercises.values())
+        return JSONResponse({"students": summary.progress(rows, asked), "questions": exercises.question_names})
+
+    async def answers_csv(request: Request) -> Response:
+        rows = await asyncio.to_thread(store.latest)
+        text = summary.answers_csv(rows, exercises.question_names)
+        return Response(text, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="answers.csv"'})
+
+    async def report_csv(request: Request) -> Response:
+        rows = await asyncio.to_thread(store.latest)
+        text = await asyncio.to_thread(summary.report_csv, rows, exercises)
+        return Response(text, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="report.csv"'})
+
+    return [
+        Route("/api/answers", own_answers),
+        Route("/teacher", page),
+        Route("/api/teacher/summary", protected(summary_api)),
+        Route("/api/teacher/students", protected(students_api)),
+        Route("/api/teacher/answers.csv", protected(answers_csv)),
+        Route("/api/teacher/report.csv", protected(report_csv)),
+    ]

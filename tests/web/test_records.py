@@ -1,0 +1,189 @@
+"""Class mode on SQLite and PostgreSQL (the same tests on both): records, summary, privacy, exports, faults."""
+import pytest
+from starlette.testclient import TestClient
+
+from symbackprop.cli import main
+from symbackprop.model.spec import parse_spec
+from symbackprop.web import exercise
+from symbackprop.web.app import ServeOptions, create_app
+from symbackprop.web.records.store import StoreError, open_store
+from tests.specs import COURSE_232
+from tests.web.conftest import count_rows, sigmoid
+
+TOKEN = "lecturer-token-123"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+V0_0 = 0.5 * 0.1 + 0.1 * 0.4 + 0.1
+Y0_0 = sigmoid(V0_0)
+
+
+def class_client(target: str, exercises=None):
+    exercises = exercises or exercise.from_spec(parse_spec(COURSE_232, "course_232"))
+    store = open_store(target, exercises.fingerprint)
+    app = create_app(exercises, ServeOptions(workers=1, teacher_token=TOKEN), store)
+    return TestClient(app), store
+
+
+def send(client, student: str, claims: dict, entry: str, submission: str | None = None):
+    body = {"student": student, "claims": claims, "entry": entry}
+    if submission:
+        body["submission"] = submission
+    return client.post("/api/check", json=body)
+
+
+def test_entries_are_recorded_and_summarised_by_each_students_latest(database):
+    client, store = class_client(database)
+    with client:
+        assert send(client, "ana", {"v0[0]": "0.25"}, "v0[0]").json()["saved"] is True         # wrong
+        send(client, "ana", {"v0[0]": f"{V0_0:.4f}"}, "v0[0]")                                    # then correct
+        send(client, "bia", {"v0[0]": "0.20", "y0[0]": f"{sigmoid(0.2):.4f}"}, "y0[0]")         # consistent
+        send(client, "bia", {"y1[0]": "1.2045"}, "y1[0]")                                        # v for y
+        send(client, "caio", {"L": "(x[0]"}, "L")                                                 # unreadable
+        summary = client.get("/api/teacher/summary", headers=AUTH).json()
+    store.close()
+    assert summary["submissions"] == 5 and summary["students"] == 3
+    q = summary["questions"]
+    assert q["v0[0]"] == {"correct": 1, "consistent": 0, "wrong": 0, "mistakes": {}}
+    assert q["y0[0]"] == {"correct": 0, "consistent": 1, "wrong": 0, "mistakes": {}}
+    assert q["y1[0]"] == {"correct": 0, "consistent": 0, "wrong": 1, "mistakes": {"preactivation_for_activation": 1}}
+    assert q["L"] == {"correct": 0, "consistent": 0, "wrong": 0, "mistakes": {}}
+    rows = count_rows(database, "SELECT student, quantity, entry, verdict, mistake FROM submissions ORDER BY id")
+    assert rows == [("ana", "v0[0]", "0.25", "wrong", None), ("ana", "v0[0]", "0.1900", "correct", None),
+                    ("bia", "y0[0]", f"{sigmoid(0.2):.4f}", "consistent", None),
+                    ("bia", "y1[0]", "1.2045", "wrong", "preactivation_for_activation"),
+                    ("caio", "L", "(x[0]", "invalid", None)]
+
+
+def test_a_repeated_submission_is_stored_once(database):
+    client, store = class_client(database)
+    with client:
+        first = send(client, "ana", {"v0[0]": "0.19"}, "v0[0]", "abc-1").json()
+        again = send(client, "ana", {"v0[0]": "0.19"}, "v0[0]", "abc-1").json()
+        assert first["submission"] == again["submission"] == "abc-1" and again["saved"] is True
+        assert send(client, "ana", {"v0[0]": "0.19"}, "v0[0]", "no spaces").status_code == 400
+        assert client.post("/api/check", json={"claims": {"v0[0]": "0.19"}}).json()["error"] == \
+            '"student" is required'
+    store.close()
+    assert count_rows(database, "SELECT count(*) FROM submissions") == [(1,)]
+
+
+def test_students_see_only_their_own_answers_and_the_dashboard_needs_the_token(database):
+    client, store = class_client(database)
+    with client:
+        send(client, "ana", {"v0[0]": "0.19"}, "v0[0]")
+        send(client, "zoe-private", {"v0[0]": "0.25"}, "v0[0]")
+        own = client.get("/api/answers", params={"student": "ana"}).json()
+        assert own == {"student": "ana", "answers": [{"quantity": "v0[0]", "entry": "0.19", "verdict": "correct",
+                                                      "mistake": None}]}
+        for path in ("/api/teacher/summary", "/api/teacher/students", "/api/teacher/answers.csv",
+                     "/api/teacher/report.csv"):
+            missing = client.get(path)
+            wrong = client.get(path, headers={"Authorization": "Bearer not-the-token"})
+            assert (missing.status_code, wrong.status_code) == (401, 403)
+            assert "zoe" not in missing.text + wrong.text
+        for path in ("/", "/?student=ana", "/api/exercise", "/teacher"):
+            assert "zoe" not in client.get(path).text
+        students = client.get("/api/teacher/students", headers=AUTH).json()["students"]
+        assert [(s["student"], s["correct"], s["wrong"]) for s in students] == [("ana", 1, 0), ("zoe-private", 0, 1)]
+    store.close()
+
+
+def test_an_incompatible_or_foreign_database_is_refused(database, capsys):
+    exercises = exercise.from_spec(parse_spec(COURSE_232, "course_232"))
+    open_store(database, exercises.fingerprint).close()
+    if not database.startswith("postgresql"):
+        import sqlite3
+        with sqlite3.connect(database) as connection:
+            connection.execute("UPDATE symbackprop_meta SET value = '99' WHERE key = 'schema_version'")
+    else:
+        import psycopg
+        with psycopg.connect(database) as connection:
+            connection.execute("UPDATE symbackprop_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="incompatible version of symbackprop \\(schema 99; this version reads "
+                                         "schema 1\\)"):
+        open_store(database, exercises.fingerprint)
+    option = "--database" if database.startswith("postgresql") else "--record"
+    assert main(["serve", "examples/course_232.toml", option, database, "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symbackprop: error: ") and "incompatible version" in err and err.count("\n") == 1
+
+
+def test_a_database_of_another_exercise_is_refused(database):
+    open_store(database, "0123456789abcdef").close()
+    with pytest.raises(StoreError, match="records another exercise"):
+        open_store(database, "fedcba9876543210")
+
+
+def test_not_an_sqlite_file(tmp_path, capsys):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes\n", encoding="utf-8")
+    assert main(["serve", "--record", str(path), "--port", "0"]) == 2
+    assert "not an SQLite database" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fault", ["PRAGMA query_only = ON", "full"])
+def test_a_read_only_or_full_sqlite_database_says_not_saved(tmp_path, fault):
+    target = str(tmp_path / "class.db")
+    client, store = class_client(target)
+    with client:
+        assert send(client, "ana", {"v0[0]": "0.19"}, "v0[0]").json()["saved"] is True
+        text = "x[0]+" * 399 + "x[0]" if fault == "full" else "0.19"
+        if fault == "full":
+            pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+            store._db.execute(f"PRAGMA max_page_count = {pages}")
+            rows = [send(client, f"s{n}", {"v0[0]": text}, "v0[0]") for n in range(40)]
+            response = next(r for r in rows if r.status_code != 200)
+        else:
+            store._db.execute(fault)
+            response = send(client, "bia", {"v0[0]": text}, "v0[0]")
+        assert response.status_code == 503
+        assert response.json() == {"error": "not saved, try again"}
+        pt = client.post("/api/check", headers={"accept-language": "pt-BR"},
+                         json={"student": "bia", "claims": {"v0[0]": text}, "entry": "v0[0]"})
+        assert pt.json() == {"error": "não foi salvo, tente de novo"}
+    store.close()
+    stored = count_rows(target, "SELECT count(*) FROM submissions WHERE student = 'bia'")
+    assert stored == [(0,)]
+
+
+@pytest.mark.postgres
+def test_a_lost_postgresql_connection_says_not_saved_then_recovers(postgres):
+    import psycopg
+    target = postgres.fresh_database("lost")
+    client, store = class_client(target)
+    with client:
+        assert send(client, "ana", {"v0[0]": "0.19"}, "v0[0]").json()["saved"] is True
+        with psycopg.connect(postgres.url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'lost' "
+                          "AND pid <> pg_backend_pid()")
+        answers = [send(client, "bia", {"v0[0]": "0.19"}, "v0[0]", f"bia-{n}") for n in range(6)]
+        refused = [r for r in answers if r.status_code == 503]
+        saved = [r for r in answers if r.status_code == 200]
+        assert refused and refused[0].json() == {"error": "not saved, try again"}
+        assert saved and saved[-1].json()["saved"] is True
+    store.close()
+    stored = {row[0] for row in count_rows(target, "SELECT submission FROM submissions WHERE student = 'bia'")}
+    assert stored == {r.json()["submission"] for r in saved}
+
+
+def test_exports_are_what_grade_reads_and_writes(tmp_path, manifest_path, capsys):
+    exercises = exercise.from_manifest(manifest_path)
+    client, store = class_client(str(tmp_path / "exam.db"), exercises)
+    y = {"V001": sigmoid(0.7 * 0.1 + 0.25), "V002": sigmoid(0.5 * -0.3 + 0.1)}
+    with client:
+        for student, variant, value in (("ana", "V001", y["V001"]), ("bia", "V002", y["V001"])):
+            body = {"student": student, "variant": variant, "claims": {"y0[0]": f"{value:.4f}"}, "entry": "y0[0]"}
+            assert client.post("/api/check", json=body).json()["saved"] is True
+        body = {"student": "ana", "variant": "V001", "claims": {"L": f"{(1 - y['V001']) ** 2:.4f}"}, "entry": "L"}
+        client.post("/api/check", json=body)
+        answers = client.get("/api/teacher/answers.csv", headers=AUTH).text
+        report = client.get("/api/teacher/report.csv", headers=AUTH).text
+    store.close()
+    assert answers.splitlines()[0] == "student,variant,v0[0],y0[0],L,dL/dy0[0],dy0[0]/dv0[0],dv0[0]/dW0[0][0]," \
+                                      "dL/dW0[0][0],step1.W0[0][0]"
+    (tmp_path / "answers.csv").write_text(answers, encoding="utf-8")
+    assert main(["grade", str(tmp_path / "answers.csv"), "--manifest", str(manifest_path), "-o",
+                 str(tmp_path / "report.csv")]) == 0
+    capsys.readouterr()
+    assert report == (tmp_path / "report.csv").read_text(encoding="utf-8")
+    lines = report.splitlines()
+    assert lines[1].startswith("ana,V001,2,5,") and lines[2].startswith("bia,V002,0,5,")
