@@ -7,7 +7,7 @@ import re
 import sys
 
 from symbackprop import __version__
-from symbackprop.errors import SymbackpropError
+from symbackprop.errors import SettingError, SymbackpropError
 
 COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade", "lint", "serve"]
 USAGE_EXIT = 2
@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"symbackprop: error: {one_line(err)}", file=sys.stderr)
         return USAGE_EXIT
+    except SettingError as err:  # the library names a setting; the command line knows it as an option
+        print(f"symbackprop: error: --{err.setting.replace('_', '-')}: {one_line(err.problem)}", file=sys.stderr)
+        return err.exit_code
     except SymbackpropError as err:
         print(f"symbackprop: error: {one_line(err)}", file=sys.stderr)
         return err.exit_code
