@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def one_line(message: str) -> str:
     """A message on one line of bounded length: line breaks become spaces, a long middle is cut."""
-    message = re.sub(r"[\x00-\x1f\x7f]+", " ", str(message)).strip()
+    breaks = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+"  # control characters, every line break of str.splitlines
+    message = re.sub(breaks, " ", str(message)).strip()
     if len(message) > MAX_MESSAGE:
         message = f"{message[:MAX_MESSAGE - 200]} ... {message[-190:]}"
     return message

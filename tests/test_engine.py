@@ -6,7 +6,8 @@ from symbackprop import derive
 from symbackprop.model.spec import spec_from_dict
 from symbackprop.numeric import engine as engine_module
 from symbackprop.numeric.engine import NumericNetwork, Parameters
-from symbackprop.numeric.finite_differences import central_difference, loss_gradients
+from symbackprop.model.differences import central_difference, relative_steps
+from symbackprop.numeric.finite_differences import loss_gradients
 from symbackprop.numeric.references import torch_available, torch_gradients
 
 from . import reference
@@ -52,6 +53,7 @@ def test_batched_gradients_match_central_differences_of_the_reference(pair):
 @pytest.mark.parametrize("pair", PAIRS, ids=["-".join(p) for p in PAIRS])
 def test_batched_gradients_match_torch_autograd_in_chunks(pair, monkeypatch):
     monkeypatch.setattr(engine_module, "CHUNK_ROWS", 4)  # 11 rows: three chunks run on the pool
+    monkeypatch.setattr(engine_module, "PARALLEL_ROWS", 8)
     spec = random_case(400 + PAIRS.index(pair), *pair)
     X, T = batch(spec, 11, seed=7)
     params = Parameters.from_values(spec.values)
@@ -94,6 +96,12 @@ def test_central_difference_of_a_cubic_is_three_squares():
     at = np.array([[0.5, -1.25], [2.0, 0.0]])
     got = central_difference(lambda a: float((a ** 3).sum()), at, h=1e-5)
     np.testing.assert_allclose(got, 3 * at ** 2, atol=1e-9)
+
+
+def test_relative_steps_grow_with_the_point_and_fall_back_where_it_is_undefined():
+    np.testing.assert_array_equal(relative_steps([0.5, -3.0, float("nan")]), [1e-6, 3e-6, 1e-6])
+    got = central_difference(lambda a: float(a[0] * a[1]), [2000.0, 0.25], relative_steps([2000.0, 0.25]))
+    np.testing.assert_allclose(got, [0.25, 2000.0], rtol=1e-9)
 
 
 def test_loss_gradients_by_finite_differences_match_the_reference():

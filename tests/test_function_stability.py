@@ -132,3 +132,39 @@ def test_softmax_with_mse_uses_the_full_jacobian():
     for j in range(3):
         exact = sum(upstream[k] * p[k] * ((k == j) - p[j]) for k in range(3))
         assert close(forms["deltas"](*ys, *vs)[j], exact)
+
+
+ELEMENTWISE = [name for name, entry in functions.ACTIVATIONS.items() if not entry.vector]
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+@pytest.mark.parametrize("v", [-2.75, -0.5, 0.25, 1.5, 3.0])
+def test_every_entrys_stable_forms_agree_with_its_textbook_forms(name, v):
+    entry = functions.ACTIVATIONS[name]
+    textbook = entry.expression(v_, slope=0.01)
+    exact_g = sympy.N(textbook.subs(v_, sympy.Float(v, 30)), 30)
+    exact_d = sympy.N(sympy.diff(textbook, v_).subs(v_, sympy.Float(v, 30)), 30)
+    assert numeric(entry.stable(v_, slope=0.01), v_)(v) == pytest.approx(float(exact_g), rel=1e-14)
+    assert numeric(entry.stable_derivative(v_, slope=0.01), v_)(v) == pytest.approx(float(exact_d), rel=1e-14)
+    written = entry.derivative(v_, textbook, slope=0.01)  # the lecturer's form, with g = g(v)
+    assert float(sympy.N(written.subs(v_, sympy.Float(v, 30)), 30)) == pytest.approx(float(exact_d), rel=1e-14)
+
+
+PAIRS = [(a, l) for a in functions.ACTIVATIONS for l in functions.LOSSES
+         if not functions.LOSSES[l].requires_output or a in functions.LOSSES[l].requires_output]
+
+
+@pytest.mark.parametrize("activation, loss", PAIRS)
+def test_every_pairs_output_forms_are_the_derivatives_of_its_textbook_loss(activation, loss):
+    width = 3
+    ys, vs = sympy.symbols(f"y:{width}", real=True), sympy.symbols(f"v:{width}", real=True)
+    act, los = functions.ACTIVATIONS[activation], functions.LOSSES[loss]
+    outputs = act.expression(list(vs), slope=0.01) if act.vector else [act.expression(v, slope=0.01) for v in vs]
+    total = sympy.Add(*[los.term(y, p, width) for y, p in zip(ys, outputs)])
+    forms = output_functions(activation, loss, width, width)
+    point_v, point_y = (0.4, -1.3, 2.2), ((0.0, 1.0, 0.0) if los.targets == "distribution" else (0.2, 0.9, 0.6))
+    at = {**dict(zip(vs, map(sympy.Float, point_v))), **dict(zip(ys, map(sympy.Float, point_y)))}
+    for k in range(width):
+        exact = float(sympy.N(sympy.diff(total, vs[k]).subs(at), 30))
+        assert forms["deltas"](*point_y, *point_v)[k] == pytest.approx(exact, rel=1e-12, abs=1e-15)
+    assert sum(forms["terms"](*point_y, *point_v)) == pytest.approx(float(sympy.N(total.subs(at), 30)), rel=1e-12)

@@ -5,7 +5,6 @@ classifier) in both languages. Fill is read from the PDF: the height the words o
 frame title and the footline, over the height available there."""
 import re
 import shutil
-import statistics
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path

@@ -181,3 +181,41 @@ def test_derive_and_documents_word_cases_alike(tmp_path, capsys):
     assert latex in slides and r"\text{for}" not in slides
     portuguese = _write(tmp_path / "pt", "slides", relu, "--lang", "pt-BR")["slides.tex"]
     assert latex.replace(r"\text{if }", r"\text{se }") in portuguese
+
+
+def test_handout_blanks_per_unit_and_per_factor(tmp_path):
+    h, delta1, _ = _default_by_hand()
+    sheet = _write(tmp_path / "q", "handout")["handout.tex"]
+    solved = _write(tmp_path / "s", "handout", "--solutions")["handout_solutions.tex"]
+    # one row per unit: v and y of the same unit side by side
+    assert r"$v^{0}_{2} = $ \answerblank & $y^{0}_{2} = $ \answerblank \\" in sheet
+    assert rf"$v^{{0}}_{{2}} = $ \answerfilled{{0.3100}} & $y^{{0}}_{{2}} = $ \answerfilled{{{h[2]:.4f}}} \\" in solved
+    # ∂L/∂w^1_{0,0}: one blank per factor (3) and one for the product, filled with the factors' values
+    chain = solved.split(r"$\displaystyle \frac{\partial L}{\partial w^{1}_{0,0}} = $")[1].split(r"\bigskip")[0]
+    assert chain.count(r"\answerfilled") == 4
+    assert rf"\answerfilled{{{h[0]:.4f}}}" in chain and rf"\answerfilled{{{h[0] * delta1[0]:.4f}}}" in chain
+    assert sheet.count(r"\begin{minipage}[t]{\linewidth}") == 4  # a question and its blanks never split
+
+
+def test_exam_total_matches_moodle_and_symbolic_is_graded_by_hand(tmp_path):
+    import re as regex
+    spec = EXAMPLES / "exam_relu.toml"
+    assert main(["exam", str(spec), "--variants", "1", "--seed", "3", "--moodle", "-o", str(tmp_path)]) == 0
+    exam = (tmp_path / "exam.tex").read_text(encoding="utf-8")
+    moodle = (tmp_path / "moodle.xml").read_text(encoding="utf-8")
+    # examples/exam_relu.toml: 7 computed questions, L worth 2, the rest 1; the symbolic question worth 3
+    assert "& 8 + 3$^{*}$" in exam and "which totals 8 points" in exam
+    gaps = regex.findall(r"\{(\d+):NUMERICAL:", moodle)
+    assert sum(int(points) for points in gaps) == 8
+    symbolic = exam.index(r"\question[3]")
+    assert exam.rfind(r"\newpage", 0, symbolic) > exam.rfind(r"\question[1]", 0, symbolic)  # on a page of its own
+    assert r"\vspace{4.5cm}" in exam  # room for working under every computed question
+
+
+def test_key_expands_every_delta_of_the_symbolic_answer(tmp_path):
+    assert main(["exam", str(EXAMPLES / "exam_relu.toml"), "--variants", "1", "--seed", "3",
+                 "-o", str(tmp_path)]) == 0
+    key = (tmp_path / "key.tex").read_text(encoding="utf-8")
+    answer = key[key.index(r"\question[3]"):]
+    assert r"\delta^{1}_{0} w^{1}_{1,0}" in answer  # the factor ∂L/∂y^0_1 uses δ^1_0 ...
+    assert r"\delta^{1}_{0} = \frac{\partial L}{\partial v^{1}_{0}} &= \hat{y}^{1}_{0} - y_{0}" in answer  # ... expanded

@@ -29,7 +29,8 @@ def run(args) -> int:
     check_decimals(args.decimals)
     spec = load_spec(args.spec)
     derivation = derive(spec)
-    values = finite_values(spec.network, spec.values, spec.training) if spec.values else {}
+    engine = NumericNetwork(derivation)
+    values = finite_values(spec.network, spec.values, spec.training, engine) if spec.values else {}
     if args.json:
         document = {
             "spec": spec_to_dict(spec),
@@ -38,23 +39,22 @@ def run(args) -> int:
             "chain": derivation.chains,
         }
         if args.verify:
-            document["verify"] = verification(spec)
+            document["verify"] = verification(spec, engine)
         json.dump(document, sys.stdout, indent=1, ensure_ascii=False)
         print()
         return 0
     print(render_text(spec, derivation, values, args.decimals, args.expand))
     if args.verify:
-        print(verification_text(verification(spec)))
+        print(verification_text(verification(spec, engine)))
     return 0
 
 
-def verification(spec) -> dict:
+def verification(spec, engine: NumericNetwork) -> dict:
     """Largest differences between the derived gradients and the independent references."""
     from symbackprop.errors import SpecError
 
     if spec.values is None:
         raise SpecError("--verify needs a [values] table with x, y, W.. and b..")
-    engine = NumericNetwork(spec.network)
     params = Parameters.from_values(spec.values)
     X, T = np.array([spec.values.x]), np.array([spec.values.y])
     derived = engine.gradients(params, X, T)

@@ -3,8 +3,8 @@ from dataclasses import dataclass, replace
 
 import sympy
 
-from symbackprop.documents import diagram, output_delta
-from symbackprop.model import functions, symbols
+from symbackprop.documents import diagram
+from symbackprop.model import functions
 from symbackprop.notation import catalogue
 from symbackprop.notation.course import CourseNotation
 from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
@@ -14,7 +14,10 @@ from symbackprop.notation.number_format import check_decimals
 from symbackprop.notation.numbers_in_math import NumberFormat, closed_tex
 from symbackprop.model.spec import Spec, weights_as_written
 from symbackprop.documents.lecture_example import LectureExample
-from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique, display_lines, pages
+from symbackprop.documents.theory import (factors_tex, equation_step, algorithm, architecture, backprop_elements,
+                                          backprop_groups, backprop_matrix, chosen_gradients, forward_elements,
+                                          forward_matrix)
+from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique, pages
 
 SLIDE_BUDGET = 14.0  # display lines per frame at \Large (a fraction counts 1.8); LaTeX scales a fuller frame to fit
 DENSE = 1.3  # reference frames (vectors and matrices, chain products, matrix form) take this much more, smaller
@@ -35,188 +38,6 @@ class DocumentOptions:
     all_gradients: bool = False  # slides: work every gradient element by element
 
 
-def _step(lhs: str, *texts: str, name: str = "") -> Step:
-    return Step(name, lhs, tuple(Line("=", text) for text in texts))
-
-
-def _wrap(expr, show, per_line: int) -> tuple[Line, ...]:
-    """An expression's lines, a long sum wrapped every per_line terms (continuation lines have no '=')."""
-    return tuple(display_lines(expr, show, per_line))
-
-
-def _factors(d: Derivation, note: CourseNotation, chain: list[str]) -> str:
-    """The closed forms of chain factors joined by ×, sums (and later negative factors) in parentheses."""
-    parts = []
-    for position, name in enumerate(chain):
-        expr = d.expression(name)
-        text = note.tex(expr)
-        if expr.is_Add or (position and text.startswith("-")):
-            text = rf"\left({text}\right)"
-        parts.append(text)
-    return r" \times ".join(parts)
-
-
-def architecture(d: Derivation, note: CourseNotation) -> list[Step]:
-    """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
-    net = d.network
-    row = net.convention == "row"
-
-    def shaped(entries, rows=1):  # a vector or matrix with its shape beside it: [x_0 x_1] (1 × 2)
-        cols = len(entries) // rows
-        shape = (rows, cols) if row else (cols, rows)
-        matrix = sympy.Matrix(rows, cols, entries)
-        return rf"{note.tex(matrix if row else matrix.T)} \quad ({shape[0]} \times {shape[1]})"
-
-    steps = [_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]))]
-    for layer in range(net.depth):
-        width, fan_in = net.width(layer), net.fan_in(layer)
-        weights = [symbols.weight(layer, i, j) for i in range(fan_in) for j in range(width)]
-        steps += [
-            _step(note.layer("W", layer), shaped(weights, fan_in)),
-            _step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)])),
-            _step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)])),
-            _step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)])),
-        ]
-    n_out = net.layers[-1]
-    steps += [
-        _step("y", shaped([symbols.target(k) for k in range(n_out)])),
-        _step("l", shaped([symbols.loss_term(k) for k in range(n_out)])),
-        _step("L", note.tex(d.expression("L"))),
-    ]
-    return steps
-
-
-def forward_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
-    """v^l = y^{l-1} W^l + b^l (or W^l y^{l-1} + b^l) and y^l = g^l(v^l), layer by layer."""
-    steps = []
-    for layer in range(d.network.depth):
-        W, b, v = note.layer("W", layer), note.layer("b", layer), note.layer("v", layer)
-        product = f"{note.inputs(layer)} {W}" if d.network.convention == "row" else f"{W} {note.inputs(layer)}"
-        steps += [Step("", v, (Line("=", f"{product} + {b}"),), group="matrix"),
-                  Step("", note.act(layer), (Line("=", f"{note.layer('g', layer)}({v})"),), group="matrix")]
-    return steps
-
-
-def forward_elements(d: Derivation, note: CourseNotation, layout: Layout, layer: int) -> list[Step]:
-    """v^l_j as its sum and y^l_j = g^l(v^l_j) in closed form, for every unit of one layer."""
-    steps = []
-    for j in range(d.network.width(layer)):
-        v_name, y_name = d.names.v(layer, j), d.names.act(layer, j)
-        unit = f"unit{layer}.{j}"  # v and y of one unit share a frame
-        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line),
-                          group=unit))
-        g = f"{note.layer('g', layer)}({d.name_tex(v_name)})"
-        steps.append(Step(y_name, d.name_tex(y_name), (Line("=", f"{g} = {note.tex(d.expression(y_name))}"),),
-                          group=unit))
-    return steps
-
-
-def backprop_groups(d: Derivation, note: CourseNotation) -> list[Step]:
-    """∂L/∂W^l = ∂L/∂y^l × ∂y^l/∂v^l × ∂v^l/∂W^l for each parameter group, from the output back."""
-    def frac(top, bottom):
-        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
-
-    steps = []
-    for layer in reversed(range(d.network.depth)):
-        y, v = note.act(layer), note.layer("v", layer)
-        head = [frac("L", y), frac(y, v)]
-        targets = [note.layer("W", layer), note.layer("b", layer)] + ([note.act(layer - 1)] if layer else [])
-        for target in targets:
-            steps.append(_step(frac("L", target), r" \times ".join(head + [frac(v, target)])))
-    return steps
-
-
-def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
-    """One training step in four lines: forward, loss, backward, update (the rule W^l ← W^l − η ∂L/∂W^l)."""
-    row = d.network.convention == "row"
-    l, previous = "l", "l-1"
-    W, b, v, delta = (f"{letter}^{{{l}}}" for letter in ("W", "b", "v", r"\delta"))
-    y_before = f"y^{{{previous}}}"
-    product = f"{y_before} {W}" if row else f"{W} {y_before}"
-    gradient = rf"({y_before})^{{\top}} {delta}" if row else rf"{delta} ({y_before})^{{\top}}"
-    frac = lambda top, bottom: rf"\frac{{\partial {top}}}{{\partial {bottom}}}"  # noqa: E731
-    return [
-        {"word": messages["forward_pass"], "tex": rf"{v} = {product} + {b},\ y^{{{l}}} = g^{{{l}}}({v})"},
-        {"word": messages["loss_word"], "tex": rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"},
-        {"word": messages["backward_pass"], "tex": rf"{delta} = {frac('L', v)},\ {frac('L', W)} = {gradient},\ "
-                                                   rf"{frac('L', b)} = {delta}"},
-        {"word": messages["update_word"], "tex": rf"{W} \leftarrow {W} - \eta {frac('L', W)},\ "
-                                                 rf"{b} \leftarrow {b} - \eta {frac('L', b)}"},
-    ]
-
-
-def chosen_gradients(d: Derivation) -> list[str]:
-    """The default chosen parameters: the first weight and the first bias of each layer, output first."""
-    names = d.names
-    out = []
-    for layer in reversed(range(d.network.depth)):
-        out += [names.d_weight(layer, 0, 0), names.d_bias(layer, 0)]
-    return out
-
-
-def delta_definition(d: Derivation, note: CourseNotation, layer: int) -> Step:
-    """δ^l_j = ∂L/∂v^l_j = ∂L/∂y^l_j ∂y^l_j/∂v^l_j (a vector activation: the sum over its outputs m)."""
-    v_j, delta = note.entry("v", layer, "j"), note.entry(r"\delta", layer, "j")
-    if d.activations[layer].elementwise:
-        y_j = note.entry("y", layer, "j")
-        rhs = rf"\frac{{\partial L}}{{\partial {y_j}}} \frac{{\partial {y_j}}}{{\partial {v_j}}}"
-    else:
-        y_m = note.entry("y", layer, "m")
-        rhs = (rf"{note.sum_over('m', d.network.width(layer))} \frac{{\partial L}}{{\partial {y_m}}}"
-               rf" \frac{{\partial {y_m}}}{{\partial {v_j}}}")
-    return _step(rf"{delta} = \frac{{\partial L}}{{\partial {v_j}}}", rhs)
-
-
-def backprop_elements(d: Derivation, note: CourseNotation, layout: Layout, layer: int) -> list[Step]:
-    """δ of the layer defined first; hidden layers: ∂L/∂y as the sum over the next layer's δ (defined on the
-    layer before); then one weight and the bias of unit 0: the chain and each factor's closed form."""
-    names, net = d.names, d.network
-    if layer == net.output_layer and output_delta.collapses(net):
-        return output_delta.theory_steps(d, note, layer)
-    steps = [delta_definition(d, note, layer)]
-    if layer < net.output_layer:
-        nxt, width = layer + 1, net.width(layer + 1)
-        name = names.d_act(layer, 0)
-        y0 = d.name_tex(names.act(layer, 0))
-        k = "k" if width > 1 else str(note.n(0))  # one unit above: no sum
-        k_sum = note.sum_over("k", width) + " " if width > 1 else ""
-        v_k, delta = note.entry("v", nxt, k), note.entry(r"\delta", nxt, k)
-        general = (rf"{k_sum}\frac{{\partial L}}{{\partial {v_k}}} \frac{{\partial {v_k}}}{{\partial {y0}}}"
-                   rf" = {k_sum}{delta} {note.weight(nxt, note.n(0), k)}")
-        lines = (Line("=", general),)
-        if width > 1:
-            lines += _wrap(d.expression(name), note.tex, layout.symbols_per_line)
-        steps.append(Step(name, d.name_tex(name), lines))
-    for name in (names.d_weight(layer, 0, 0), names.d_bias(layer, 0)):
-        chain = d.chain(name)
-        steps.append(_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), _factors(d, note, chain),
-                           name=name))
-    return steps
-
-
-def backprop_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
-    """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
-    row = d.network.convention == "row"
-    out = []
-    for layer in reversed(range(d.network.depth)):
-        steps = []
-        delta, y = note.layer(r"\delta", layer), note.act(layer)
-        dy = rf"\frac{{\partial L}}{{\partial {y}}}"
-        if d.activations[layer].elementwise:
-            steps.append(_step(rf"{delta} = \frac{{\partial L}}{{\partial {note.layer('v', layer)}}}",
-                               rf"{dy} \odot (g^{{{note.n(layer)}}})'({note.layer('v', layer)})"))
-        inputs, W = note.inputs(layer), note.layer("W", layer)
-        transposed = rf"{inputs}^{{\top}}" if layer == 0 else rf"({inputs})^{{\top}}"
-        gradient = rf"{transposed} {delta}" if row else rf"{delta} {transposed}"
-        steps.append(_step(rf"\frac{{\partial L}}{{\partial {W}}}", gradient))
-        steps.append(_step(rf"\frac{{\partial L}}{{\partial {note.layer('b', layer)}}}", delta))
-        if layer:
-            back = rf"{delta} ({W})^{{\top}}" if row else rf"({W})^{{\top}} {delta}"
-            steps.append(_step(rf"\frac{{\partial L}}{{\partial {note.act(layer - 1)}}}", back))
-        out += [replace(step, group=f"matrix{layer}") for step in steps]
-    return out
-
-
 def function_blocks(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
     """Each activation the network uses and the loss: name, definition, derivative (one block each)."""
     v, g = sympy.Symbol("v", real=True), sympy.Symbol("g", real=True)
@@ -231,12 +52,12 @@ def function_blocks(d: Derivation, note: CourseNotation, messages: dict) -> list
         title = catalogue.function_name(messages, "activation", name, net)
         derivative_title = catalogue.function_name(messages, "activation_derivative", name, net)
         if entry.elementwise:
-            steps = [_step("g(v)", show(entry.expression(v, **options)))]
-            derivative_steps = [_step("g'(v)", show(entry.derivative(v, g, **options)))]
+            steps = [equation_step("g(v)", show(entry.expression(v, **options)))]
+            derivative_steps = [equation_step("g'(v)", show(entry.derivative(v, g, **options)))]
         else:  # a vector function such as softmax: written with its Jacobian, as the entry displays it
             (g_name, g_tex), (jacobian_name, jacobian_tex) = entry.display
-            steps = [_step(g_name, g_tex)]
-            derivative_steps = [_step(jacobian_name, jacobian_tex)]
+            steps = [equation_step(g_name, g_tex)]
+            derivative_steps = [equation_step(jacobian_name, jacobian_tex)]
         blocks.append({"title": title, "steps": steps, "derivative_title": derivative_title,
                        "derivative_steps": derivative_steps, "note": ""})
     loss = functions.loss_of(net)
@@ -250,11 +71,12 @@ def function_blocks(d: Derivation, note: CourseNotation, messages: dict) -> list
         derivative.append(Line("=", rf"{note.tex(loss.derivative(y, p, n_out))} \quad (N = {n_out})"))
     blocks.append({
         "title": catalogue.function_name(messages, "loss", d.network.loss, d.network),
-        "steps": [_step("L", total, name="L"), _step("l_k", note.tex(loss.term(y, p, n)))],
+        "steps": [equation_step("L", total, name="L"), equation_step("l_k", note.tex(loss.term(y, p, n)))],
         "derivative_title": messages["loss_derivative"],
         "derivative_steps": [Step("", r"\frac{\partial L}{\partial \hat{y}_k}", tuple(derivative))],
         "note": " ".join(filter(None, [catalogue.fill(messages["number_of_outputs"], N=n_out) if uses_n else "",
-                                       messages["target_sums_to_one"] if functions.target_kind(d.network) == "distribution" else ""])),
+                                       messages["target_sums_to_one"]
+                                       if functions.target_kind(d.network) == "distribution" else ""])),
     })
     return blocks
 
@@ -267,10 +89,12 @@ def value_matrices(spec: Spec, note: CourseNotation) -> list[dict]:
     def vector(entries):
         return [[e] for e in entries] if column else [list(entries)]
 
-    out = [{"name": "x", "rows": vector(values.x)}, {"name": "y", "rows": vector(values.y)}]
+    out = [{"name": "x", "rows": vector(values.x), "exact": False},
+           {"name": "y", "rows": vector(values.y), "exact": True}]  # whole targets (class labels) print as 1, not 1.0000
     for layer in range(net.depth):
-        out.append({"name": note.layer("W", layer), "rows": weights_as_written(net, values.weights[layer])})
-        out.append({"name": note.layer("b", layer), "rows": vector(values.biases[layer])})
+        out.append({"name": note.layer("W", layer), "rows": weights_as_written(net, values.weights[layer]),
+                    "exact": False})
+        out.append({"name": note.layer("b", layer), "rows": vector(values.biases[layer]), "exact": False})
     return out
 
 
@@ -407,38 +231,41 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
     asked = asked_gradients(d, options.gradients, chosen_gradients(d))
     questions = []
     if worker is not None:
-        forward = [n for layer in range(net.depth) for j in range(net.width(layer))
-                   for n in (names.v(layer, j), names.act(layer, j))]
+        def cell(name: str) -> dict:  # one blank: its label and (for the solutions) its value
+            label = worker.step_name_tex(name) if name.startswith("step") else d.name_tex(name)
+            return {"tex": label, "value": worker.number(name)}
+
+        units = [[cell(names.v(layer, j)), cell(names.act(layer, j))]
+                 for layer in range(net.depth) for j in range(net.width(layer))]
         loss_names = ([names.loss_term(k) for k in range(net.layers[-1])] if net.layers[-1] > 1 else []) + ["L"]
-        questions.append({"text": messages["q_forward"], "blanks": forward,
+        questions.append({"text": messages["q_forward"], "columns": ["$v$", "$y$"], "rows": units,
                           "steps": worker.forward()})
-        questions.append({"text": messages["q_loss"], "blanks": loss_names, "steps": worker.loss()})
-        questions.append({"text": messages["q_gradients"], "blanks": asked,
+        questions.append({"text": messages["q_loss"], "columns": [], "rows": [[cell(n)] for n in loss_names],
+                          "steps": worker.loss()})
+        chains = [{"result": cell(name), "factors": [cell(f) for f in d.chain(name)]} for name in asked]
+        questions.append({"text": messages["q_gradients"], "columns": [], "rows": [], "chains": chains,
                           "steps": _unique([s for name in asked for s in worker.solution(name)])})
         if spec.training is not None:
             parameters = [name[len("dL/d"):] for name in asked]
             questions.append({
                 "text": catalogue.fill(messages["q_update"], eta=context["fmt"].tex(spec.training.learning_rate)),
-                "blanks": [names.step(1, p) for p in parameters],
+                "columns": [], "rows": [[cell(names.step(1, p))] for p in parameters],
                 "steps": [worker.update_step(p) for p in parameters]})
-        blank_tex = {name: (worker.step_name_tex(name) if name.startswith("step") else d.name_tex(name))
-                     for question in questions for name in question["blanks"]}
     else:
         note = CourseNotation(d.network, messages["if"])
         layout = Layout()
         forward = [s for layer in range(net.depth) for s in forward_elements(d, note, layout, layer)]
-        questions.append({"text": messages["q_forward_symbolic"], "blanks": [], "steps": forward})
+        questions.append({"text": messages["q_forward_symbolic"], "columns": [], "rows": [], "steps": forward})
         chains = [s for layer in reversed(range(net.depth)) for s in backprop_elements(d, note, layout, layer)
                   if s.name in asked]
-        extra = [_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in d.chain(name)),
-                       _factors(d, note, d.chain(name)),
+        extra = [equation_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in d.chain(name)),
+                       factors_tex(d, note, d.chain(name)),
                        name=name) for name in asked if name not in {s.name for s in chains}]
         listed = ", ".join(f"${d.name_tex(name)}$" for name in asked)
-        questions.append({"text": catalogue.fill(messages["q_gradients_symbolic"], names=listed), "blanks": [],
-                          "steps": chains + extra})
-        blank_tex = {}
+        questions.append({"text": catalogue.fill(messages["q_gradients_symbolic"], names=listed), "columns": [],
+                          "rows": [], "steps": chains + extra})
     for question in questions:
-        question["blanks"] = [blank_tex[name] for name in question["blanks"]]
+        question.setdefault("chains", [])
     context["questions"] = questions
     context["solutions"] = options.solutions
     return context

@@ -49,9 +49,6 @@ class LectureExample:
                 units.append(q.indices[-1])
         return units
 
-    def layers_worked(self) -> list[int]:
-        return sorted({self.names.parse(name).layer for name in self.chosen})
-
     # -- parts -------------------------------------------------------------------------------------
     def forward(self) -> list[Step]:
         """Per layer: the first unit worked out (v and y), then the layer's v and y as numeric vectors."""
@@ -137,5 +134,6 @@ class LectureExample:
                                           + self.worker.number(name)),))
 
     def example(self) -> WorkedExample:
+        """The whole compact worked example."""
         return WorkedExample(self.forward(), self.worker.loss(), self.backward(), self.updates(), self.new_loss())
 

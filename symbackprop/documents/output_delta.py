@@ -11,8 +11,14 @@ def _frac(top: str, bottom: str) -> str:
 
 
 def collapses(network) -> bool:
-    """True when the output activation and the loss form a pair whose δ is ŷ − y."""
-    return network.activations[-1] in functions.loss_of(network).delta_display
+    """True when the output activation and the loss form a pair whose δ is ŷ − y (its entry has the steps)."""
+    return network.activations[-1] in functions.loss_of(network).delta_steps
+
+
+def _scale(network) -> str:
+    """1/N in front of ŷ − y when the loss averages over the N outputs (bce), else nothing (cce)."""
+    n_out = network.layers[-1]
+    return "" if n_out == 1 or not functions.loss_of(network).averaged() else rf"\frac{{1}}{{{n_out}}}"
 
 
 def theory_steps(d, note, layer: int) -> list[Step]:
@@ -23,12 +29,12 @@ def theory_steps(d, note, layer: int) -> list[Step]:
     p, y, v = p_of("j"), y_of("j"), note.entry("v", layer, "j")
     first = (rf"\sum_{{k}} {_frac('L', p_of('k'))} {_frac(p_of('k'), 'v_j')}" if not d.activations[layer].elementwise
              else rf"{_frac('L', p)}{TIMES}{_frac(p, v)}")
-    lines = [first] + functions.loss_of(net).delta_display[net.activations[-1]](p, y, p_of, y_of, net.layers[-1])
+    collapse = functions.loss_of(net).delta_steps[net.activations[-1]]
+    lines = [first] + collapse(p, y, p_of, y_of, net.layers[-1])
     delta = note.entry(r"\delta", layer, "j")
     steps = [Step("", rf"{delta} = {_frac('L', v)}", tuple(Line("=", text.replace("v_j", v)) for text in lines),
                   group="delta")]
-    n_out, first = net.layers[-1], note.n(0)
-    scale = "" if n_out == 1 or not functions.averages_outputs(net) else rf"\frac{{1}}{{{n_out}}}"
+    first, scale = note.n(0), _scale(net)
     delta_first = note.entry(r"\delta", layer, first)
     for name in (d.names.d_weight(layer, 0, 0), d.names.d_bias(layer, 0)):
         last = d.chain(name)[-1]
@@ -45,8 +51,7 @@ def theory_steps(d, note, layer: int) -> list[Step]:
 def worked_steps(worker, note, layer: int, unit: int, chosen: list[str]) -> list[Step]:
     """δ^L_j = ŷ_j − y_j in numbers, then each chosen gradient of the layer as δ times its last factor."""
     d, names, fmt, values = worker.d, worker.names, worker.fmt, worker.values
-    n_out = worker.net.layers[-1]
-    scale = "" if n_out == 1 or not functions.averages_outputs(worker.net) else rf"\frac{{1}}{{{n_out}}}"
+    scale = _scale(worker.net)
     p_name, y_name = names.act(layer, unit), names.y(unit)
     p, y = d.name_tex(p_name), d.name_tex(y_name)
     delta_name = names.d_v(layer, unit)

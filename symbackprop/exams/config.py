@@ -247,12 +247,13 @@ def _symbolic(value, network: Network, source: str) -> str:
 
 def _points(value, questions, symbolic: str, source: str) -> tuple[tuple[str, int], ...]:
     if not isinstance(value, dict):
-        raise SpecError(f"{source}: exam.points: expected a table such as {{default = 1, \"L\" = 2}}, got {shown(value)}")
+        raise SpecError(f"{source}: exam.points: expected a table such as {{default = 1, \"L\" = 2}}, "
+                        f"got {shown(value)}")
     allowed = {"default", *questions} | ({"symbolic"} if symbolic else set())
     for key in value:
         if key not in allowed:
-            raise SpecError(f"{source}: exam.points: unknown key {shown(key)}; expected 'default', 'symbolic' or one of "
-                            f"the questions (did you mean {functions.closest(key, allowed)!r}?)")
+            raise SpecError(f"{source}: exam.points: unknown key {shown(key)}; expected 'default', 'symbolic' or "
+                            f"one of the questions (did you mean {functions.closest(key, allowed)!r}?)")
     whole = {key: _whole(points, f"exam.points.{key}", source, 1, 1000) for key, points in value.items()}
     default = whole.get("default", 1)
     keys = list(questions) + (["symbolic"] if symbolic else [])

@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from symbackprop.documents import diagram
+from symbackprop.model import symbols
 from symbackprop.notation import catalogue
 from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.notation.course import CourseNotation
@@ -17,6 +18,7 @@ from symbackprop.model.spec import Spec
 from symbackprop.documents.worked_steps import Line, Step, Worker
 
 TIMES = r" \times "
+WORKING_SPACE = "4.5cm"  # below each computed question: room for a student's derivation
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,16 @@ class VariantContent:
     def total_points(self) -> int:
         """Points of the variant."""
         return sum(q.points for q in self.questions)
+
+    @property
+    def hand_points(self) -> int:
+        """Points of the symbolic question, graded by hand (not in the Moodle quiz)."""
+        return sum(q.points for q in self.questions if q.answer is None)
+
+    @property
+    def numeric_points(self) -> int:
+        """Points of the computed questions: the Moodle quiz's total."""
+        return self.total_points - self.hand_points
 
 
 def _plain(value: float, decimal_comma: bool, math: bool = False, digits: int | None = None) -> str:
@@ -83,8 +95,28 @@ class ExamContent:
         d, name = self.derivation, self.config.symbolic
         chain = d.chain(name)
         closed = TIMES.join(_paren(d.expression(f), self.note.tex(d.expression(f))) for f in chain)
-        return (Step(name, d.name_tex(name), (Line("=", TIMES.join(d.name_tex(f) for f in chain)),
-                                               Line("=", closed))),)
+        steps = [Step(name, d.name_tex(name), (Line("=", TIMES.join(d.name_tex(f) for f in chain)),
+                                               Line("=", closed)))]
+        return tuple(steps + self._deltas([d.expression(f) for f in chain]))
+
+    def _deltas(self, exprs) -> list[Step]:
+        """Each δ the closed forms use, written out in its own closed form (and the δ those use), so every
+        factor of the answer is expanded as the question asks."""
+        d, seen, steps = self.derivation, set(), []
+        pending = sorted({s for e in exprs for s in e.free_symbols if symbols.parse_symbol(s) is not None
+                          and symbols.parse_symbol(s).kind == "delta"}, key=str)
+        while pending:
+            delta = pending.pop(0)
+            if delta in seen:
+                continue
+            seen.add(delta)
+            layer, unit = symbols.parse_symbol(delta).indices
+            name = self.names.d_v(layer, unit)
+            expr = d.expression(name)
+            steps.append(Step(name, rf"{d.tex(delta)} = {d.name_tex(name)}", (Line("=", self.note.tex(expr)),)))
+            pending += sorted({s for s in expr.free_symbols if symbols.parse_symbol(s) is not None
+                               and symbols.parse_symbol(s).kind == "delta"} - seen, key=str)
+        return steps
 
     def statement(self) -> dict:
         """The parts of the statement every variant repeats: network, functions, instructions, update note."""
@@ -153,14 +185,17 @@ class ExamContent:
 def exam_context(content: ExamContent, seed: int, variants: list[VariantContent]) -> dict:
     """Everything exam.tex.j2 and key.tex.j2 use."""
     spec, messages = content.spec, content.messages
+    title = (content.config.title if "title" in spec.exam else spec.text("title", content.lang)) or \
+        messages["exam"]["title"]
     return {
         "t": messages,
         "lang": content.lang,
         "babel": messages["meta"]["babel"],
         "fmt": content.fmt,
-        "meta": {"title": content.config.title or messages["exam"]["title"], "author": spec.author,
+        "meta": {"title": title, "author": spec.author,
                  "course": spec.course, "institution": spec.institution, "date": spec.date},
-        "exam": {"title": content.config.title or messages["exam"]["title"], "seed": seed},
+        "exam": {"title": title, "seed": seed},
+        "working_space": WORKING_SPACE,
         "statement": content.statement(),
         "diagram": content.diagram(),
         "variants": variants,

@@ -8,7 +8,8 @@ import sympy
 from symbackprop.model import symbols
 from symbackprop.model.derivation import EXPAND_MAX_PARAMETERS, derive
 from symbackprop.model.points import symbol_point, values_point
-from symbackprop.numeric.finite_differences import central_difference, loss_gradients
+from symbackprop.model.differences import central_difference
+from symbackprop.numeric.finite_differences import loss_gradients
 from symbackprop.numeric.training import descend
 from symbackprop.exams.variants import CONSTRAINTS, Context, Drawer, Variant, answers_fingerprint, violations
 from symbackprop.exams.config import ExamConfig, parse_exam

@@ -189,6 +189,7 @@ class Drawer:
         self.fingerprint = spec_fingerprint(self.spec, self.config)
         self.earlier: set[str] = set()
         self.variants: list[Variant] = []
+        self.possible = self.possible_draws()
 
     def numbers(self, values: Values) -> dict:
         """Every named quantity of one draw, training steps included."""
@@ -200,7 +201,7 @@ class Drawer:
         index = len(self.variants) + 1
         caught = Counter()
         tried: set[Values] = set()
-        possible = self.possible_draws()
+        possible = self.possible
         for attempt in range(self.config.constraints.max_attempts):
             if self.draws >= MAX_TOTAL_DRAWS:
                 self._give_up(index, caught, f"this run drew {MAX_TOTAL_DRAWS} times, its limit")
@@ -253,9 +254,9 @@ class Drawer:
 
     def draw(self, count: int, progress: Callable[[int], None] | None = None) -> list[Variant]:
         """Variants 1..count."""
-        if self.config.constraints.distinct and count > self.possible_draws():
+        if self.config.constraints.distinct and count > self.possible:
             raise SpecError(f"exam: {count} variants asked, but the grids of [exam.draw] allow only "
-                            f"{self.possible_draws()} different draws and exam.constraints.distinct is true; "
+                            f"{self.possible} different draws and exam.constraints.distinct is true; "
                             f"widen [exam.draw] or ask for fewer variants")
         while len(self.variants) < count:
             self.next()

@@ -17,8 +17,15 @@ def check_folder(folder: str | Path, option: str = "-o") -> Path:
     creates nothing."""
     folder = Path(folder)
     existing = folder
-    while not os.path.lexists(existing) and existing != existing.parent:
-        existing = existing.parent
+    while existing != existing.parent:
+        try:
+            os.stat(existing)
+            break
+        except (FileNotFoundError, NotADirectoryError):
+            existing = existing.parent
+        except OSError as err:  # a name too long, a symlink loop
+            raise OutputError(f"{option} {folder}: cannot write there ({_reason(err)}); expected a folder you "
+                              f"can write to (a new or an existing one)") from err
     problem = None
     if not existing.is_dir():
         problem = "it is a file, not a folder" if existing == folder else f"{existing} is a file, not a folder"
@@ -71,7 +78,12 @@ def write_all(folder: str | Path, files: dict[str, str]) -> list[Path]:
 def remove_stale(paths) -> list[Path]:
     """Delete earlier outputs that this run does not rewrite (a PDF of an older .tex); returns those removed."""
     removed = []
-    for path in map(Path, paths):
+    paths = [Path(path) for path in paths]
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            raise OutputError(f"{path}: a folder where this run writes a file; expected no folder of that name "
+                              f"(move or rename it)")
+    for path in paths:
         if path.is_file():
             path.unlink()
             removed.append(path)

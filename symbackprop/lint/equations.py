@@ -22,8 +22,10 @@ SPACING = {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\>"}
 
 _TOKENS = re.compile(r"\\begin\s*\{([A-Za-z*]+)\}|\\end\s*\{([A-Za-z*]+)\}|\\\\|\\[A-Za-z]+|\\.|:=|"
                      r"[{}()\[\]=&;,<>\u2248\u2264\u2265\u2260\u21d2\u2192]")
-_NUMBER = {True: re.compile(r"\d+(?:(?:\{,\}|\.|,)\d+)?|\.\d+"),
-           False: re.compile(r"\d+(?:(?:\{,\}|\.)\d+)?|\.\d+")}
+_GROUPED = r"\d{1,3}(?:\\,\d{3})+(?![\d])"  # 12\,345: a thin space between groups of thousands
+_NUMBER = {True: re.compile(_GROUPED + r"(?:(?:\{,\}|,)\d+)?|\d+(?:(?:\{,\}|\.|,)\d+)?|\.\d+"),
+           False: re.compile(_GROUPED + r"(?:\.\d+)?|\d+(?:(?:\{,\}|\.)\d+)?|\.\d+")}
+_THOUSANDS = re.compile(r"\d\\,\d{3}(?!\d)")
 _UNARY_AFTER = re.compile(r"(?:^|[(\[{^*/=&,;]|\\times|\\cdot|\\div|\\left\s*[(\[])\s*$")
 _CONTINUES = re.compile(r"\s*(?:=|\\approx|\u2248|[+\-\u2212]|\\times|\\cdot)")
 _FRAC_BEFORE = re.compile(r"\\[dt]?frac\s*$")
@@ -123,8 +125,9 @@ def read_numbers(text: str, offset: int, decimal_comma: bool):
 
 def _number(text: str, offset: int, start: int, literal: str) -> Number:
     """A Number for a literal at `start`, taking a unary minus written just before it."""
-    mark = next((m for m in ("{,}", ",", ".") if m in literal), "")
-    integer, _, fraction = literal.replace("{,}", ".").replace(",", ".").partition(".")
+    plain = literal.replace("\\,", "")
+    mark = next((m for m in ("{,}", ",", ".") if m in plain), "")
+    integer, _, fraction = plain.replace("{,}", ".").replace(",", ".").partition(".")
     value = float((integer or "0") + "." + (fraction or "0"))
     before, minus, begin = text[max(0, start - 12):start].rstrip(), "", start
     if before and before[-1] in MINUS_SIGNS + ("+",) and _UNARY_AFTER.search(text[:start].rstrip()[:-1]):
@@ -233,7 +236,8 @@ def _operators(clean: list, decimal_comma: bool) -> list[tuple[str, str, int, in
                 opaque = max(0, opaque - 1)
             continue
         if token in SPACING:
-            _blank(clean, start, end)
+            if not (token == "\\," and _THOUSANDS.match(text, start - 1)):
+                _blank(clean, start, end)
             continue
         if token in "{([":
             depth += 1

@@ -103,8 +103,8 @@ class QuantityJudge:
 
 def _recurrence(subject: Side, equation: Equation) -> bool:
     """True for an update such as w_{00} := w_{00} - \\eta g: the named symbol is also on another side."""
-    written = normalize(subject.text)
-    return any(written in normalize(side.text) for side in equation.sides if side is not subject)
+    alone = re.compile(r"(?<![A-Za-z\\])" + re.escape(normalize(subject.text)) + r"(?![A-Za-z0-9_^{])")
+    return any(alone.search(normalize(side.text)) for side in equation.sides if side is not subject)
 
 
 def _finding(number: Number, name: str, result) -> Finding:

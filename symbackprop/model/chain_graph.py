@@ -6,6 +6,7 @@ import numpy as np
 import sympy
 
 from symbackprop.model import points
+from symbackprop.model.differences import central_difference, relative_steps
 from symbackprop.model.derivation import Derivation, product
 from symbackprop.model.quantities import Names, Quantity, quantity_symbol
 from symbackprop.model.spec import Network, Training, Values
@@ -177,14 +178,8 @@ class ChainGraph:
         sources = self.inputs(name)
         function = self.compiled(expr, sources, name)
         args = [memo.get(source, math.nan) for source in sources]
-        result = {}
-        for position, source in enumerate(sources):
-            step = 1e-6 * max(1.0, abs(args[position]))
-            up, down = list(args), list(args)
-            up[position] += step
-            down[position] -= step
-            result[source] = abs(_call(function, up) - _call(function, down)) / (2 * step)
-        return result
+        slopes = central_difference(lambda at: _call(function, list(at)), args, relative_steps(args))
+        return {source: abs(float(slope)) for source, slope in zip(sources, slopes)}
 
     # -- points ------------------------------------------------------------------------------------
     def point(self, values: Values) -> dict[str, float]:

@@ -1,5 +1,5 @@
 """Chain-rule factors and closed forms for every W and b, element-wise and in matrix form."""
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import sympy
 
@@ -11,9 +11,18 @@ from symbackprop.model.spec import Network, Spec
 EXPAND_MAX_PARAMETERS = 60  # --expand writes leaf-symbol closed forms only up to this many parameters
 
 
-@lru_cache(maxsize=4096)
+_DENOMINATORS: dict[int, tuple] = {}  # id(expr) -> (expr, answer): factors repeat as the same objects
+
+
 def _has_denominator(expr: sympy.Expr) -> bool:
-    return any(node.is_Pow and node.exp.is_negative for node in sympy.preorder_traversal(expr))
+    known = _DENOMINATORS.get(id(expr))
+    if known is not None and known[0] is expr:
+        return known[1]
+    if len(_DENOMINATORS) > 4096:
+        _DENOMINATORS.clear()
+    answer = any(node.is_Pow and node.exp.is_negative for node in sympy.preorder_traversal(expr))
+    _DENOMINATORS[id(expr)] = (expr, answer)
+    return answer
 
 
 def product(*factors) -> sympy.Expr:

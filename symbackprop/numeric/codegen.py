@@ -32,11 +32,6 @@ def by_columns(exprs, groups, shape=None):
     return apply
 
 
-def _vector_delta(forms: LayerForms):
-    """δ_j = Σ_k U_k ∂ŷ_k/∂v_j for a vector activation over the layer's columns."""
-    return by_columns(forms.delta, (forms.ts, forms.vs))
-
-
 @dataclass
 class Generated:
     """The generated source of the passes and the functions it calls."""

@@ -12,6 +12,7 @@ from symbackprop.model.spec import Network, Training, Values
 from symbackprop.numeric import codegen, training as descent
 
 CHUNK_ROWS = 4096  # rows per chunk: a layer's arrays stay in cache, and chunks run in parallel
+PARALLEL_ROWS = 4 * CHUNK_ROWS  # smaller batches run in one call: the pool would cost more than it saves
 _POOL: ThreadPoolExecutor | None = None
 
 
@@ -128,7 +129,7 @@ class NumericNetwork:
         X, T = _batch(X, T)
         arrays = params.arrays()
         function = self.generated.namespace["gradients"]
-        if X.shape[0] <= CHUNK_ROWS:
+        if X.shape[0] < PARALLEL_ROWS:
             with np.errstate(all="ignore"):
                 return function(X, T, *arrays)
         starts = range(0, X.shape[0], CHUNK_ROWS)

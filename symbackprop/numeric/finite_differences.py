@@ -1,21 +1,11 @@
-"""The one central-difference routine, and the loss gradients it gives for any batched network."""
+"""Loss gradients of any batched network by the one central-difference routine (model/differences.py)."""
 from typing import Callable
 
 import numpy as np
 
+from symbackprop.model.differences import central_difference
+
 H = 1e-6  # the default step
-
-
-def central_difference(function: Callable[[np.ndarray], float], at: np.ndarray, h: float = H) -> np.ndarray:
-    """∂f/∂a for every entry a of the array `at`: (f(a + h) - f(a - h)) / 2h, shaped like `at`."""
-    at = np.array(at, dtype=float)
-    result = np.zeros_like(at)
-    for index in np.ndindex(at.shape):
-        up, down = at.copy(), at.copy()
-        up[index] += h
-        down[index] -= h
-        result[index] = (function(up) - function(down)) / (2 * h)
-    return result
 
 
 def parameter_gradients(loss: Callable, params, h: float = H):

@@ -35,26 +35,35 @@ def _output_forms(activation, loss, ts, vs, n, options):
     return forms.outputs, forms.terms, forms.d_outputs, forms.deltas
 
 
+def chained(derivation: Derivation, name: str, value_of: dict) -> sympy.Expr:
+    """A chain node of the derivation's graph (a sum of products of named factors) at the given factor values."""
+    return sympy.Add(*[sympy.Mul(*[value_of[factor] for factor in term]) for term in derivation.graph[name]])
+
+
 def layer_forms(derivation: Derivation, layer: int) -> LayerForms:
     """The forms of weight layer `layer`, from the derivation's function entries."""
-    net = derivation.network
+    net, names = derivation.network, derivation.names
     entry, options = derivation.activations[layer], derivation.options
     output = layer == net.output_layer
     width = net.width(layer)
     if entry.elementwise:
         value, derivative = _activation_forms(entry, V, options)
-        if not output:
-            return LayerForms(False, (), value, derivative, U * derivative)
+        if not output:  # δ^l = ∂L/∂y^l · ∂y^l/∂v^l, read from the graph at unit 0 (every unit has the same form)
+            delta = chained(derivation, names.d_v(layer, 0), {names.d_act(layer, 0): U,
+                                                              names.local(layer, 0, 0): derivative})
+            return LayerForms(False, (), value, derivative, delta)
         outputs, terms, d_outputs, deltas = _output_forms(entry, derivation.loss, (T,), (V,), net.layers[-1], options)
         return LayerForms(False, (), outputs[0], derivative, deltas[0], terms[0], d_outputs[0])
     vs = tuple(sympy.Symbol(f"V_{j}", real=True) for j in range(width))
     ts = tuple(sympy.Symbol(f"T_{k}", real=True) for k in range(width))
     outputs, terms, d_outputs, deltas = _output_forms(entry, derivation.loss, ts, vs, net.layers[-1], options)
-    names, own = derivation.names, {symbols.activation(layer, k): outputs[k] for k in range(width)}
+    own = {symbols.activation(layer, k): outputs[k] for k in range(width)}
     jacobian = [[derivation.expressions[names.local(layer, k, j)].xreplace(own) for j in range(width)]
                 for k in range(width)]  # the derivation's ∂ŷ_k/∂v_j at the stable ŷ
     if output:
         return LayerForms(True, vs, outputs, jacobian, deltas, terms, d_outputs, ts)
     us = [sympy.Symbol(f"U_{k}", real=True) for k in range(width)]
-    hidden = [sympy.Add(*[us[k] * jacobian[k][j] for k in range(width)]) for j in range(width)]
+    factors = {names.local(layer, k, j): jacobian[k][j] for k in range(width) for j in range(width)}
+    factors.update({names.d_act(layer, k): us[k] for k in range(width)})
+    hidden = [chained(derivation, names.d_v(layer, j), factors) for j in range(width)]
     return LayerForms(True, vs, outputs, jacobian, hidden, ts=tuple(us))

@@ -46,9 +46,10 @@ def quantity_values(network: Network, values: Values, training: Training | None 
     return {name: float(value) for name, value in out.items()}
 
 
-def finite_values(network: Network, values: Values, training: Training | None = None) -> dict[str, float]:
+def finite_values(network: Network, values: Values, training: Training | None = None,
+                  engine: NumericNetwork | None = None) -> dict[str, float]:
     """quantity_values for printing: fails on the first quantity that is not finite in float64."""
-    numbers = quantity_values(network, values, training)
+    numbers = quantity_values(network, values, training, engine)
     for name, value in numbers.items():
         if not np.isfinite(value):
             raise SpecError(f"values: {name} is {value} in float64 at these values (a unit overflows); expected "

@@ -130,7 +130,8 @@ class Server:
         variant = request.query_params.get("variant", "").strip()[:MAX_ID_CHARS] or None
         student = request.query_params.get("student", "").strip()[:MAX_ID_CHARS] or None
         problem, exercise = "", None
-        ready = (variant is not None or not self.exercises.needs_variant) and (student is not None or self.store is None)
+        has_variant = variant is not None or not self.exercises.needs_variant
+        ready = has_variant and (student is not None or self.store is None)
         if ready:
             try:
                 exercise = self.exercises.get(variant)

@@ -1,4 +1,4 @@
-"""The exercises a server shows: one spec, or an exam manifest's variants, each with its questions in algorithm order."""
+"""The exercises a server shows: one spec, or an exam manifest's variants, each with questions in algorithm order."""
 import dataclasses
 import hashlib
 import json

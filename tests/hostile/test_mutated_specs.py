@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 from tests.hostile.corpus import DEFAULT, run_cli
 
-BASE = tomllib.loads(DEFAULT + '\n[exam]\nquestions = ["L", "dL/dW1[0][0]"]\n[exam.draw.weights]\nmin = -1\n'
-                     'max = 1\nstep = 0.5\n')
+BASE = tomllib.loads(DEFAULT.replace('["sigmoid", "sigmoid"]', '["swish", "sigmoid"]')
+                     + '\n[exam]\nquestions = ["L", "dL/dW1[0][0]"]\n[exam.draw.weights]\nmin = -1\n'
+                     'max = 1\nstep = 0.5\n[functions.swish]\ng = "v / (1 + exp(-v))"\n'
+                     'derivative = "g + sigmoid(v) * (1 - g)"\n')
 SETTINGS = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "60")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
@@ -48,7 +50,8 @@ SCALARS = st.one_of(
     st.integers(-3, 12), st.integers(min_value=10**6, max_value=10**400), st.booleans(),
     st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([1e300, -1e308, 5e-324, 0.0, 1.0, 0.5]),
     st.text(max_size=30), st.sampled_from(["", "\x07", "\u202e", "\U0001F680", "t" * 600, "relu", "cce", "row",
-                                           "L", "dL/dW0[0][0]", "step9.L"]),
+                                           "L", "dL/dW0[0][0]", "step9.L", "v^1000000", "exp(exp(exp(v)))",
+                                           "log(-1)", "v/0", "Piecewise((v, v > 0), (0, True))"]),
 )
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(st.text(max_size=8), inner, max_size=3)),

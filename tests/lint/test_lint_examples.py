@@ -113,6 +113,11 @@ def test_ptbr_deck_with_decimal_commas():
     with_spec = lint_fixture("example1_ptbr.md", "single_neuron.toml")
     given = {f.name: f.written_value for f in with_spec.findings if f.kind == "quantity"}
     assert given["x[0]"] == 0.7 and given["W0[0][0]"] == 0.1 and given["b0[0]"] == 0.25
+    named = [(line, name, verdict) for line, kind, name, verdict in bad(with_spec) if kind == "quantity"]
+    assert named == [(8, "L", "wrong"), (12, "dL/dy0[0]", "wrong"), (12, "dy0[0]/dv0[0]", "wrong"),
+                     (12, "dL/dW0[0][0]", "wrong")]
+    gradient = with_spec.bad[-1]
+    assert (gradient.written, gradient.expected) == ("-0,10905", f"{EX['dL/dw']:.5f}".replace(".", ","))
 
 
 def test_an_update_step_is_not_read_as_the_weight_itself():
@@ -140,3 +145,9 @@ def test_a_spec_gives_symbolic_sides_their_values():
     assert named == [("dy0[0]/dv0[0]", "wrong")]
     without_spec = lint_fixture("symbolic.md", text=text)
     assert [(f.verdict, f.expected) for f in without_spec.findings] == [("correct", "0.2261")]
+
+
+def test_a_total_named_like_its_terms_is_still_judged():
+    text = "$$E = E_{0} + E_{1} = 0.1770$$\n"
+    result = lint_fixture("total.md", "single_neuron.toml", text=text)
+    assert [(f.name, f.verdict) for f in result.findings if f.name] == [("L", "correct")]

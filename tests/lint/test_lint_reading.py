@@ -99,3 +99,28 @@ def test_written_keeps_decimals_mark_and_minus():
     first = result.equations[0].sides[1].numbers[0]
     assert (first.text, first.value, first.decimals, first.mark, first.minus) == ("−0{,}50", -0.5, 2, "{,}", "−")
     assert first.written(-1.254) == "−1{,}25" and first.written(0.004) == "0{,}00" and first.written(2) == "2{,}00"
+
+
+@pytest.mark.parametrize("text", [
+    "# Aula\n\nSó prosa, sem contas. Custa $5.\n\n- item\n- outro\n",
+    "$\\frac{1}{$ and $$(1 - 0.5 = $$ and $$= = =$$ and $$\\left( 0.5 = 0.5$$",
+    "$x = 1 and $$y = 2 and \\(z = 3 and \\begin{align} a &= 1",
+    "$$\\frac{1}{0} = 1$$ $$0.5^{1000} = 0$$ $$\\sqrt{-1} = 1$$ $$\\ln(-1) = 0$$ $$e^{1000} = 1$$",
+    "\\begin{equation} 1 = 2 \\end{align} $1 +$ $$+ = -$$",
+])
+def test_no_math_broken_math_and_unbalanced_dollars_give_no_finding(text):
+    for name in ("doc.md", "doc.tex"):
+        result = lint_text(text, name)
+        assert result.bad == [], (name, [(f.subject, f.written) for f in result.bad])
+
+
+def test_unbalanced_dollar_does_not_swallow_the_math_after_it():
+    result = lint_text("Preço: $5 por aluno.\n\n$$(1 - 0.5793)^2 = 0.1192$$\n", "doc.md")
+    assert [(f.verdict, f.expected) for f in result.findings] == [("wrong", "0.1770")]
+
+
+def test_thin_spaces_between_thousands():
+    result = lint_text("$$1\\,000 \\times 0.5 = 500$$ $$12\\,345{,}5 = 12\\,345{,}5$$ $$2\\,3 = 6$$", "doc.md")
+    values = [[n.value for n in side.numbers] for e in result.equations for side in e.sides]
+    assert values == [[1000.0, 0.5], [500.0], [12345.5], [12345.5], [2.0, 3.0], [6.0]]
+    assert [f.verdict for f in result.findings] == ["correct", "correct", "correct"]

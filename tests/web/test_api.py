@@ -229,10 +229,28 @@ def test_numbers_alone_equal_check_json_as_entries_are_added(reveal_client, tmp_
     assert [r["verdict"] for r in answer["claims"]][:2] == ["correct", "wrong"]
 
 
+SWISH = """
+[functions.swish]
+g = "v / (1 + exp(-v))"
+derivative = "g + sigmoid(v) * (1 - g)"
+name = { en = "Swish", pt-BR = "Swish" }
+[network]
+layers = [2, 3, 2]
+activations = ["swish", "sigmoid"]
+loss = "mse"
+[values]
+x = [0.5, -1.0]
+y = [1.0, 0.0]
+W0 = [[0.1, 0.2, -0.3], [0.4, -0.5, 0.6]]
+b0 = [0.1, 0.0, -0.1]
+W1 = [[0.7, -0.8], [0.9, 1.0], [-1.1, 1.2]]
+b1 = [0.0, 0.5]
+"""
+
+
 def test_a_spec_with_its_own_functions_is_served_and_checked_in_the_workers():
-    from tests.test_spec_functions import SPEC
     from symbackprop.model.spec import parse_spec
-    app = create_app(exercise.from_spec(parse_spec(SPEC)), ServeOptions(workers=1))
+    app = create_app(exercise.from_spec(parse_spec(SWISH)), ServeOptions(workers=1))
     with TestClient(app) as client:
         assert "Swish" in client.get("/?lang=en").text
         claims = {"v0[0]": f"{0.5 * 0.1 + -1.0 * 0.4 + 0.1:.4f}", "dy1[0]/dv1[0]": "y1[0]*(1-y1[0])",

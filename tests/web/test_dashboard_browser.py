@@ -80,3 +80,39 @@ def test_dashboard_numbers_equal_a_direct_query(browser, tmp_path):
         stranger.close()
     finally:
         server.stop()
+
+
+def test_a_student_gets_their_answers_back_in_a_new_browser(browser, tmp_path):
+    database = str(tmp_path / "class.db")
+    server = ServeProcess("examples/course_232.toml", "--workers", "1", "--record", database, "--teacher-token",
+                          TOKEN)
+    try:
+        page = browser.new_page(locale="en-US")
+        page.goto(server.url + "/")
+        page.fill("#student", "ana")
+        page.press("#student", "Enter")
+        page.locator("form.question").first.wait_for(timeout=20000)
+        for name, text in (("v0[0]", "0.1900"), ("y0[0]", "0.6")):
+            field = page.locator(f'form.question[data-name="{name}"] input')
+            field.fill(text)
+            field.press("Enter")
+        page.locator('form.question[data-name="y0[0]"] .verdict.wrong').wait_for(timeout=20000)
+        page.close()
+        assert count_rows(database, "SELECT student, quantity, entry, verdict FROM submissions ORDER BY id") == [
+            ("ana", "v0[0]", "0.1900", "correct"), ("ana", "y0[0]", "0.6", "wrong")]
+
+        other = browser.new_context(locale="en-US")  # a fresh browser: the answers come from the server
+        again = other.new_page()
+        again.goto(server.url + "/?student=ana")
+        again.locator('form.question[data-name="y0[0]"] .verdict.wrong').wait_for(timeout=20000)
+        assert again.locator('form.question[data-name="v0[0]"] input').input_value() == "0.1900"
+        assert again.locator('form.question[data-name="v0[0]"] .verdict').text_content().startswith("correct")
+        stranger = other.new_page()
+        stranger.goto(server.url + "/?student=bia")
+        stranger.locator("form.question").first.wait_for(timeout=20000)
+        stranger.wait_for_timeout(500)
+        assert stranger.locator('form.question[data-name="v0[0]"] input').input_value() == ""
+        other.close()
+        assert count_rows(database, "SELECT count(*) FROM submissions") == [(2,)]  # showing them again records nothing
+    finally:
+        server.stop()

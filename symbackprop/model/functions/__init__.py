@@ -1,8 +1,6 @@
 """Activations and losses: one complete entry each, found by name in one table (plus a spec's own functions)."""
 import difflib
 
-import sympy
-
 from symbackprop.errors import SpecError
 from symbackprop.model.functions import activations as _activations
 from symbackprop.model.functions import losses as _losses
@@ -12,7 +10,7 @@ from symbackprop.model.functions.entries import (LANGUAGES, TARGET_KINDS, Activa
 from symbackprop.model.functions.stable import OutputForms, output_forms
 
 __all__ = ["ACTIVATIONS", "LOSSES", "LANGUAGES", "TARGET_KINDS", "Activation", "Loss", "Names", "OutputForms",
-           "activation", "activations_of", "averages_outputs", "closest", "loss", "loss_of", "named", "options", "output_forms",
+           "activation", "activations_of", "closest", "loss", "loss_of", "named", "options", "output_forms",
            "per_output", "scaled", "softmax_jacobian", "target_kind", "target_problem"]
 
 # the one table: adding an activation or a loss is adding its entry to activations.py or losses.py
@@ -63,12 +61,6 @@ def loss_of(network) -> Loss:
 def options(network) -> dict:
     """The keyword options every entry callable takes (the leaky ReLU's slope)."""
     return {"slope": network.leaky_slope}
-
-
-def averages_outputs(network) -> bool:
-    """Whether the loss divides by N, the number of outputs (mse, bce), so slides show the factor 1/N."""
-    entry, y, p = loss_of(network), sympy.Symbol("y"), sympy.Symbol("p")
-    return entry.term(y, p, 1) != entry.term(y, p, 2)
 
 
 def target_kind(network) -> str:

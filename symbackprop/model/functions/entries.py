@@ -70,13 +70,18 @@ class Loss:
     requires_output: tuple[str, ...] = ()  # output activations it is defined for (empty: any)
     targets: str = "any"  # one of TARGET_KINDS
     fused: dict = field(default_factory=dict, compare=False)  # output activation -> (ys, vs, n, **o) -> OutputForms
-    delta_display: dict = field(default_factory=dict, compare=False)  # output activation -> δ collapsing to ŷ − y (TeX lines)
+    delta_steps: dict = field(default_factory=dict, compare=False)  # output activation -> TeX lines to ŷ − y
     names: dict = field(default_factory=dict, compare=False)
     torch: Callable | None = None  # (torch, P, Y, n) -> the loss per sample (B,)
 
     def title(self, lang: str, kind: str = "title") -> str:
         """The name in a language, English when it has none."""
         return _name(self.names, self.name, lang, kind)
+
+    def averaged(self) -> bool:
+        """True when the term carries 1/N, the loss averaging over the N outputs (mse, bce)."""
+        y, p = sympy.symbols("y p", real=True)
+        return self.term(y, p, 1) != self.term(y, p, 2)
 
 
 def _name(names: dict, code: str, lang: str, kind: str) -> str:

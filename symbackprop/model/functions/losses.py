@@ -1,7 +1,7 @@
 """The built-in losses, one complete entry each."""
 from sympy import Rational, log
 
-from symbackprop.model.functions import collapse_display, stable
+from symbackprop.model.functions import delta_steps, stable
 from symbackprop.model.functions.entries import Loss, named, per_output, scaled
 
 MSE = Loss(
@@ -35,7 +35,7 @@ BCE = Loss(
     requires_output=("sigmoid",),
     targets="unit",
     fused={"sigmoid": stable.sigmoid_bce},
-    delta_display={"sigmoid": collapse_display.sigmoid_bce},
+    delta_steps={"sigmoid": delta_steps.sigmoid_bce},
     names=named(en=("Binary cross-entropy",), pt_BR=("Entropia cruzada binária",)),
     torch=lambda t, p, y, n: t.nn.functional.binary_cross_entropy(p, y, reduction="none").mean(dim=1),
 )
@@ -47,7 +47,7 @@ CCE = Loss(
     requires_output=("softmax",),
     targets="distribution",
     fused={"softmax": stable.softmax_cce},
-    delta_display={"softmax": collapse_display.softmax_cce},
+    delta_steps={"softmax": delta_steps.softmax_cce},
     names=named(en=("Categorical cross-entropy",), pt_BR=("Entropia cruzada categórica",)),
     torch=lambda t, p, y, n: -(y * t.log(p)).sum(dim=1),
 )

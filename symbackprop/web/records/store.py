@@ -1,4 +1,4 @@
-"""The class database: every checked entry as one row, in SQLite (embedded, WAL) or PostgreSQL; one schema, versioned."""
+"""The class database: every checked entry as one row, in SQLite (embedded, WAL) or PostgreSQL; a versioned schema."""
 import datetime
 import sqlite3
 import threading

@@ -1,5 +1,8 @@
-"""How a loss's δ collapses to ŷ − y with its matching output activation, line by line as a slide shows it."""
+"""A fused pair's δ as a lecturer works it (TeX lines): the chain collapsing to ŷ − y (softmax + cce, sigmoid + bce).
 
+Each builder takes the TeX of ŷ_j and y_j, builders p_of(k) and y_of(k) for other units, and N; it returns the
+lines after the first (the chain), the last one the collapsed δ.
+"""
 TIMES = r" \times "
 
 

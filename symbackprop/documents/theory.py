@@ -1,0 +1,194 @@
+"""The theory part of a deck as steps: the architecture with shapes, the forward pass, the algorithm, the chain
+rule per parameter group, per element (δ defined first) and in matrix form."""
+from dataclasses import replace
+
+import sympy
+
+from symbackprop.documents import output_delta
+from symbackprop.documents.worked_steps import Layout, Line, Step, display_lines
+from symbackprop.model import symbols
+from symbackprop.model.derivation import Derivation
+from symbackprop.notation.course import CourseNotation
+
+
+def equation_step(lhs: str, *texts: str, name: str = "") -> Step:
+    """lhs = text = text ...: a step of the theory, each text on its own display line."""
+    return Step(name, lhs, tuple(Line("=", text) for text in texts))
+
+
+def _wrap(expr, show, per_line: int) -> tuple[Line, ...]:
+    """An expression's lines, a long sum wrapped every per_line terms (continuation lines have no '=')."""
+    return tuple(display_lines(expr, show, per_line))
+
+
+def factors_tex(d: Derivation, note: CourseNotation, chain: list[str]) -> str:
+    """The closed forms of chain factors joined by ×, sums (and later negative factors) in parentheses."""
+    parts = []
+    for position, name in enumerate(chain):
+        expr = d.expression(name)
+        text = note.tex(expr)
+        if expr.is_Add or (position and text.startswith("-")):
+            text = rf"\left({text}\right)"
+        parts.append(text)
+    return r" \times ".join(parts)
+
+
+def architecture(d: Derivation, note: CourseNotation) -> list[Step]:
+    """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
+    net = d.network
+    row = net.convention == "row"
+
+    def shaped(entries, rows=1):  # a vector or matrix with its shape beside it: [x_0 x_1] (1 × 2)
+        cols = len(entries) // rows
+        shape = (rows, cols) if row else (cols, rows)
+        matrix = sympy.Matrix(rows, cols, entries)
+        return rf"{note.tex(matrix if row else matrix.T)} \quad ({shape[0]} \times {shape[1]})"
+
+    steps = [equation_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]))]
+    for layer in range(net.depth):
+        width, fan_in = net.width(layer), net.fan_in(layer)
+        weights = [symbols.weight(layer, i, j) for i in range(fan_in) for j in range(width)]
+        steps += [
+            equation_step(note.layer("W", layer), shaped(weights, fan_in)),
+            equation_step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)])),
+            equation_step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)])),
+            equation_step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)])),
+        ]
+    n_out = net.layers[-1]
+    steps += [
+        equation_step("y", shaped([symbols.target(k) for k in range(n_out)])),
+        equation_step("l", shaped([symbols.loss_term(k) for k in range(n_out)])),
+        equation_step("L", note.tex(d.expression("L"))),
+    ]
+    return steps
+
+
+def forward_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
+    """v^l = y^{l-1} W^l + b^l (or W^l y^{l-1} + b^l) and y^l = g^l(v^l), layer by layer."""
+    steps = []
+    for layer in range(d.network.depth):
+        W, b, v = note.layer("W", layer), note.layer("b", layer), note.layer("v", layer)
+        product = f"{note.inputs(layer)} {W}" if d.network.convention == "row" else f"{W} {note.inputs(layer)}"
+        steps += [Step("", v, (Line("=", f"{product} + {b}"),), group="matrix"),
+                  Step("", note.act(layer), (Line("=", f"{note.layer('g', layer)}({v})"),), group="matrix")]
+    return steps
+
+
+def forward_elements(d: Derivation, note: CourseNotation, layout: Layout, layer: int) -> list[Step]:
+    """v^l_j as its sum and y^l_j = g^l(v^l_j) in closed form, for every unit of one layer."""
+    steps = []
+    for j in range(d.network.width(layer)):
+        v_name, y_name = d.names.v(layer, j), d.names.act(layer, j)
+        unit = f"unit{layer}.{j}"  # v and y of one unit share a frame
+        steps.append(Step(v_name, d.name_tex(v_name), _wrap(d.expression(v_name), note.tex, layout.symbols_per_line),
+                          group=unit))
+        g = f"{note.layer('g', layer)}({d.name_tex(v_name)})"
+        steps.append(Step(y_name, d.name_tex(y_name), (Line("=", f"{g} = {note.tex(d.expression(y_name))}"),),
+                          group=unit))
+    return steps
+
+
+def backprop_groups(d: Derivation, note: CourseNotation) -> list[Step]:
+    """∂L/∂W^l = ∂L/∂y^l × ∂y^l/∂v^l × ∂v^l/∂W^l for each parameter group, from the output back."""
+    def frac(top, bottom):
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+    steps = []
+    for layer in reversed(range(d.network.depth)):
+        y, v = note.act(layer), note.layer("v", layer)
+        head = [frac("L", y), frac(y, v)]
+        targets = [note.layer("W", layer), note.layer("b", layer)] + ([note.act(layer - 1)] if layer else [])
+        for target in targets:
+            steps.append(equation_step(frac("L", target), r" \times ".join(head + [frac(v, target)])))
+    return steps
+
+
+def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
+    """One training step in four lines: forward, loss, backward, update (the rule W^l ← W^l − η ∂L/∂W^l)."""
+    row = d.network.convention == "row"
+    l, previous = "l", "l-1"
+    W, b, v, delta = (f"{letter}^{{{l}}}" for letter in ("W", "b", "v", r"\delta"))
+    y_before = f"y^{{{previous}}}"
+    product = f"{y_before} {W}" if row else f"{W} {y_before}"
+    gradient = rf"({y_before})^{{\top}} {delta}" if row else rf"{delta} ({y_before})^{{\top}}"
+    frac = lambda top, bottom: rf"\frac{{\partial {top}}}{{\partial {bottom}}}"  # noqa: E731
+    return [
+        {"word": messages["forward_pass"], "tex": rf"{v} = {product} + {b},\ y^{{{l}}} = g^{{{l}}}({v})"},
+        {"word": messages["loss_word"], "tex": rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"},
+        {"word": messages["backward_pass"], "tex": rf"{delta} = {frac('L', v)},\ {frac('L', W)} = {gradient},\ "
+                                                   rf"{frac('L', b)} = {delta}"},
+        {"word": messages["update_word"], "tex": rf"{W} \leftarrow {W} - \eta {frac('L', W)},\ "
+                                                 rf"{b} \leftarrow {b} - \eta {frac('L', b)}"},
+    ]
+
+
+def chosen_gradients(d: Derivation) -> list[str]:
+    """The default chosen parameters: the first weight and the first bias of each layer, output first."""
+    names = d.names
+    out = []
+    for layer in reversed(range(d.network.depth)):
+        out += [names.d_weight(layer, 0, 0), names.d_bias(layer, 0)]
+    return out
+
+
+def delta_definition(d: Derivation, note: CourseNotation, layer: int) -> Step:
+    """δ^l_j = ∂L/∂v^l_j = ∂L/∂y^l_j ∂y^l_j/∂v^l_j (a vector activation: the sum over its outputs m)."""
+    v_j, delta = note.entry("v", layer, "j"), note.entry(r"\delta", layer, "j")
+    if d.activations[layer].elementwise:
+        y_j = note.entry("y", layer, "j")
+        rhs = rf"\frac{{\partial L}}{{\partial {y_j}}} \frac{{\partial {y_j}}}{{\partial {v_j}}}"
+    else:
+        y_m = note.entry("y", layer, "m")
+        rhs = (rf"{note.sum_over('m', d.network.width(layer))} \frac{{\partial L}}{{\partial {y_m}}}"
+               rf" \frac{{\partial {y_m}}}{{\partial {v_j}}}")
+    return equation_step(rf"{delta} = \frac{{\partial L}}{{\partial {v_j}}}", rhs)
+
+
+def backprop_elements(d: Derivation, note: CourseNotation, layout: Layout, layer: int) -> list[Step]:
+    """δ of the layer defined first; hidden layers: ∂L/∂y as the sum over the next layer's δ (defined on the
+    layer before); then one weight and the bias of unit 0: the chain and each factor's closed form."""
+    names, net = d.names, d.network
+    if layer == net.output_layer and output_delta.collapses(net):
+        return output_delta.theory_steps(d, note, layer)
+    steps = [delta_definition(d, note, layer)]
+    if layer < net.output_layer:
+        nxt, width = layer + 1, net.width(layer + 1)
+        name = names.d_act(layer, 0)
+        y0 = d.name_tex(names.act(layer, 0))
+        k = "k" if width > 1 else str(note.n(0))  # one unit above: no sum
+        k_sum = note.sum_over("k", width) + " " if width > 1 else ""
+        v_k, delta = note.entry("v", nxt, k), note.entry(r"\delta", nxt, k)
+        general = (rf"{k_sum}\frac{{\partial L}}{{\partial {v_k}}} \frac{{\partial {v_k}}}{{\partial {y0}}}"
+                   rf" = {k_sum}{delta} {note.weight(nxt, note.n(0), k)}")
+        lines = (Line("=", general),)
+        if width > 1:
+            lines += _wrap(d.expression(name), note.tex, layout.symbols_per_line)
+        steps.append(Step(name, d.name_tex(name), lines))
+    for name in (names.d_weight(layer, 0, 0), names.d_bias(layer, 0)):
+        chain = d.chain(name)
+        steps.append(equation_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), factors_tex(d, note, chain),
+                           name=name))
+    return steps
+
+
+def backprop_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
+    """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
+    row = d.network.convention == "row"
+    out = []
+    for layer in reversed(range(d.network.depth)):
+        steps = []
+        delta, y = note.layer(r"\delta", layer), note.act(layer)
+        dy = rf"\frac{{\partial L}}{{\partial {y}}}"
+        if d.activations[layer].elementwise:
+            steps.append(equation_step(rf"{delta} = \frac{{\partial L}}{{\partial {note.layer('v', layer)}}}",
+                               rf"{dy} \odot (g^{{{note.n(layer)}}})'({note.layer('v', layer)})"))
+        inputs, W = note.inputs(layer), note.layer("W", layer)
+        transposed = rf"{inputs}^{{\top}}" if layer == 0 else rf"({inputs})^{{\top}}"
+        gradient = rf"{transposed} {delta}" if row else rf"{delta} {transposed}"
+        steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {W}}}", gradient))
+        steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {note.layer('b', layer)}}}", delta))
+        if layer:
+            back = rf"{delta} ({W})^{{\top}}" if row else rf"({W})^{{\top}} {delta}"
+            steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {note.act(layer - 1)}}}", back))
+        out += [replace(step, group=f"matrix{layer}") for step in steps]
+    return out
