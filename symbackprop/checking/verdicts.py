@@ -21,7 +21,7 @@ from symbackprop.numeric.values import quantity_values
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 DIAGNOSIS_REL = 3e-4  # naming a mistake also allows for intermediates the author rounded without claiming them
-NUMERIC_DIAGNOSIS_BUDGET = 600  # node evaluations spent on naming the mistake behind one wrong number
+NUMERIC_DIAGNOSIS_BUDGET = 300  # node evaluations spent on naming the mistake behind one wrong number
 CARRIED_BUDGET = 200  # node evaluations per answer for a mistake on top of a student's own wrong answers
 TABLE_BUDGET = 20_000  # node evaluations tabulating every mistake's value once per quantity (grading a class)
 SCREEN = 0.5  # a mistake is recomputed when its first-order value is this close (relative to its change)
