@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import lark
 import sympy
@@ -16,8 +16,7 @@ from lark.visitors import Transformer_NonRecursive
 from symbackprop.model import symbols
 from symbackprop.errors import LatexParseError
 
-if TYPE_CHECKING:  # the spec imports this parser (for its [functions] table); the type only
-    from symbackprop.model.spec import Network
+Network = object  # a symbackprop.model.spec.Network: the spec imports this parser, so it is not imported here
 
 MAX_LENGTH = 20_000  # characters
 MAX_NESTING = 50  # nested (, [ and { levels, checked before parsing
