@@ -26,7 +26,7 @@ def best(fn, repeat: int = 5) -> float:
 
 
 def vectorized(expression, *symbols):
-    return sympy.lambdify(symbols, expression, modules="numpy")
+    return sympy.lambdify(symbols, expression, modules="numpy", cse=True)  # as the engine lambdifies
 
 
 def elementwise_rows(rng):

@@ -7,7 +7,7 @@ import re
 import sys
 
 from symbackprop import __version__
-from symbackprop.errors import SymbackpropError
+from symbackprop.errors import SettingError, SymbackpropError
 
 COMMANDS = ["derive", "slides", "handout", "exam", "check", "grade", "lint", "serve"]
 USAGE_EXIT = 2
@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def one_line(message: str) -> str:
     """A message on one line of bounded length: line breaks become spaces, a long middle is cut."""
-    message = re.sub(r"[\x00-\x1f\x7f]+", " ", str(message)).strip()
+    breaks = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+"  # control characters, every line break of str.splitlines
+    message = re.sub(breaks, " ", str(message)).strip()
     if len(message) > MAX_MESSAGE:
         message = f"{message[:MAX_MESSAGE - 200]} ... {message[-190:]}"
     return message
@@ -64,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"symbackprop: error: {one_line(err)}", file=sys.stderr)
         return USAGE_EXIT
+    except SettingError as err:  # the library names a setting; the command line knows it as an option
+        print(f"symbackprop: error: --{err.setting.replace('_', '-')}: {one_line(err.problem)}", file=sys.stderr)
+        return err.exit_code
     except SymbackpropError as err:
         print(f"symbackprop: error: {one_line(err)}", file=sys.stderr)
         return err.exit_code

@@ -41,6 +41,14 @@ class OptionError(SymbackpropError):
     """A command-line option has a value outside its range."""
 
 
+class SettingError(SymbackpropError):
+    """A setting the library was called with is out of range; the command line names it as its option."""
+
+    def __init__(self, setting: str, problem: str):
+        super().__init__(f"{setting}: {problem}")
+        self.setting, self.problem = setting, problem
+
+
 class OutputError(SymbackpropError, OSError):
     """An output file or folder cannot be written (also an OSError, with the errno and strerror of the cause)."""
 

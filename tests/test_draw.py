@@ -6,7 +6,7 @@ import pytest
 
 from symbackprop.exams.variants import (CONSTRAINTS, Context, Drawer, answers_fingerprint, draw_values, draw_variants,
                               spec_fingerprint, variant_id, violations)
-from symbackprop.errors import SpecError
+from symbackprop.errors import SettingError, SpecError
 from symbackprop.numeric.values import quantity_values
 from symbackprop.exams.config import parse_exam
 from symbackprop.model.spec import Training, Values, load_spec, parse_spec
@@ -136,5 +136,5 @@ def test_impossible_constraints_fail_clearly(course):
 
 @pytest.mark.parametrize("seed", [-1, 1.5, True])
 def test_seed_must_be_a_whole_number(course, seed):
-    with pytest.raises(SpecError, match="--seed"):
+    with pytest.raises(SettingError, match="seed"):
         Drawer(course, seed)

@@ -111,7 +111,7 @@ def test_template_dir_block_override(tmp_path):
 
 def test_template_dir_must_exist(tmp_path, capsys):
     assert main(["slides", "--template-dir", str(tmp_path / "nope"), "-o", str(tmp_path)]) == 2
-    assert "not a directory" in capsys.readouterr().err
+    assert "--template-dir: " in (err := capsys.readouterr().err) and "not a folder" in err
 
 
 def test_user_text_is_escaped_math_is_not(tmp_path):

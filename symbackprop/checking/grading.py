@@ -13,7 +13,7 @@ from symbackprop.checking.float_evaluator import to_float
 from symbackprop.checking.graph import Graph
 from symbackprop.checking.mistakes import Candidates
 from symbackprop.checking.verdicts import Checker
-from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
+from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SettingError, SymbackpropError
 from symbackprop.files.writing import write_atomic
 from symbackprop.notation.derivation_tex import derive
 from symbackprop.model.chain_graph import ChainGraph as Rules
@@ -187,7 +187,7 @@ class Grader:
 
     def __init__(self, variants: dict[str, Variant], consistent_credit: float = 1.0):
         if not 0 <= consistent_credit <= 1:
-            raise ClaimsError(f"--consistent-credit: expected a fraction from 0 to 1, got {consistent_credit!r}")
+            raise SettingError("consistent_credit", f"expected a fraction from 0 to 1, got {consistent_credit!r}")
         self.variants = variants
         self.consistent_credit = consistent_credit
         first = next(iter(variants.values())).spec

@@ -63,28 +63,36 @@ class Graph:
         return order
 
     def ancestry(self, name: str) -> list[str]:
-        """The node and everything it is computed from, in topological order."""
+        """The node and everything it is computed from, each after the nodes its rule reads (depth first)."""
         found = self._ancestry.get(name)
         if found is None:
-            seen, stack = {name}, [name]
+            found, done, stack = [], set(), [(name, False)]
             while stack:
-                for source in self.sources(stack.pop()):
-                    if source not in seen:
-                        seen.add(source)
-                        stack.append(source)
-            found = sorted(seen, key=self.position.__getitem__)
+                node, ready = stack.pop()
+                if node in done:
+                    continue
+                if ready:
+                    done.add(node)
+                    found.append(node)
+                    continue
+                stack.append((node, True))
+                stack.extend((source, False) for source in reversed(self.sources(node)) if source not in done)
             self._ancestry[name] = found
+            self._ancestry[("set", name)] = frozenset(done)
         return found
 
-    def nearest_first(self, name: str) -> list[str]:
-        """The node's ancestry in breadth-first order from the node (its own rule, then its inputs', ...)."""
+    def nearest_first(self, name: str, limit: int | None = None) -> list[str]:
+        """The node's ancestry in breadth-first order from the node (its own rule, then its inputs', ...), the
+        first `limit` nodes of it when given."""
         order, seen = [name], {name}
         for node in order:
+            if limit is not None and len(order) >= limit:
+                break
             for source in self.sources(node):
                 if source not in seen:
                     seen.add(source)
                     order.append(source)
-        return order
+        return order if limit is None else order[:limit]
 
     # -- evaluation --------------------------------------------------------------------------------
     def function(self, name: str, expr=None, numbers=FLOAT):

@@ -11,7 +11,7 @@ from symbackprop.model.quantities import Quantity
 from symbackprop.model.chain_graph import ChainGraph as Rules
 
 
-MAX_SITES = 300  # nodes, nearest the claimed quantity first, where a mistake is looked for
+MAX_SITES = 120  # nodes, nearest the claimed quantity first, where a mistake is looked for
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ class Candidates:
         Nodes in `fixed` (claimed by the author) keep their claimed value, so a mistake there cannot reach it."""
         inside = self.graph.ancestry_set(name)
         kinds_seen: set = set()
-        for node in self.graph.nearest_first(name)[:MAX_SITES]:
+        for node in self.graph.nearest_first(name, MAX_SITES):
             if node != name and node in fixed:
                 continue
             for mistake_id, _, wrong in self._wrong(node):

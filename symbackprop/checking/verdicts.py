@@ -21,7 +21,7 @@ from symbackprop.numeric.values import quantity_values
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 DIAGNOSIS_REL = 3e-4  # naming a mistake also allows for intermediates the author rounded without claiming them
-NUMERIC_DIAGNOSIS_BUDGET = 600  # node evaluations spent on naming the mistake behind one wrong number
+NUMERIC_DIAGNOSIS_BUDGET = 300  # node evaluations spent on naming the mistake behind one wrong number
 CARRIED_BUDGET = 200  # node evaluations per answer for a mistake on top of a student's own wrong answers
 TABLE_BUDGET = 20_000  # node evaluations tabulating every mistake's value once per quantity (grading a class)
 SCREEN = 0.5  # a mistake is recomputed when its first-order value is this close (relative to its change)
@@ -299,9 +299,11 @@ class Checker:
         if not contexts:
             return None, None
         slopes = self.graph.sensitivities(name, self._partials_of)
-        spent = 0
+        spent, budget = 0, CARRIED_BUDGET if self.tabulate else NUMERIC_DIAGNOSIS_BUDGET
         near = self.candidates.near_list(name, fixed) if self.tabulate else self.candidates.near(name, fixed)
         for candidate in near:
+            if len(candidate.mutation) > budget - spent:
+                continue  # a systematic mistake larger than what is left of the budget
             for overrides, base, reference in contexts:
                 estimate, cost = self._estimate(name, candidate.mutation, base, reference, slopes)
                 spent += cost
@@ -313,7 +315,7 @@ class Checker:
                 spent += cost
                 if math.isfinite(wrong) and abs(wrong - truth) > tol(truth) and abs(value - wrong) <= sharp(wrong):
                     return candidate.mistake, wrong
-            if spent > (CARRIED_BUDGET if self.tabulate else NUMERIC_DIAGNOSIS_BUDGET):
+            if spent > budget:
                 break
         return None, None
 

@@ -12,7 +12,7 @@ from symbackprop.files.writing import write_atomic
 
 DEBIAN_PACKAGES = ("texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures "
                    "texlive-fonts-recommended texlive-lang-portuguese latexmk")
-INSTALL_HINT = f"--pdf needs latexmk and pdflatex; on Debian/Ubuntu: sudo apt-get install {DEBIAN_PACKAGES}"
+INSTALL_HINT = f"PDF output needs latexmk and pdflatex; on Debian/Ubuntu: sudo apt-get install {DEBIAN_PACKAGES}"
 TIMEOUT = 300  # seconds
 PDFLATEX = "pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error %O %S"
 

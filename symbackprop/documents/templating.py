@@ -10,7 +10,7 @@ import jinja2
 import jinja2.sandbox
 
 from symbackprop.documents.text_characters import latex_characters
-from symbackprop.errors import DocumentError, SymbackpropError
+from symbackprop.errors import DocumentError, SettingError, SymbackpropError
 from symbackprop.files.reading import read_text
 from symbackprop.notation.catalogue import fill
 from symbackprop.notation.numbers_in_math import NumberFormat
@@ -77,12 +77,12 @@ class UserTemplateLoader(jinja2.BaseLoader):
         except FileNotFoundError:
             raise jinja2.TemplateNotFound(template) from None
         except OSError as err:
-            raise DocumentError(f"--template-dir: {path}: cannot read the template ({err.strerror})") from err
+            raise DocumentError(f"template {path}: cannot read it ({err.strerror})") from err
         if not stat.S_ISREG(mode):
             kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-            raise DocumentError(f"--template-dir: {path}: {kind}; expected a UTF-8 template file "
+            raise DocumentError(f"template {path}: {kind}; expected a UTF-8 template file "
                                 f"(or no file of that name, to use the built-in one)")
-        text = read_text(path, "template", "a UTF-8 template file", DocumentError, prefix="--template-dir: ",
+        text = read_text(path, "template", "a UTF-8 template file", DocumentError, prefix="template ",
                          max_bytes=MAX_TEMPLATE_BYTES)
         mtime = os.stat(path).st_mtime_ns
         return text, str(path), lambda: path.exists() and os.stat(path).st_mtime_ns == mtime
@@ -126,7 +126,7 @@ def environment(template_dir: str | None = None) -> jinja2.Environment:
 def render(template_name: str, context: dict, template_dir: str | Path | None = None) -> str:
     """Render one template to a string; every template failure becomes a one-line DocumentError."""
     if template_dir is not None and not Path(template_dir).is_dir():
-        raise DocumentError(f"--template-dir {template_dir}: not a directory")
+        raise SettingError("template_dir", f"{template_dir}: not a folder")
     env = environment(str(template_dir) if template_dir is not None else None)
     try:
         return env.get_template(template_name).render(context)

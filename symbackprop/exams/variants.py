@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from symbackprop.errors import SpecError
+from symbackprop.errors import SettingError, SpecError
 from symbackprop.model import functions
 from symbackprop.numeric.values import quantity_values
 from symbackprop.exams.config import ExamConfig, exam_to_dict, parse_exam
@@ -183,7 +183,7 @@ class Drawer:
 
     def __post_init__(self):
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise SpecError(f"--seed: expected a whole number >= 0, got {self.seed!r}")
+            raise SettingError("seed", f"expected a whole number >= 0, got {self.seed!r}")
         self.config = self.config or parse_exam(self.spec)
         self.engine = NumericNetwork(self.spec.network)
         self.fingerprint = spec_fingerprint(self.spec, self.config)

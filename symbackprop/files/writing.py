@@ -12,7 +12,7 @@ from symbackprop.errors import OutputError
 LEFTOVER = re.compile(r"\.(?:.+\.(?P<file_pid>\d+)\..+\.tmp|.+-build-(?P<build_pid>\d+)-.+)")
 
 
-def check_folder(folder: str | Path, option: str = "-o") -> Path:
+def check_folder(folder: str | Path, option: str = "output folder") -> Path:
     """Fail with one OutputError unless folder is (or can be created as) a folder this process may write to;
     creates nothing."""
     folder = Path(folder)

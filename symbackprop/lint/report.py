@@ -1,40 +1,31 @@
 """Report findings like a compiler (DOC:LINE:COL: verdict: message) or as JSON, and write the fixed copy."""
 import math
-import tomllib
-from functools import lru_cache
-from importlib import resources
 
 from symbackprop.checking.mistakes import MISTAKES
-from symbackprop.errors import DocumentError
 from symbackprop.lint.findings import Finding, Fix
+from symbackprop.notation import catalogue
 from symbackprop.notation.catalogue import fill
 
 
 def languages() -> list[str]:
-    """The languages lint speaks (one catalogue file each in symbackprop/lint/locales)."""
-    folder = resources.files("symbackprop.lint").joinpath("locales")
-    return sorted(entry.name[:-len(".toml")] for entry in folder.iterdir() if entry.name.endswith(".toml"))
+    """The languages lint speaks: those of the catalogues (symbackprop/notation/locales)."""
+    return catalogue.languages()
 
 
-@lru_cache(maxsize=None)
 def messages(lang: str = "en") -> dict:
-    """The message catalogue of one language; an unknown code fails naming the available ones."""
-    available = languages()
-    if lang not in available:
-        raise DocumentError(f"--lang: unknown language {lang!r}; available: {', '.join(available)}")
-    text = resources.files("symbackprop.lint").joinpath("locales", f"{lang}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """lint's messages in one language; an unknown code fails naming the available ones."""
+    return catalogue.catalogue(lang)["lint"]
 
 
 def message(finding: Finding, lang: str = "en") -> str:
     """What a finding says, without its place and verdict: (1 - 0.5793)^2 = 0.1770, not 0.1192."""
-    catalogue = messages(lang)
-    template = catalogue["finding"][finding.verdict]
+    words = messages(lang)
+    template = words["finding"][finding.verdict]
     text = fill(template, subject=finding.subject, expected=finding.expected, written=finding.written)
     if finding.mistake:
-        description = catalogue["mistakes"].get(finding.mistake) or getattr(
+        description = words["mistakes"].get(finding.mistake) or getattr(
             MISTAKES.get(finding.mistake), "description", finding.mistake)
-        text += fill(catalogue["finding"]["mistake"], description=description)
+        text += fill(words["finding"]["mistake"], description=description)
     return text
 
 
@@ -44,18 +35,18 @@ def line(finding: Finding, path: str, position: tuple[int, int], lang: str = "en
     return f"{path}:{position[0]}:{position[1]}: {verdict}: {message(finding, lang)}"
 
 
-def _count(catalogue: dict, key: str, n: int) -> str:
-    return fill(catalogue[f"{key}_one" if n == 1 else f"{key}_other"], n=n)
+def _count(words: dict, key: str, n: int) -> str:
+    return fill(words[f"{key}_one" if n == 1 else f"{key}_other"], n=n)
 
 
 def summary(findings, path: str, lang: str = "en") -> str:
     """DOC: 12 numbers checked: 2 wrong, 1 consistent (error carried forward)."""
-    catalogue = messages(lang)["summary"]
+    words = messages(lang)["summary"]
     wrong = sum(f.verdict == "wrong" for f in findings)
     consistent = sum(f.verdict == "consistent" for f in findings)
-    return f"{path}: " + fill(catalogue["line"], checked=_count(catalogue, "checked", len(findings)),
-                              wrong=_count(catalogue, "wrong", wrong),
-                              consistent=_count(catalogue, "consistent", consistent))
+    return f"{path}: " + fill(words["line"], checked=_count(words, "checked", len(findings)),
+                              wrong=_count(words, "wrong", wrong),
+                              consistent=_count(words, "consistent", consistent))
 
 
 def render_text(result, path: str, lang: str = "en") -> str:

@@ -4,7 +4,7 @@ from functools import cached_property
 import sympy
 
 from symbackprop.model import functions, symbols
-from symbackprop.errors import SpecError
+from symbackprop.errors import SettingError, SpecError
 from symbackprop.model.quantities import Names, Quantity, quantity_symbol
 from symbackprop.model.spec import Network, Spec
 
@@ -228,8 +228,9 @@ class Derivation:
     def expand(self, expr: sympy.Expr) -> sympy.Expr:
         """Rewrite an expression in the leaf symbols x, y, W, b (small networks only)."""
         if self.network.n_parameters > EXPAND_MAX_PARAMETERS:
-            raise SpecError(f"--expand: {self.network.n_parameters} parameters exceed the limit of "
-                            f"{EXPAND_MAX_PARAMETERS} for leaf-symbol closed forms; drop --expand")
+            raise SettingError("expand", f"{self.network.n_parameters} parameters exceed the limit of "
+                                         f"{EXPAND_MAX_PARAMETERS} for closed forms in the leaf symbols; use the "
+                                         f"closed forms in the network's own symbols")
         return expr.xreplace(self._leaf_map)
 
     def loss_expression(self) -> sympy.Expr:

@@ -1,5 +1,5 @@
 """Numbers as documents and the terminal print them."""
-from symbackprop.errors import OptionError
+from symbackprop.errors import SettingError
 
 MAX_DECIMALS = 12
 
@@ -7,7 +7,7 @@ MAX_DECIMALS = 12
 def check_decimals(decimals: int) -> int:
     """The --decimals option, or a one-line error naming its range."""
     if not 0 <= decimals <= MAX_DECIMALS:
-        raise OptionError(f"--decimals: expected a whole number from 0 to {MAX_DECIMALS}, got {decimals}")
+        raise SettingError("decimals", f"expected a whole number from 0 to {MAX_DECIMALS}, got {decimals}")
     return decimals
 
 

@@ -131,8 +131,7 @@ def _questions(derivation: Derivation, asked: list[str], symbolic: str) -> tuple
 def from_spec(spec: Spec) -> ExerciseSet:
     """The single exercise of a spec: its [values], its [exam] questions or the default ones."""
     if spec.values is None:
-        raise SpecError("serve: the spec has no [values] table; add x, y, W.. and b.. (or serve an exam with "
-                        "--manifest)")
+        raise SpecError("the spec has no [values] table; add x, y, W.. and b.. (or serve an exam's manifest)")
     config = parse_exam(spec)
     if spec.training is None:
         spec = dataclasses.replace(spec, training=config.training)

@@ -1,25 +1,17 @@
-"""The pages' words, one TOML file per language (same codes as the documents' catalogues), and language choice."""
-import tomllib
-from functools import lru_cache
-from importlib import resources
-
+"""The pages' words (the [web] table of each language's catalogue), and language choice."""
 from symbackprop.notation import catalogue
 
 DEFAULT_LANGUAGE = catalogue.DEFAULT_LANGUAGE
 
 
 def languages() -> list[str]:
-    """Language codes with both a page catalogue and a documents catalogue, sorted."""
-    folder = resources.files("symbackprop.web").joinpath("locales")
-    own = {entry.name[:-len(".toml")] for entry in folder.iterdir() if entry.name.endswith(".toml")}
-    return sorted(own & set(catalogue.languages()))
+    """Language codes of the catalogues (symbackprop/notation/locales), sorted."""
+    return catalogue.languages()
 
 
-@lru_cache(maxsize=None)
 def messages(lang: str = DEFAULT_LANGUAGE) -> dict:
     """The page words of one language (a known code: see languages())."""
-    text = resources.files("symbackprop.web").joinpath("locales", f"{lang}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return catalogue.catalogue(lang)["web"]
 
 
 def negotiate(requested: str | None, accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:

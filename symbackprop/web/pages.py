@@ -38,7 +38,7 @@ def student_page(exercises: ExerciseSet, exercise: Exercise | None, lang: str, l
         for section in SECTIONS:
             questions = [(n, q) for n, q in enumerate(content["questions"]) if q["section"] == section]
             if questions:
-                sections.append({"key": section, "title": words[section], "questions": questions})
+                sections.append({"key": section, "title": words[f"section_{section}"], "questions": questions})
     data = {"lang": lang, "variant": variant if exercises.needs_variant else None, "student": student,
             "record": record, "reveal": reveal, "words": words}
     return environment().get_template("student.html.j2").render(

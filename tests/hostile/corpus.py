@@ -234,7 +234,7 @@ CASES: tuple[Case, ...] = (
     option("missing --seed", "malformed", ["exam", "--variants", "2"], "required: --seed"),
     option("missing value of -o", "malformed", ["slides", "-o"], "-o/--output: expected one argument"),
     option("--template-dir is a file", "wrong type", ["slides", "-o", "{tmp}/out", "--template-dir",
-                                                      "/dev/null"], "not a directory"),
+                                                      "/dev/null"], "--template-dir: /dev/null: not a folder"),
     # -- templates ---------------------------------------------------------------------------------------------
     template("divides by zero", "out of range", "((( 1 / 0 )))", "ZeroDivisionError"),
     template("builds a string of 10^12 characters", "oversized", '((( "x" * 10**12 )))', "sandbox"),

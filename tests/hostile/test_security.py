@@ -126,3 +126,11 @@ def test_a_tex_error_whose_context_line_is_empty_is_reported_in_one_line():
     log = ("! Paragraph ended before \\title was complete.\n<to be read again> \n"
            "                   \\par \nl.12 \n")
     assert first_error(log) == "Paragraph ended before \\title was complete. (line 12; after \\par)"
+
+
+def test_an_error_line_stays_one_line_whatever_the_input_echoes(tmp_path, capsys):
+    (tmp_path / "spec.toml").write_text(DEFAULT + '\n[exam.draw]\n"a\\u0085b\\u2028c\\u000bd" = 0\n')
+    assert main(["derive", str(tmp_path / "spec.toml")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert "unknown key 'exam.draw.a b c d'" in err

@@ -97,7 +97,7 @@ def test_fix_into_the_document_itself(tmp_path):
 
 @pytest.mark.parametrize("argv, message", [
     (["missing.md"], "missing.md: cannot read the document (No such file or directory)"),
-    (["{doc}", "--lang", "fr"], "--lang: unknown language 'fr'; available: en, pt-BR"),
+    (["{doc}", "--lang", "fr"], "unknown language 'fr'; available: en, pt-BR"),
     (["{doc}", "--spec", "missing.toml"], "missing.toml: cannot read the spec"),
     (["{latin}"], "not UTF-8 text (at byte offset 9); save the document as UTF-8"),
     (["{doc}", "--spec", "{novalues}"], "lint needs the spec's [values]"),

@@ -277,7 +277,7 @@ def open_store(target: str, fingerprint: str) -> Store:
         try:
             import psycopg  # noqa: F401
         except ImportError:
-            raise StoreError('--database needs the postgres extra: pip install "symbackprop[postgres]"') from None
+            raise StoreError('a PostgreSQL database needs the postgres extra: pip install "symbackprop[postgres]"') from None
         return PostgresStore(target, fingerprint)
     path = Path(target)
     if path.is_dir():
