@@ -79,6 +79,8 @@ def test_portuguese_wording(tmp_path):
     slides = _write(tmp_path, "slides", "--lang", "pt-BR")["slides.tex"]
     assert "Erro quadrático médio" in slides and "onde $N = 2$ é o número de saídas." in slides
     assert r"\begin{frame}{Exemplo: parâmetros atualizados, novo erro}" in slides
+    assert (r"\framesubtitle{Uma nova propagação (forward) com os parâmetros atualizados resulta no novo erro "
+            "(última linha).}") in slides
     assert r"L &= 0.2745 \;\to\; L^{(1)} = 0.2515" in slides
     assert "médio quadrático" not in slides and "classes" not in slides
 
