@@ -7,7 +7,7 @@ from symbackprop.checking import mistakes
 from symbackprop.checking.verdicts import Checker
 from symbackprop.checking.claims import parse_claims
 from symbackprop.model.derivation import product
-from symbackprop.checking.mistakes import MISTAKES, Mistake
+from symbackprop.checking.mistakes import MISTAKES, Mistake, Texts
 
 from .specs import COURSE_232
 
@@ -119,7 +119,8 @@ def test_adding_a_mistake_is_one_entry(monkeypatch):
     def doubled(rules, name, q):
         return {"": 2 * rules.rule[name]} if q.kind == "dL/dv" else {}
 
-    monkeypatch.setitem(MISTAKES, "delta_doubled", Mistake("delta_doubled", "δ counted twice", doubled))
+    texts = {"en": Texts("δ doubled", "δ counted twice", "Count δ once.")}
+    monkeypatch.setitem(MISTAKES, "delta_doubled", Mistake("delta_doubled", doubled, texts))
     result = check(f'"dL/db0[2]" = {2 * delta0[2]:.6f}\n')["dL/db0[2]"]
     assert result.mistake == "delta_doubled"
 

@@ -10,17 +10,34 @@ from symbackprop.model.derivation import product
 from symbackprop.model.quantities import Quantity
 from symbackprop.model.chain_graph import ChainGraph as Rules
 
-
 MAX_SITES = 120  # nodes, nearest the claimed quantity first, where a mistake is looked for
 
 
 @dataclass(frozen=True)
+class Texts:
+    """How one language speaks of a mistake: a short name, a description, and a hint for the student."""
+
+    name: str
+    description: str
+    hint: str
+
+
+@dataclass(frozen=True)
 class Mistake:
-    """A mistake: its id, what it means, and the wrong rules it makes of one node's correct rule."""
+    """A mistake: its id, its words in each language, and the wrong rules it makes of one node's correct rule."""
 
     id: str
-    description: str
     wrong_rules: Callable[[Rules, str, Quantity], dict[str, sympy.Expr]]  # variant key -> wrong rule
+    texts: dict[str, Texts]  # language code -> Texts (en always; another language falls back to en)
+
+    @property
+    def description(self) -> str:
+        """What the mistake is, in English."""
+        return self.texts["en"].description
+
+    def text(self, lang: str, kind: str) -> str:
+        """Its name, description or hint in a language (English when the language has none)."""
+        return getattr(self.texts.get(lang) or self.texts["en"], kind)
 
 
 @dataclass(frozen=True)
@@ -150,21 +167,92 @@ def _preactivation(rules, name, q):
     return {"": rules.rule[name].xreplace(mapping)} if mapping else {}
 
 
-MISTAKES: dict[str, Mistake] = {
-    m.id: m
-    for m in [
-        Mistake("missing_activation_derivative", "the activation's derivative g'(v) is missing from the chain",
-                _local_dropped),
-        Mistake("activation_instead_of_derivative", "the activation g(v) is used where its derivative g'(v) belongs",
-                _activation_for_derivative),
-        Mistake("loss_scale", "the loss's constant (2/N, 1/N or 1/2) is dropped or doubled", _loss_scaled),
-        Mistake("sign_flipped", "the sign of (y - ŷ) is flipped", _sign_flipped),
-        Mistake("index_transposed", "a weight's indices are transposed (w_{j,i} for w_{i,j})", _transposed),
-        Mistake("missing_sum", "the sum over the next layer's units is dropped (one term kept)", _sum_dropped),
-        Mistake("preactivation_for_activation", "the pre-activation v is used where the activation y = g(v) belongs",
-                _preactivation),
-    ]
-}
+MISTAKES: dict[str, Mistake] = {m.id: m for m in [
+    Mistake("missing_activation_derivative", _local_dropped, {
+        "en": Texts(
+            name="g'(v) missing",
+            description="the activation's derivative g'(v) is missing from the chain",
+            hint="The chain misses the activation's derivative g'(v): multiply by ∂y/∂v (for the sigmoid, y(1−y)).",
+        ),
+        "pt-BR": Texts(
+            name="falta g'(v)",
+            description="falta na cadeia a derivada da função de ativação g'(v)",
+            hint="Falta na cadeia a derivada da ativação g'(v): multiplique por ∂y/∂v (na sigmoide, y(1−y)).",
+        ),
+    }),
+    Mistake("activation_instead_of_derivative", _activation_for_derivative, {
+        "en": Texts(
+            name="g(v) for g'(v)",
+            description="the activation g(v) is used where its derivative g'(v) belongs",
+            hint="You used the activation g(v) where its derivative g'(v) belongs (for the sigmoid, y(1−y), not y).",
+        ),
+        "pt-BR": Texts(
+            name="g(v) no lugar de g'(v)",
+            description="a função de ativação g(v) foi usada no lugar da sua derivada g'(v)",
+            hint="Você usou a ativação g(v) no lugar da sua derivada g'(v) (na sigmoide, y(1−y), não y).",
+        ),
+    }),
+    Mistake("loss_scale", _loss_scaled, {
+        "en": Texts(
+            name='loss constant',
+            description="the loss's constant (2/N, 1/N or 1/2) is dropped or doubled",
+            hint="Check the loss's constant: 2/N, 1/N or 1/2 is dropped or doubled.",
+        ),
+        "pt-BR": Texts(
+            name='constante da função de erro',
+            description='a constante da função de erro (2/N, 1/N ou 1/2) foi omitida ou duplicada',
+            hint='Confira a constante da função de erro: 2/N, 1/N ou 1/2 foi omitida ou dobrada.',
+        ),
+    }),
+    Mistake("sign_flipped", _sign_flipped, {
+        "en": Texts(
+            name='sign of (y − ŷ)',
+            description='the sign of (y - ŷ) is flipped',
+            hint='Check the sign: ∂L/∂ŷ has −(y − ŷ), that is (ŷ − y).',
+        ),
+        "pt-BR": Texts(
+            name='sinal de (y − ŷ)',
+            description='o sinal de (y - ŷ) foi trocado',
+            hint='Confira o sinal: ∂L/∂ŷ tem −(y − ŷ), ou seja, (ŷ − y).',
+        ),
+    }),
+    Mistake("index_transposed", _transposed, {
+        "en": Texts(
+            name='w indices swapped',
+            description="a weight's indices are transposed (w_{j,i} for w_{i,j})",
+            hint="A weight's indices are swapped: w_{i,j} joins unit i of the layer before to unit j.",
+        ),
+        "pt-BR": Texts(
+            name='índices de w trocados',
+            description='os índices de um peso foram trocados (w_{j,i} no lugar de w_{i,j})',
+            hint='Os índices de um peso estão trocados: w_{i,j} liga a unidade i da camada anterior à unidade j.',
+        ),
+    }),
+    Mistake("missing_sum", _sum_dropped, {
+        "en": Texts(
+            name='sum over k dropped',
+            description="the sum over the next layer's units is dropped (one term kept)",
+            hint='Sum over every unit of the next layer: ∂L/∂y_j = Σ_k δ_k w_{j,k}.',
+        ),
+        "pt-BR": Texts(
+            name='soma sobre k omitida',
+            description='a soma sobre as unidades da camada seguinte foi omitida (só um termo)',
+            hint='Some sobre todas as unidades da camada seguinte: ∂L/∂y_j = Σ_k δ_k w_{j,k}.',
+        ),
+    }),
+    Mistake("preactivation_for_activation", _preactivation, {
+        "en": Texts(
+            name='v for y = g(v)',
+            description='the pre-activation v is used where the activation y = g(v) belongs',
+            hint='You used the net input v where the activation y = g(v) belongs.',
+        ),
+        "pt-BR": Texts(
+            name='v no lugar de y = g(v)',
+            description='a entrada líquida v foi usada no lugar da ativação y = g(v)',
+            hint='Você usou a entrada líquida v no lugar da ativação y = g(v).',
+        ),
+    }),
+]}
 
 
 class Candidates:

@@ -23,8 +23,8 @@ def message(finding: Finding, lang: str = "en") -> str:
     template = words["finding"][finding.verdict]
     text = fill(template, subject=finding.subject, expected=finding.expected, written=finding.written)
     if finding.mistake:
-        description = words["mistakes"].get(finding.mistake) or getattr(
-            MISTAKES.get(finding.mistake), "description", finding.mistake)
+        mistake = MISTAKES.get(finding.mistake)
+        description = mistake.text(lang, "description") if mistake else finding.mistake
         text += fill(words["finding"]["mistake"], description=description)
     return text
 

@@ -1,4 +1,7 @@
 """The pages' words (the [web] table of each language's catalogue), and language choice."""
+from functools import lru_cache
+
+from symbackprop.checking.mistakes import MISTAKES
 from symbackprop.notation import catalogue
 
 DEFAULT_LANGUAGE = catalogue.DEFAULT_LANGUAGE
@@ -9,9 +12,12 @@ def languages() -> list[str]:
     return catalogue.languages()
 
 
+@lru_cache(maxsize=None)
 def messages(lang: str = DEFAULT_LANGUAGE) -> dict:
-    """The page words of one language (a known code: see languages())."""
-    return catalogue.catalogue(lang)["web"]
+    """The page words of one language (a known code: see languages()), with each mistake's hint and name."""
+    return {**catalogue.catalogue(lang)["web"],
+            "mistakes": {key: mistake.text(lang, "hint") for key, mistake in MISTAKES.items()},
+            "mistake_names": {key: mistake.text(lang, "name") for key, mistake in MISTAKES.items()}}
 
 
 def negotiate(requested: str | None, accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:

@@ -22,13 +22,17 @@ def test_catalogued_mistakes_are_named_in_the_chosen_language():
     assert result.bad[1].fix.text == "-0.8414"
 
 
-def test_catalogues_have_the_same_keys_and_every_mistake():
+def test_catalogues_have_the_same_keys_and_every_mistake_speaks_each_language():
     catalogues = {lang: report.messages(lang) for lang in report.languages()}
     assert set(catalogues) == {"en", "pt-BR"}
     shape = {table: set(keys) for table, keys in catalogues["en"].items()}
     for lang, catalogue in catalogues.items():
         assert {table: set(keys) for table, keys in catalogue.items()} == shape, lang
-        assert set(catalogue["mistakes"]) == set(MISTAKES), lang
+        for mistake in MISTAKES.values():
+            assert set(mistake.texts) == {"en", "pt-BR"}, mistake.id
+            assert all(getattr(mistake.texts[lang], kind) for kind in ("name", "description", "hint")), mistake.id
+    assert MISTAKES["sign_flipped"].text("pt-BR", "description") == "o sinal de (y - ŷ) foi trocado"
+    assert MISTAKES["sign_flipped"].text("de", "name") == MISTAKES["sign_flipped"].text("en", "name")
 
 
 def test_summary_counts_in_both_languages(tmp_path):
