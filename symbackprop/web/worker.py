@@ -53,7 +53,7 @@ def handle(checkers: Checkers, job: tuple) -> tuple:
 def main(connection, spec_data: dict) -> None:
     """The worker loop: rebuild the specs from plain data, warm up, say ready, then answer jobs until the pipe
     closes."""
-    os.setsid()  # its own process group: a hard stop also ends the simplify child it may have forked
+    os.setsid()  # its own process group: a hard stop ends the worker and anything it started
     specs = {key: spec_from_dict(data, f"variant {key}") for key, data in spec_data.items()}
     checkers = Checkers(specs)
     warm = next(iter(specs))
