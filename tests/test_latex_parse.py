@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from symbackprop.model import functions
 from symbackprop.checking import expression_parser
+from symbackprop.expressions import limits
 from symbackprop.notation import printer
 from symbackprop.model import symbols as S
 from symbackprop.errors import LatexParseError
@@ -474,13 +475,13 @@ def test_long_chains_are_refused(text, problem):
 
 def test_largest_allowed_expression_parses():
     text = " + ".join(rf"w^{{0}}_{{{k % 2},{k % 3}}} x_{{{k % 2}}}" for k in range(700))
-    assert len(text) < expression_parser.MAX_LENGTH
+    assert len(text) < limits.MAX_LENGTH
     parsed = parse(text)
     assert parsed.free_symbols == {S.weight(0, i, j) for i in range(2) for j in range(3)} | {S.x(0), S.x(1)}
 
 
 def test_deep_but_allowed_nesting_parses():
-    depth = expression_parser.MAX_NESTING
+    depth = limits.MAX_NESTING
     text = "(" * depth + "x_0" + ")" * depth
     assert parse(text) == S.x(0)
 
@@ -509,7 +510,9 @@ def test_grammar_is_lalr_without_conflicts():
 
 
 def test_user_text_never_reaches_eval_or_sympify():
-    source = Path(expression_parser.__file__).read_text(encoding="utf-8")
+    source = "\n".join(path.read_text(encoding="utf-8")
+                       for path in Path(expression_parser.__file__).parent.glob("*.py"))
+    assert "class _Builder" in source and "class WrittenSymbol" in source
     for forbidden in (r"\beval\(", r"\bexec\(", r"sympify", r"\bparse_expr\b", r"sympy\.parsing", r"__import__"):
         assert not re.search(forbidden, source), forbidden
 

@@ -5,7 +5,8 @@ from lark import v_args
 
 from symbackprop.errors import LatexParseError
 from symbackprop.expressions import parser
-from symbackprop.expressions.parser import _fail, _power, _quote, _start
+from symbackprop.expressions.limits import (bounded_power, check_depth, check_size, checked_node, parse_error,
+                                            position_of, quoted, visit_error)
 
 
 def parse_formula(text: str, variables: dict[str, sympy.Symbol]) -> sympy.Expr:
@@ -17,20 +18,20 @@ def parse_formula(text: str, variables: dict[str, sympy.Symbol]) -> sympy.Expr:
     if not isinstance(text, str):
         raise LatexParseError(f"cannot parse expression: expected a string, got {type(text).__name__}")
     try:
-        parser._check_size(text)
+        check_size(text)
         text = text.translate(parser._UNICODE)
         tree = parser._parse_tree(text)
-        parser._check_depth(tree)
+        check_depth(tree)
         try:
             expr = _FormulaBuilder(text, variables).transform(tree)
         except lark.exceptions.VisitError as err:
-            raise parser._visit_error(err) from err
+            raise visit_error(err) from err
     except LatexParseError:
         raise
     except Exception as err:  # the boundary: no other exception type may escape
-        raise _fail(0, f"cannot read the expression ({type(err).__name__})") from err
+        raise parse_error(0, f"cannot read the expression ({type(err).__name__})") from err
     if not isinstance(expr, sympy.Expr) or expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        raise _fail(0, "the expression is undefined (division by zero?)")
+        raise parse_error(0, "the expression is undefined (division by zero?)")
     return expr
 
 
@@ -42,7 +43,7 @@ class _FormulaBuilder(parser._Builder):
         super().__init__(text, network=None)
         self.variables = variables
 
-    @parser._node
+    @checked_node
     def symbol(self, meta, children):
         token, scripts = children[0], children[1:]
         name = "yhat" if token.type == "HAT_Y" else str(token)
@@ -52,10 +53,10 @@ class _FormulaBuilder(parser._Builder):
             value = self.variables[name]
         else:
             expected = ", ".join(sorted(self.variables))
-            raise _fail(_start(token), f"unknown name {_quote(name)} (expected {expected}, e, or a function)")
+            raise parse_error(position_of(token), f"unknown name {quoted(name)} (expected {expected}, e, or a function)")
         if not scripts:
             return value
         kind, exponent, sup = scripts[0]
         if len(scripts) > 1 or kind != "sup":
-            raise _fail(_start(token), f"{_quote(name)} takes no subscript or index here, only a power")
-        return _power(value, exponent, _start(sup))
+            raise parse_error(position_of(token), f"{quoted(name)} takes no subscript or index here, only a power")
+        return bounded_power(value, exponent, position_of(sup))
