@@ -129,3 +129,19 @@ def test_gap_syntax_without_partial_credit():
 
 def test_catalogue_text_becomes_html():
     assert html_text(r"Compute $a < b$ -- 5\% of $\eta$") == r"Compute \(a &lt; b\) – 5% of \(\eta\)"
+
+
+def test_class_label_targets_print_as_whole_numbers(tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC.replace("[exam.moodle]", '[exam.draw]\ntargets = {min = 0, max = 1, step = 1}\n[exam.moodle]'),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["exam", str(spec), "--variants", "2", "--seed", "4", "--moodle", "-o", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    text = (out / "moodle.xml").read_text(encoding="utf-8")
+    for variant in manifest["variants"]:
+        target = variant["values"]["y[0]"]
+        assert target in (0.0, 1.0)
+        inputs = variant["values"]["x[0]"]
+        assert rf"y = \left[\begin{{matrix}}{int(target)}\end{{matrix}}\right]" in text
+        assert rf"x = \left[\begin{{matrix}}{inputs:.3f}" in text or rf"x = \left[\begin{{matrix}}{inputs:.4f}" in text

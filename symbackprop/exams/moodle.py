@@ -140,16 +140,19 @@ def html_steps(steps) -> str:
     return (r"\[\begin{aligned}" + body + r"\end{aligned}\]") if rows else ""
 
 
-def html_matrix(rows, fmt) -> str:
-    """A number matrix in LaTeX."""
-    body = r" \\ ".join(" & ".join(fmt.tex(v) for v in row) for row in rows)
+def html_matrix(rows, fmt, exact: bool = False) -> str:
+    """A number matrix in LaTeX; with exact, whole numbers (class labels) print as 1, not 1.000."""
+    def number(value) -> str:
+        return str(int(value)) if exact and value == int(value) else fmt.tex(value)
+
+    body = r" \\ ".join(" & ".join(number(v) for v in row) for row in rows)
     return r"\left[\begin{matrix}" + body + r"\end{matrix}\right]"
 
 
 def cloze_question(title: str, statement: dict, content, messages: dict, fmt) -> ClozeQuestion:
     """One variant as a cloze question: the statement, a gap per numerical question, the worked solution."""
     em = messages["exam"]
-    values = ", ".join(html_math(f"{item['name']} = {html_matrix(item['rows'], fmt)}")
+    values = ", ".join(html_math(f"{item['name']} = {html_matrix(item['rows'], fmt, item.get('exact', False))}")
                        for line in content.value_lines for item in line)
     functions = "".join(f"<li>{html_text(block['title'])}: "
                         + ", ".join(html_math(f"{s.lhs} {s.lines[0].op} {s.lines[0].tex}") for s in block["steps"])
