@@ -1,8 +1,10 @@
 """The [exam] table: defaults, validation errors (one line, naming key, expected, got) and round trips."""
+import json
+
 import pytest
 
 from symbackprop.errors import SpecError
-from symbackprop.exams.config import Grid, exam_to_dict, parse_exam
+from symbackprop.exams.config import EXAM_KEYS, Grid, exam_to_dict, parse_exam
 from symbackprop.model.spec import load_spec, parse_spec
 
 NETWORK = """
@@ -101,5 +103,44 @@ def test_the_documented_example_sets_every_key():
 
     spec = load_spec(Path(__file__).resolve().parent.parent / "examples" / "exam_relu.toml")
     config = parse_exam(spec)
-    assert config.title == "Prova 1" and config.total_points == 11 and config.moodle.partial_fraction == 50
-    assert set(spec.exam) == {"title", "questions", "symbolic", "points", "draw", "answers", "constraints", "moodle"}
+    assert config.title == "Exam 1" and config.title_in("pt-BR") == "Prova 1" and config.title_in("de") == "Exam 1"
+    assert config.total_points == 11 and config.moodle.partial_fraction == 50
+    assert set(spec.exam) == EXAM_KEYS
+
+
+def test_working_space_is_a_length_in_centimetres(tmp_path):
+    from symbackprop.cli import main
+
+    spec = tmp_path / "spec.toml"
+    base = '[network]\nlayers = [2, 2, 1]\nactivations = "sigmoid"\nloss = "mse"\n[exam]\n'
+    spec.write_text(base + "working_space = 2.5\n")
+    assert main(["exam", str(spec), "--variants", "1", "--seed", "1", "-o", str(tmp_path / "out")]) == 0
+    assert r"\vspace{2.5cm}" in (tmp_path / "out" / "exam.tex").read_text()
+    spec.write_text(base)
+    assert main(["exam", str(spec), "--variants", "1", "--seed", "1", "-o", str(tmp_path / "default")]) == 0
+    assert r"\vspace{4.5cm}" in (tmp_path / "default" / "exam.tex").read_text()
+
+
+def test_working_space_out_of_range_is_one_line(tmp_path, capsys):
+    from symbackprop.cli import main
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text('[network]\nlayers = [2, 2, 1]\nactivations = "sigmoid"\nloss = "mse"\n[exam]\nworking_space = -1\n')
+    assert main(["derive", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exam.working_space" in err
+
+
+def test_an_exam_title_by_language_follows_the_exam_language(tmp_path):
+    from symbackprop.cli import main
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text('[network]\nlayers = [2, 2, 1]\nactivations = "sigmoid"\nloss = "mse"\n'
+                    '[exam]\ntitle = { en = "Exam 1", pt-BR = "Prova 1" }\n')
+    for lang, title, other in (("en", "Exam 1", "Prova 1"), ("pt-BR", "Prova 1", "Exam 1")):
+        out = tmp_path / lang
+        assert main(["exam", str(spec), "--variants", "1", "--seed", "2", "--lang", lang, "-o", str(out)]) == 0
+        text = (out / "exam.tex").read_text(encoding="utf-8")
+        assert title in text and other not in text
+    manifest = json.loads((tmp_path / "en" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["spec"]["exam"]["title"] == {"en": "Exam 1", "pt-BR": "Prova 1"}

@@ -9,7 +9,8 @@ from symbackprop.model.quantities import Names
 from symbackprop.model.spec import TABLE_CHECKS, Network, Spec, Training, number_value, text_value
 
 DEFAULT_LEARNING_RATE = 0.5  # when the spec has no [training] table
-EXAM_KEYS = {"title", "questions", "symbolic", "points", "draw", "answers", "constraints", "moodle"}
+EXAM_KEYS = {"title", "questions", "symbolic", "points", "draw", "answers", "constraints", "moodle", "working_space"}
+WORKING_SPACE_CM = 4.5  # room under each computed question on paper, enough for a student's derivation
 DRAW_KEYS = ("inputs", "targets", "weights", "biases")
 GRID_KEYS = {"min", "max", "step", "nonzero", "one_hot"}
 ANSWER_KEYS = {"decimals", "abs_tol", "rel_tol"}
@@ -84,6 +85,13 @@ class ExamConfig:
     constraints: Constraints
     moodle: Moodle
     training: Training
+    working_space: float = WORKING_SPACE_CM  # centimetres under each computed question on paper
+    titles: tuple[tuple[str, str], ...] = ()  # (language code, title) when the title is given by language
+
+    def title_in(self, lang: str) -> str:
+        """The exam's title in a language: its own entry, else the English one, else the only title."""
+        by_language = dict(self.titles)
+        return by_language.get(lang) or by_language.get("en") or self.title
 
     def grid(self, kind: str) -> Grid:
         """The grid of one kind of drawn value."""
@@ -146,14 +154,17 @@ def parse_exam(spec: Spec, source: str = "spec") -> ExamConfig:
         questions = _questions(table["questions"], network, training, source)
     if "symbolic" in table:
         symbolic = _symbolic(table["symbolic"], network, source)
-    title = text_value(table.get("title", ""), "exam.title", source) or spec.title
+    title, titles = _title(table.get("title", ""), source)
+    title = title or spec.title
     points = _points(table.get("points", {}), questions, symbolic, source)
     draw = _draw(_subtable(table, "draw", source), network, source)
     answers = _answers(_subtable(table, "answers", source), source)
     constraints = _constraints(_subtable(table, "constraints", source), answers, source)
     moodle = _moodle(_subtable(table, "moodle", source), source)
+    working_space = number_value(table.get("working_space", WORKING_SPACE_CM), "exam.working_space", source,
+                                 low=0, high=20)
     return ExamConfig(title, questions, symbolic, points, tuple(draw.items()), answers, constraints, moodle,
-                      training)
+                      training, working_space, titles)
 
 
 def exam_to_dict(config: ExamConfig) -> dict:
@@ -167,7 +178,8 @@ def exam_to_dict(config: ExamConfig) -> dict:
     points = {"default": 1, **dict(config.points)}
     a, c, m = config.answers, config.constraints, config.moodle
     data = {
-        "title": config.title,
+        "title": dict(config.titles) if config.titles else config.title,
+        "working_space": config.working_space,
         "questions": list(config.questions),
         "symbolic": config.symbolic,
         "points": points,
@@ -182,6 +194,16 @@ def exam_to_dict(config: ExamConfig) -> dict:
 
 
 # -- validation helpers ----------------------------------------------------------------------------
+def _title(value, source: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The exam title: a string, or a table by language code ({en = "Exam 1", pt-BR = "Prova 1"})."""
+    if not isinstance(value, dict):
+        return text_value(value, "exam.title", source), ()
+    if not value:
+        raise SpecError(f"{source}: exam.title: expected a string or a table of strings by language, got {{}}")
+    titles = tuple((lang, text_value(text, f"exam.title.{lang}", source)) for lang, text in value.items())
+    return dict(titles).get("en", titles[0][1]), titles
+
+
 def _reject_unknown(table: dict, allowed, prefix: str, source: str) -> None:
     for key in table:
         if key not in allowed:

@@ -18,7 +18,6 @@ from symbackprop.model.spec import Spec
 from symbackprop.documents.worked_steps import Line, Step, Worker
 
 TIMES = r" \times "
-WORKING_SPACE = "4.5cm"  # below each computed question: room for a student's derivation
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,7 @@ class ExamContent:
 def exam_context(content: ExamContent, seed: int, variants: list[VariantContent]) -> dict:
     """Everything exam.tex.j2 and key.tex.j2 use."""
     spec, messages = content.spec, content.messages
-    title = (content.config.title if "title" in spec.exam else spec.text("title", content.lang)) or \
+    title = (content.config.title_in(content.lang) if "title" in spec.exam else spec.text("title", content.lang)) or \
         messages["exam"]["title"]
     return {
         "t": messages,
@@ -195,7 +194,7 @@ def exam_context(content: ExamContent, seed: int, variants: list[VariantContent]
         "meta": {"title": title, "author": spec.author,
                  "course": spec.course, "institution": spec.institution, "date": spec.date},
         "exam": {"title": title, "seed": seed},
-        "working_space": WORKING_SPACE,
+        "working_space": f"{content.config.working_space:g}cm",
         "statement": content.statement(),
         "diagram": content.diagram(),
         "variants": variants,
