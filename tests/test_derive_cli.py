@@ -4,6 +4,7 @@ import math
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from symbackprop.cli import main
@@ -151,3 +152,24 @@ def test_values_that_overflow_float64_are_refused_not_printed(tmp_path, capsys, 
     assert captured.out == "" and not out.exists()
     assert captured.err == ("symbackprop: error: values: dL/dy0[0] is inf in float64 at these values (a unit "
                             "overflows); expected finite numbers: use smaller weights, biases or inputs\n")
+
+
+@pytest.mark.parametrize("spec_text,delta_tex,n", [
+    ('[network]\nlayers = [2, 3]\nactivations = ["softmax"]\nloss = "cce"\n[values]\nx = [0.5, -0.2]\n'
+     'y = [0, 1, 0]\nW0 = [[0.1, -0.3, 0.2], [0.4, 0.5, -0.6]]\nb0 = [0.1, 0.0, -0.1]\n',
+     r"\hat{y}^{0}_{1} - y_{1}", 1),
+    ('[network]\nlayers = [2, 2]\nactivations = ["sigmoid"]\nloss = "bce"\n[values]\nx = [0.5, -0.2]\n'
+     'y = [0, 1]\nW0 = [[0.1, -0.3], [0.4, 0.5]]\nb0 = [0.1, 0.0]\n',
+     r"\frac{1}{2} \left(\hat{y}^{0}_{1} - y_{1}\right)", 2),
+])
+def test_cross_entropy_deltas_are_written_as_yhat_minus_y(tmp_path, capsys, spec_text, delta_tex, n):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(spec_text)
+    assert main(["derive", str(spec), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["latex"]["dL/dv0[1]"] == delta_tex
+    # by hand: the forward pass, then δ = (ŷ − y)/n, which the chain's product reduces to
+    x, w, b = np.array([0.5, -0.2]), np.array(doc["spec"]["values"]["W0"]), np.array(doc["spec"]["values"]["b0"])
+    v = x @ w + b
+    yhat = np.exp(v) / np.exp(v).sum() if n == 1 else 1 / (1 + np.exp(-v))
+    assert doc["values"]["dL/dv0[1]"] == pytest.approx((yhat[1] - 1.0) / n, rel=1e-12)

@@ -211,7 +211,7 @@ def test_exam_total_matches_moodle_and_symbolic_is_graded_by_hand(tmp_path):
     assert sum(int(points) for points in gaps) == 8
     symbolic = exam.index(r"\question[3]")
     assert exam.rfind(r"\newpage", 0, symbolic) > exam.rfind(r"\question[1]", 0, symbolic)  # on a page of its own
-    assert r"\vspace{4.5cm}" in exam  # room for working under every computed question
+    assert r"\vspace{5cm}" in exam  # room for working under every computed question (the example sets 5 cm)
 
 
 def test_key_expands_every_delta_of_the_symbolic_answer(tmp_path):

@@ -134,6 +134,9 @@ class Derivation:
                 for k in sources:
                     e[names.local(layer, k, j)] = self._local(layer, k, j)
                 self._link(names.d_v(layer, j), *[(names.d_act(layer, k), names.local(layer, k, j)) for k in sources])
+                collapsed = self.loss.collapsed_delta.get(net.activations[layer]) if layer == net.output_layer else None
+                if collapsed:  # the pair's δ in its simplified form, ŷ − y (what the chain's product reduces to)
+                    e[names.d_v(layer, j)] = collapsed(symbols.target(j), symbols.activation(layer, j), n_out)
                 for i, source in enumerate(self.inputs_of(layer)):
                     e[names.dv_weight(layer, i, j)] = source
                     self._link(names.d_weight(layer, i, j), (names.d_v(layer, j), names.dv_weight(layer, i, j)))

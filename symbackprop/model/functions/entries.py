@@ -71,6 +71,7 @@ class Loss:
     targets: str = "any"  # one of TARGET_KINDS
     fused: dict = field(default_factory=dict, compare=False)  # output activation -> (ys, vs, n, **o) -> OutputForms
     delta_steps: dict = field(default_factory=dict, compare=False)  # output activation -> TeX lines to ŷ − y
+    collapsed_delta: dict = field(default_factory=dict, compare=False)  # output activation -> (y, ŷ, N) -> δ
     names: dict = field(default_factory=dict, compare=False)
     torch: Callable | None = None  # (torch, P, Y, n) -> the loss per sample (B,)
 

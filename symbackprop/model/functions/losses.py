@@ -36,6 +36,7 @@ BCE = Loss(
     targets="unit",
     fused={"sigmoid": stable.sigmoid_bce},
     delta_steps={"sigmoid": delta_steps.sigmoid_bce},
+    collapsed_delta={"sigmoid": lambda y, p, n: scaled(per_output(1, n), p - y)},
     names=named(en=("Binary cross-entropy",), pt_BR=("Entropia cruzada binária",)),
     torch=lambda t, p, y, n: t.nn.functional.binary_cross_entropy(p, y, reduction="none").mean(dim=1),
 )
@@ -48,6 +49,7 @@ CCE = Loss(
     targets="distribution",
     fused={"softmax": stable.softmax_cce},
     delta_steps={"softmax": delta_steps.softmax_cce},
+    collapsed_delta={"softmax": lambda y, p, n: p - y},  # uses Σ_k y_k = 1, which the targets are checked for
     names=named(en=("Categorical cross-entropy",), pt_BR=("Entropia cruzada categórica",)),
     torch=lambda t, p, y, n: -(y * t.log(p)).sum(dim=1),
 )
