@@ -63,22 +63,11 @@ class Graph:
         return order
 
     def ancestry(self, name: str) -> list[str]:
-        """The node and everything it is computed from, each after the nodes its rule reads (depth first)."""
+        """The node and everything it is computed from, each after the nodes its rule reads (the rules' order)."""
         found = self._ancestry.get(name)
         if found is None:
-            found, done, stack = [], set(), [(name, False)]
-            while stack:
-                node, ready = stack.pop()
-                if node in done:
-                    continue
-                if ready:
-                    done.add(node)
-                    found.append(node)
-                    continue
-                stack.append((node, True))
-                stack.extend((source, False) for source in reversed(self.sources(node)) if source not in done)
-            self._ancestry[name] = found
-            self._ancestry[("set", name)] = frozenset(done)
+            found = self._ancestry[name] = self.rules.ancestry(name)
+            self._ancestry[("set", name)] = frozenset(found)
         return found
 
     def nearest_first(self, name: str, limit: int | None = None) -> list[str]:

@@ -28,6 +28,17 @@ SCREEN = 0.5  # a mistake is recomputed when its first-order value is this close
 SEED = 20_240_601  # the random probe points: the same for every claim, run and machine
 
 
+
+def finite(value):
+    """JSON-safe data (check --json, the web API): non-finite floats become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value
+
 @dataclass(frozen=True)
 class Result:
     """The verdict on one claim (for a symbolic claim, claimed and correct are LaTeX)."""

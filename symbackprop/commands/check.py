@@ -9,7 +9,7 @@ import json
 import math
 import sys
 
-from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.verdicts import Checker, finite
 from symbackprop.checking.claims import Tolerance, load_claims
 from symbackprop.errors import ClaimsError
 from symbackprop.notation.number_format import number
@@ -43,17 +43,6 @@ def run(args) -> int:
     else:
         print(render_table(results))
     return 0 if all(r.verdict == "correct" for r in results) else 1
-
-
-def finite(value):
-    """JSON-safe data: non-finite floats become null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite(item) for item in value]
-    return value
 
 
 def _decimals(shown: str) -> int:

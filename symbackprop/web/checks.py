@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 
 from symbackprop.checking.claims import Claim, number_from_literal, number_from_text
-from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.verdicts import Checker, finite
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError
 
 MAX_ENTRY_CHARS = 2_000
@@ -71,17 +71,6 @@ def validate_names(checker: Checker, entries: list[Entry]) -> None:
             checker.validate(entry.name)
         except QuantityError as err:
             raise RequestError(400, str(err)) from err
-
-
-def finite(value):
-    """JSON-safe data: non-finite floats become null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite(item) for item in value]
-    return value
 
 
 def redact(result: dict) -> dict:
