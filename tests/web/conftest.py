@@ -11,19 +11,12 @@ from pathlib import Path
 
 import pytest
 
-try:
-    import starlette  # noqa: F401
-except ImportError:
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        raise
-    pytest.skip("the web extra is not installed (the web tests run in CI)", allow_module_level=True)
+from starlette.testclient import TestClient  # tests/conftest.py leaves this folder out without the web extra
 
-from starlette.testclient import TestClient  # noqa: E402
-
-from symbackprop.model.spec import parse_spec  # noqa: E402
-from symbackprop.web import exercise  # noqa: E402
-from symbackprop.web.app import ServeOptions, create_app  # noqa: E402
-from tests.specs import COURSE_232  # noqa: E402
+from symbackprop.model.spec import parse_spec
+from symbackprop.web import exercise
+from symbackprop.web.app import ServeOptions, create_app
+from tests.specs import COURSE_232
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
