@@ -9,18 +9,11 @@ from symbackprop.checking.probe_points import breakpoints
 from symbackprop.checking.verdicts import Checker
 from symbackprop.model import symbols
 
-# one ReLU neuron: x = 0.7, w = 0.1, b = 0.25, so v = 0.32 at the spec's values
-RELU = """
-[network]
-layers = [1, 1]
-activations = "relu"
-loss = "mse"
-[values]
-x = [0.7]
-y = [1.0]
-W0 = [[0.1]]
-b0 = [0.25]
-"""
+from .specs import SINGLE_NEURON
+
+# the course's single neuron with a ReLU: x = 0.7, w = 0.1, b = 0.25, so v = 0.32 at the spec's values
+RELU = SINGLE_NEURON.replace('activations = "sigmoid"', 'activations = "relu"')
+assert '"relu"' in RELU
 V = 0.7 * 0.1 + 0.25
 
 HIDDEN_RELU = """
