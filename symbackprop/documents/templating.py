@@ -55,8 +55,10 @@ FILTERS = {
 
 
 def builtin_template_dir() -> Path:
-    """The built-in templates: symbackprop/templates."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The built-in templates: the project's templates/ folder (a wheel ships it as symbackprop/templates)."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "templates"
+    return shipped if shipped.is_dir() else package.parent / "templates"
 
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
