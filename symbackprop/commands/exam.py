@@ -83,7 +83,8 @@ def run(args) -> int:
     folders = {exporter.NAME: getattr(args, exporter.NAME) for exporter in _online_formats()
                if getattr(exporter, "METAVAR", None) and getattr(args, exporter.NAME)}
     export = ExamExport(context["exam"]["title"], args.seed, args.lang, context["statement"], contents,
-                        content.messages, content.fmt, config, manifest, spec.network, context["diagram"], folders)
+                        content.messages, content.fmt, config, manifest, spec.network, context["diagram"],
+                        content.derivation, {v.id: v.numbers for v in variants}, folders)
 
     def quiz() -> bytes:
         return exam_quiz(export.title, args.seed, export.pages(src=f"@@PLUGINFILE@@/{DIAGRAM_FILE}"),

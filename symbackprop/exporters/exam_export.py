@@ -24,6 +24,8 @@ class ExamExport:
     manifest: dict
     network: object
     layout: object  # the diagram layout (documents.diagram)
+    derivation: object  # the spec's derivation (the symbolic question's closed form)
+    numbers: dict  # variant id -> every named quantity's number
     folders: dict = field(default_factory=dict)  # format name -> the folder it writes (prairielearn)
 
     @cached_property

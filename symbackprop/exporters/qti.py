@@ -21,8 +21,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 CP_XSD = "http://www.imsglobal.org/xsd/imscp_v1p1 http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
-for prefix, uri in (("", QTI), ("", CP), ("m", MATHML), ("xsi", XSI)):  # QTI and CP: each file's default
-    ET.register_namespace(prefix, uri)
+ET.register_namespace("m", MATHML)
 
 
 def _mathml(tex: str, display: str) -> str:
@@ -61,7 +60,7 @@ def _document(element: ET.Element) -> bytes:
 
 
 def _q(tag: str) -> str:
-    return f"{{{QTI}}}{tag}"
+    return tag  # a file's elements are in the namespace its root declares as the default (xmlns)
 
 
 def _sub(parent: ET.Element, tag: str, attributes: dict | None = None, text: str | None = None) -> ET.Element:
@@ -77,7 +76,7 @@ def _number(value: float) -> str:
 
 def _html(fragment: str) -> list[ET.Element]:
     """An HTML fragment (XHTML with MathML) as QTI-namespace elements."""
-    wrapper = ET.fromstring(f'<div xmlns="{QTI}">{fragment}</div>')
+    wrapper = ET.fromstring(f"<div>{fragment}</div>")
     return list(wrapper)
 
 
@@ -85,7 +84,7 @@ def item(exam: ExamExport, page: VariantHtml) -> ET.Element:
     """One variant as an assessmentItem: a float text entry per asked number, scored within its tolerance."""
     answers = exam.answers(page.id)
     root = ET.Element(_q("assessmentItem"), {
-        f"{{{XSI}}}schemaLocation": f"{QTI} {QTI_XSD}", "identifier": page.id,
+        "xmlns": QTI, f"{{{XSI}}}schemaLocation": f"{QTI} {QTI_XSD}", "identifier": page.id,
         "title": f"{exam.title} \u2014 {exam.messages['exam']['variant']} {page.id}", "adaptive": "false",
         "timeDependent": "false"})
     numbered = [(question, sentence) for question, sentence in page.questions if question.answer is not None]
@@ -139,7 +138,7 @@ def item(exam: ExamExport, page: VariantHtml) -> ET.Element:
 
 def assessment_test(exam: ExamExport, items: list[str]) -> ET.Element:
     """The test: one part, one section selecting one of the variant items per candidate."""
-    root = ET.Element(_q("assessmentTest"), {f"{{{XSI}}}schemaLocation": f"{QTI} {QTI_XSD}",
+    root = ET.Element(_q("assessmentTest"), {"xmlns": QTI, f"{{{XSI}}}schemaLocation": f"{QTI} {QTI_XSD}",
                                              "identifier": f"exam_seed_{exam.seed}", "title": exam.title})
     score = _sub(root, "outcomeDeclaration", {"identifier": "SCORE", "cardinality": "single", "baseType": "float"})
     _sub(_sub(score, "defaultValue"), "value", text="0.0")
@@ -157,9 +156,9 @@ def assessment_test(exam: ExamExport, items: list[str]) -> ET.Element:
 def content_manifest(exam: ExamExport, items: list[str]) -> ET.Element:
     """imsmanifest.xml: a resource per item and for the test, the diagram as web content they depend on."""
     def cp(tag):
-        return f"{{{CP}}}{tag}"
+        return tag
 
-    root = ET.Element(cp("manifest"), {"identifier": f"symbackprop_exam_{exam.seed}",
+    root = ET.Element(cp("manifest"), {"xmlns": CP, "identifier": f"symbackprop_exam_{exam.seed}",
                                        f"{{{XSI}}}schemaLocation": CP_XSD})
     metadata = ET.SubElement(root, cp("metadata"))
     ET.SubElement(metadata, cp("schema")).text = "QTIv2.1 Package"
