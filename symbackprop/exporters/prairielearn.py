@@ -8,10 +8,12 @@ from pathlib import Path
 import sympy
 
 from symbackprop.exams.manifest import manifest_json
+from symbackprop.exams.moodle import html_text
 from symbackprop.exporters.exam_export import ExamExport
 from symbackprop.exporters.publication import Publication
 from symbackprop.model import symbols
 from symbackprop.model.quantities import Names
+from symbackprop.notation import catalogue
 
 NAME = "prairielearn"
 BUILDS = False
@@ -101,8 +103,10 @@ def variant_data(exam: ExamExport) -> list[dict]:
         for question, sentence in page.questions:
             if question.answer is None:
                 text, variables = symbolic_answer(exam, exam.numbers[page.id])
-                symbolic = {"key": "symbolic", "sentence": sentence, "answer": text, "variables": variables,
-                            "points": question.points}
+                hint = catalogue.fill(exam.messages["exam_online"]["symbolic_variables"],
+                                      variables=", ".join(variables))
+                symbolic = {"key": "symbolic", "sentence": f"{sentence} {html_text(hint)}", "answer": text,
+                            "variables": variables, "points": question.points}
             else:
                 answer = answers[question.name]
                 questions.append({"key": f"q{question.number}", "name": question.name, "sentence": sentence,
