@@ -274,3 +274,11 @@ def test_the_exam_help_lists_every_online_format_of_the_table(capsys):
     options = [e.OPTION for e in EXPORTERS.values() if getattr(e, "OPTION", None)]
     assert options == ["--moodle", "--qti", "--canvas", "--prairielearn"]
     assert all(option in out for option in options)
+
+
+def test_a_run_without_an_online_format_removes_its_earlier_file(tmp_path):
+    out = tmp_path / "out"
+    assert main(["exam", "--variants", "1", "--seed", "3", "--qti", "--canvas", "-o", str(out)]) == 0
+    assert (out / "qti21.zip").is_file() and (out / "canvas.zip").is_file()
+    assert main(["exam", "--variants", "1", "--seed", "3", "--canvas", "-o", str(out)]) == 0
+    assert not (out / "qti21.zip").exists() and (out / "canvas.zip").is_file()

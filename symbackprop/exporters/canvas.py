@@ -50,7 +50,8 @@ def package(exam: ExamExport) -> bytes:
 
 def _document(element: ET.Element) -> bytes:
     ET.indent(element, space=" ")
-    return ET.tostring(element, encoding="UTF-8", xml_declaration=True) + b"\n"
+    text = ET.tostring(element, encoding="unicode")  # then encoded once: much faster than a UTF-8 stream
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n" + text + "\n").encode("utf-8")
 
 
 def _sub(parent, tag: str, attributes: dict | None = None, text: str | None = None) -> ET.Element:

@@ -66,20 +66,24 @@ def _symbol_value(symbol: sympy.Symbol, names: Names, numbers: dict) -> float:
     return numbers[name]
 
 
-def symbolic_answer(exam: ExamExport, numbers: dict) -> tuple[str, list[str]]:
-    """The symbolic question's closed form with every δ written out, as PrairieLearn's symbolic input reads it;
-    a piecewise factor (ReLU's derivative) is the branch that holds on this variant."""
-    d, names = exam.derivation, Names(exam.network)
-    expr = d.expression(exam.config.symbolic)
-    deltas = {}
+def _closed_form(derivation, names: Names, name: str) -> sympy.Expr:
+    """The derivation's expression of a gradient with every δ replaced by its own expression, recursively."""
+    expr, deltas = derivation.expression(name), {}
     while True:
         pending = {s for s in expr.free_symbols if symbols.parse_symbol(s) is not None
                    and symbols.parse_symbol(s).kind == "delta"}
         if not pending:
-            break
+            return expr
         for s in pending:
-            deltas[s] = d.expression(names.d_v(*symbols.parse_symbol(s).indices))
+            deltas[s] = derivation.expression(names.d_v(*symbols.parse_symbol(s).indices))
         expr = expr.xreplace(deltas)
+
+
+def symbolic_answer(exam: ExamExport, numbers: dict) -> tuple[str, list[str]]:
+    """The symbolic question's closed form with every δ written out, as PrairieLearn's symbolic input reads it;
+    a piecewise factor (ReLU's derivative) is the branch that holds on this variant."""
+    names = Names(exam.network)
+    expr = _closed_form(exam.derivation, names, exam.config.symbolic)
 
     def branch(*pieces):
         for value, condition in pieces:
