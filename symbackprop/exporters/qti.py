@@ -3,8 +3,6 @@ import html
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 
-from latex2mathml.converter import convert
-
 from symbackprop.exams.moodle import MathMarkup, VariantHtml
 from symbackprop.exporters.exam_export import DIAGRAM_FILE, ExamExport
 from symbackprop.exporters.packages import zip_bytes
@@ -28,6 +26,8 @@ ET.register_namespace("m", MATHML)
 @lru_cache(maxsize=4096)  # every variant repeats the statement's formulas
 def _mathml(tex: str, display: str) -> str:
     """MathML of course LaTeX; aligned steps as a right-left array, which latex2mathml reads as a table."""
+    from latex2mathml.converter import convert  # imported when a QTI file is written, not by every command
+
     tex = tex.replace(r"\begin{aligned}", r"\begin{array}{rl}").replace(r"\end{aligned}", r"\end{array}")
     return convert(tex, display=display)
 
