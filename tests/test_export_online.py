@@ -250,6 +250,17 @@ def test_moodle_embeds_the_diagram_and_states_the_index_convention(exported):
         assert legend_start in html
 
 
+def test_moodle_gaps_hold_the_manifest_values_and_points(exported):
+    quiz = ET.parse(exported["out"] / "moodle.xml").getroot()
+    for question, variant in zip(quiz.findall("question[@type='cloze']"), exported["manifest"]["variants"]):
+        gaps = re.findall(r"\{(\d+):NUMERICAL:=([^:~}]+):([^~}]+)", question.findtext("questiontext/text"))
+        answers = list(variant["answers"].values())
+        assert len(gaps) == len(answers)
+        for (points, value, _), answer in zip(gaps, answers):  # Moodle's 12 significant digits
+            assert abs(float(value) - answer["value"]) <= 1e-12 * max(1.0, abs(answer["value"]))
+            assert int(points) == answer["points"]
+
+
 # -- determinism -------------------------------------------------------------------------------------
 def test_same_seed_gives_byte_identical_files_and_fixed_zip_times(tmp_path):
     first, second = run_exam(tmp_path / "a", None, "en"), run_exam(tmp_path / "b", None, "en")
