@@ -96,16 +96,14 @@ def assessment(exam: ExamExport, page: VariantHtml) -> ET.Element:
     test = _sub(root, "assessment", {"ident": ident, "title": _title(exam, page.id)})
     _metadata(test, {"cc_maxattempts": "1"})
     section = _sub(test, "section", {"ident": "root_section"})
-    _item(section, f"{ident}_statement", exam.messages["exam"]["values_intro"], "text_only_question", 0,
-          page.statement)
+    _item(section, f"{ident}_statement", _title(exam, page.id), "text_only_question", 0, page.statement)
     for question, sentence in page.questions:
         text = f"<p><strong>{MARKER.format(id=page.id, number=question.number)}</strong> {sentence}</p>"
         item_id = f"{ident}_q{question.number}"
         if question.answer is None:
             item = _item(section, item_id, question.name, "essay_question", question.points, text)
-            _sub(item.find("presentation"), "response_str", {"ident": "response1",
-                                                                          "rcardinality": "Single"}).append(
-                ET.Element("render_fib"))
+            entry = _sub(item.find("presentation"), "response_str", {"ident": "response1", "rcardinality": "Single"})
+            _sub(_sub(entry, "render_fib"), "response_label", {"ident": "answer1", "rshuffle": "No"})
             processing = _sub(item, "resprocessing")
             _sub(_sub(processing, "outcomes"), "decvar", {"maxvalue": "100", "minvalue": "0", "varname": "SCORE",
                                                           "vartype": "Decimal"})
