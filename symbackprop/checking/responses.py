@@ -57,7 +57,7 @@ def read_responses(path: str | Path, fmt: str, variants: dict[str, Variant]) -> 
         raise ClaimsError(f"{path}: empty file; expected the {fmt.capitalize()} responses report with its header row")
     reader = _moodle if fmt == "moodle" else _canvas
     responses = reader([cell.strip() for cell in rows[0]], rows[1:], variants, str(path))
-    responses.records = _latest(responses, str(path))
+    responses.records = _latest(responses)
     return responses
 
 
@@ -164,6 +164,7 @@ def _canvas(header, rows, variants, source) -> Responses:
     if "id" not in header:
         raise ClaimsError(f"{source}: no 'id' column; download the Student Analysis report without anonymising it")
     result = Responses("canvas", _all_questions(variants), [], identity="ID")
+    quizzes = {v for v, _ in columns.values()}
     for number, row in enumerate(rows, start=2):
         cells = _cells(header, row, source, number)
         values = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
@@ -171,14 +172,13 @@ def _canvas(header, rows, variants, source) -> Responses:
         if not student:
             raise ClaimsError(f"{source}: row {number} has no student id")
         seen = {columns[p][0] for p in columns if values[p]}
-        quizzes = {v for v, _ in columns.values()}
         if len(seen) > 1:
             raise ClaimsError(f"{source}: row {number} ({student}) answers variants {', '.join(sorted(seen))}; "
                               f"expected one quiz (one variant) per row")
         if not seen and len(quizzes) > 1:
             raise ClaimsError(f"{source}: row {number} ({student}) answers nothing, so its variant is unknown; "
                               f"remove the row or grade each quiz's report on its own")
-        variant = variants[(seen or quizzes).pop()]
+        variant = variants[next(iter(seen or quizzes))]
         ordered = _ordered(variant)
         answers = {name: "" for name in ordered}
         for position, (vid, question) in columns.items():
@@ -202,7 +202,7 @@ def _known(variants) -> str:
     return f"{ids[0]} to {ids[-1]}" if len(ids) > 1 else ids[0]
 
 
-def _latest(responses: Responses, source: str) -> list[dict]:
+def _latest(responses: Responses) -> list[dict]:
     """One attempt per student: the highest attempt number (Canvas), else the last row; a warning names the rest."""
     chosen: dict[str, dict] = {}
     for record in responses.records:
