@@ -13,6 +13,7 @@ class Policy:
     decimals: int = 4  # fixed decimals for ordinary magnitudes
     significant: int = 3  # small magnitudes are asked in significant figures
     max_decimals: int = 10  # never more decimals than this
+    extra_decimals: int = 10  # separating() asks at most this many decimals beyond precision()
     widest: float | None = None  # an absolute bound on the asked unit (the [exam.answers] abs_tol of old specs)
     widest_relative: float | None = None  # a bound on the asked unit relative to the scale (old rel_tol)
 
@@ -96,11 +97,12 @@ def applies(value: float, wrong: float) -> bool:
 def separating(value: float, wrong: Mapping[str, float], policy: Policy = Policy(), *,
                change: float | None = None, carried: Carried = None) -> Precision | None:
     """The coarsest precision, at least precision(...), that accepts no known wrong value; None when even
-    policy.max_decimals cannot separate them."""
+    policy.max_decimals (or policy.extra_decimals more than precision(...)) cannot separate them."""
     base = precision(value, policy, change=change, carried=carried)
     magnitude = scale(value, change)
     wrongs = [w for w in wrong.values() if applies(value, w)]
-    for decimals in range(base.decimals, max(base.decimals, policy.max_decimals) + 1):
+    last = min(policy.max_decimals, base.decimals + policy.extra_decimals)
+    for decimals in range(base.decimals, max(base.decimals, last) + 1):
         asked = base if decimals == base.decimals else at_decimals(
             value, decimals, magnitude=magnitude, significant=base.significant is not None, carried=carried)
         if not any(asked.accepts(w, value) for w in wrongs):
