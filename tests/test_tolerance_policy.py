@@ -26,7 +26,7 @@ def test_precision_from_the_magnitude(value, decimals, tolerance, significant):
 def test_an_updated_parameter_is_judged_on_its_step():
     w, change = 0.6, -0.5 * 0.0085  # w - η g with g = 0.0085
     p = precision(w + change, change=change)
-    assert (p.decimals, p.significant) == (5, 3) and p.tolerance == pytest.approx(1e-5)  # 0.00425: 3 figures
+    assert (p.decimals, p.significant) == (5, None) and p.tolerance == pytest.approx(1e-5)  # 3 figures of 0.00425
     assert not p.accepts(w, w + change)  # the un-updated weight is refused
     assert p.accepts(round(w + change, 5), w + change)
     # the old rule, max(1e-4, 1% of |w|), accepted the un-updated weight
