@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from symbackprop.checking.grading import Grader, grade_all, load_manifest, parse_answers
 from symbackprop.checking.tolerance import Policy, Precision, precision, separating
 from symbackprop.checking.wrong_answers import WrongAnswers
 from symbackprop.cli import main
@@ -317,3 +318,26 @@ def test_a_proven_variant_refuses_each_wrong_answer_its_tolerance_was_set_agains
                 if abs(wrong - value) > 1e-12 * max(abs(wrong), abs(value)) and not label.startswith("rounded"):
                     assert not asked.accepts(wrong, value), (variant.id, name, label)
     assert parse_exam(spec).answers.extra_decimals == 1
+
+
+def test_grade_refuses_the_weight_before_its_update_and_accepts_the_answers_at_their_decimals(manifests, tmp_path):
+    data = manifests["default", 1]
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    variants = load_manifest(path)
+    questions = list(data["variants"][0]["answers"])
+    step = next(q for q in questions if q.startswith("step1."))
+    lines = ["student,variant," + ",".join(questions)]
+    for variant in data["variants"]:
+        cells = []
+        for name, answer in variant["answers"].items():
+            assert variants[variant["id"]].answers[name].tolerance(answer["value"]) == answer["abs_tol"]
+            shown = variant["values"][step[len("step1."):]] if name == step else answer["value"]
+            cells.append(f"{shown:.{answer['decimals']}f}")
+        lines.append(f"s{variant['id']},{variant['id']}," + ",".join(cells))
+    header, records = parse_answers("\n".join(lines) + "\n")
+    graded = grade_all(Grader(variants), records)
+    assert len(graded) == len(data["variants"])
+    for g in graded:
+        assert all(g.verdicts[q] == "correct" for q in questions if q != step), g.verdicts
+        assert g.verdicts[step].startswith("wrong"), g.verdicts
