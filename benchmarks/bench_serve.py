@@ -162,7 +162,8 @@ async def student(number: int, port: int, tally: Tally, symbolic: bool, record: 
             claims = {name: text}
         body = {"claims": claims, "entry": name}
         if record:
-            body.update({"student": f"s{number:03d}", "submission": f"s{number:03d}-{step:05d}"})
+            body.update({"student": f"s{number:03d}", "secret": f"bench-secret-{number:06d}",
+                         "submission": f"s{number:03d}-{step:05d}"})
         await post(client, tally, kind, body, record)
         step += 1
         if until is None and step >= len(plan):

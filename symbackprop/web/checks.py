@@ -2,13 +2,15 @@
 import math
 from dataclasses import dataclass
 
+from symbackprop.checking import equivalence
 from symbackprop.checking.claims import Claim, number_from_literal, number_from_text
 from symbackprop.checking.verdicts import Checker, finite
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError
 
 MAX_ENTRY_CHARS = 2_000
 MAX_CLAIMS = 200
-REDACTED_DETAIL = ("mistake_value",)  # a value that would give the answer away without --reveal
+REDACTED_DETAIL = ("mistake_value", "carried_forward")  # values that would give answers away without --reveal
+ELSEWHERE = "random"  # where a counterexample is shown without --reveal: a point unrelated to the exercise's
 
 
 class RequestError(ValueError):
@@ -76,9 +78,19 @@ def validate_names(checker: Checker, entries: list[Entry]) -> None:
 def redact(result: dict) -> dict:
     """A result without the correct value (and what would give it away), for a server without --reveal."""
     detail = {key: value for key, value in result["detail"].items() if key not in REDACTED_DETAIL}
-    if detail.get("at") == "values":  # the correct expression at the exercise's own values is the answer
-        detail.pop("correct_value", None)
+    if "point" in detail and detail.get("at") != ELSEWHERE:  # the exercise's values, or a point beside them
+        detail = {"at": "values"}
     return {**result, "correct": None, "detail": detail}
+
+
+def counterexample_elsewhere(checker: Checker, name: str, expressions: dict) -> dict:
+    """Where a wrong expression differs from the truth at a random point, not at the exercise's values (whose
+    quantities are the answers): that point's values, or {"at": "values"} when it differs only there."""
+    elsewhere = [(point, memo) for point, memo in checker.shared_points() if point.at == ELSEWHERE]
+    others = {other: expr for other, expr in expressions.items() if other != name}
+    probe = equivalence.probe(expressions[name], name, checker.graph, elsewhere, others)
+    differing = [s for s in probe.samples if s.at == ELSEWHERE and not equivalence.close(s.claimed, s.correct)]
+    return equivalence.Probe(differing).counterexample if differing else {"at": "values"}
 
 
 def run_check(checker: Checker, entries: list[Entry], reveal: bool) -> dict:
@@ -98,7 +110,12 @@ def run_check(checker: Checker, entries: list[Entry], reveal: bool) -> dict:
     except (LatexParseError, ClaimsError, QuantityError) as err:
         raise RequestError(400, str(err)) from err
     shown = [finite(r.as_dict()) for r in results]
-    return {"claims": shown if reveal else [redact(r) for r in shown], "invalid": invalid}
+    if reveal:
+        return {"claims": shown, "invalid": invalid}
+    for result in shown:
+        if result["name"] in expressions and "point" in result["detail"] and result["detail"]["at"] != ELSEWHERE:
+            result["detail"] = finite(counterexample_elsewhere(checker, result["name"], expressions))
+    return {"claims": [redact(r) for r in shown], "invalid": invalid}
 
 
 class NumberVerdicts:

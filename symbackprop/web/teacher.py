@@ -10,7 +10,10 @@ from starlette.routing import Route
 from symbackprop.web import pages
 from symbackprop.web.checks import RequestError
 from symbackprop.web.messages import languages, messages, negotiate
-from symbackprop.web.records import summary
+from symbackprop.web.records import keys, summary
+from symbackprop.web.records.store import StorageError
+
+SECRET_HEADER = "x-student-secret"
 
 
 def _authorized(server, request: Request) -> Response | None:
@@ -23,6 +26,11 @@ def _authorized(server, request: Request) -> Response | None:
     if not hmac.compare_digest(token.strip().encode(), server.options.teacher_token.encode()):
         return JSONResponse({"error": "wrong token"}, status_code=403)
     return None
+
+
+def _lecturer(server, request: Request) -> bool:
+    """Whether a request carries the lecturer's token."""
+    return _authorized(server, request) is None
 
 
 def teacher_routes(server) -> list[Route]:
@@ -44,6 +52,17 @@ def teacher_routes(server) -> list[Route]:
             exercise = server.exercise(variant)
         except RequestError as err:
             return JSONResponse({"error": err.message}, status_code=err.status)
+        if not _lecturer(server, request):
+            try:
+                stored = await asyncio.to_thread(store.digest, student)
+            except StorageError:
+                return JSONResponse({"error": "the class database did not answer; try again"}, status_code=503)
+            secret = request.headers.get(SECRET_HEADER)
+            if secret and stored is None:  # a student id not used yet: nothing recorded
+                return JSONResponse({"student": student, "answers": []})
+            if not keys.matches(secret, stored):
+                return JSONResponse({"error": "a student's answers need their secret (header X-Student-Secret) "
+                                              "or the lecturer's token"}, status_code=403)
         rows = await asyncio.to_thread(store.latest, student, exercise.id)
         return JSONResponse({"student": student, "answers": [
             {"quantity": r.quantity, "entry": r.entry, "verdict": r.verdict, "mistake": r.mistake} for r in rows]})

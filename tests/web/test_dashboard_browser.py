@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import ServeProcess, count_rows, sigmoid
+from tests.web.conftest import ServeProcess, count_rows, secret_of, sigmoid
 
 pytestmark = pytest.mark.browser
 TOKEN = "lecturer-token-123"
@@ -20,6 +20,7 @@ GROUP BY quantity, verdict
 
 
 def post(url: str, body: dict) -> dict:
+    body = {**body, "secret": secret_of(body["student"])}
     request = urllib.request.Request(url + "/api/check", data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request) as response:

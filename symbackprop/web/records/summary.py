@@ -3,7 +3,10 @@ import tempfile
 from pathlib import Path
 
 from symbackprop.checking import grading
+from symbackprop.checking.claims import number_from_text
 from symbackprop.web.records.store import VERDICTS, Row
+
+LINE_BREAKS = str.maketrans("\t\r\n\v\f", "     ")  # a text cell stays on one line of one column
 
 
 def summary(rows: list[Row], counts: tuple[int, int], questions: list[str]) -> dict:
@@ -54,8 +57,19 @@ def answers_csv(rows: list[Row], questions: list[str]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["student", "variant", *questions])
     for record in answer_table(rows, questions)[1]:
-        writer.writerow([record["student"], record["variant"], *(record["answers"][q] for q in questions)])
+        writer.writerow([text_cell(record["student"]), text_cell(record["variant"]),
+                         *(entry_cell(record["answers"][q]) for q in questions)])
     return out.getvalue()
+
+
+def text_cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: tabs and line breaks made spaces, a leading = + - @ quoted."""
+    return grading.spreadsheet_safe(text.strip().translate(LINE_BREAKS))
+
+
+def entry_cell(entry: str) -> str:
+    """An entry's cell: a number as typed (-0.1435 stays a number), anything else a text cell."""
+    return entry.strip() if number_from_text(entry) is not None else text_cell(entry)
 
 
 def report_csv(rows: list[Row], exercises) -> str:
