@@ -209,15 +209,18 @@ class Server:
     async def check(self, variant: str, entries) -> dict:
         """Numbers in process (fast); anything with an expression in a worker under the hard limit."""
         reveal = self.options.reveal
+        exercise = self.exercises.exercises[variant]
         if not any(e.symbolic for e in entries):
             if variant not in self.numbers:
-                self.numbers[variant] = NumberVerdicts(self.checkers.get(variant))
+                self.numbers[variant] = NumberVerdicts(self.checkers.get(variant), exercise.judged,
+                                                       frozenset(exercise.answers))
             return self.numbers[variant].check(entries, reveal)
         slow_key = (variant, tuple(sorted((e.name, e.value) for e in entries if e.symbolic)))
         try:
             if slow_key in self.slow:  # ran past the limit before: not run again
                 raise JobTimeout()
-            outcome = await self.pool.run(("check", variant, entries, reveal))
+            judged = {e.name: exercise.judged(e.name) for e in entries if not e.symbolic}
+            outcome = await self.pool.run(("check", variant, (entries, judged), reveal))
         except JobTimeout:
             if len(self.slow) < MAX_REMEMBERED_SLOW:
                 self.slow.add(slow_key)

@@ -40,7 +40,8 @@ def handle(checkers: Checkers, job: tuple) -> tuple:
     kind, variant, payload, reveal = job
     try:
         if kind == "check":
-            return ("ok", run_check(checkers.get(variant), payload, reveal))
+            entries, judged = payload
+            return ("ok", run_check(checkers.get(variant), entries, reveal, judged))
         if kind == "preview":
             return ("ok", preview(checkers.specs[variant].network, payload))
         return ("refused", 400, f"unknown job {kind!r}")
