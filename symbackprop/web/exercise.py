@@ -166,9 +166,13 @@ def from_spec(spec: Spec) -> ExerciseSet:
     return ExerciseSet({SPEC_VARIANT: exercise}, False, derivation)
 
 
+SEPARATING_DECIMALS = 2  # a known wrong answer two more decimals cannot tell apart moves the answer by a mere trace
+
+
 def policy_of(config) -> Policy:
-    """The tolerance policy of an exam's [exam.answers] (its decimals)."""
-    return Policy(decimals=config.answers.decimals)
+    """The tolerance policy of an exam's [exam.answers] (its decimals); at most SEPARATING_DECIMALS more decimals
+    are asked to keep a known wrong answer out."""
+    return Policy(decimals=config.answers.decimals, extra_decimals=SEPARATING_DECIMALS)
 
 
 def from_manifest(path: str | Path) -> ExerciseSet:

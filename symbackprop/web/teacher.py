@@ -36,6 +36,7 @@ def _lecturer(server, request: Request) -> bool:
 def teacher_routes(server) -> list[Route]:
     """The routes that exist only with --record or --database."""
     store, exercises = server.store, server.exercises
+    regrader = summary.Regrader(exercises)
 
     def protected(handler):
         async def guarded(request: Request) -> Response:
@@ -74,13 +75,17 @@ def teacher_routes(server) -> list[Route]:
                   "href": "?" + urlencode({"lang": code})} for code in languages()]
         return HTMLResponse(pages.teacher_page(lang, links))
 
+    async def latest() -> list:
+        """Each student's latest entries with report.csv's verdicts."""
+        return await asyncio.to_thread(lambda: regrader.rows(store.latest()))
+
     async def summary_api(request: Request) -> Response:
-        rows = await asyncio.to_thread(store.latest)
+        rows = await latest()
         counts = await asyncio.to_thread(store.counts)
         return JSONResponse(summary.summary(rows, counts, exercises.question_names))
 
     async def students_api(request: Request) -> Response:
-        rows = await asyncio.to_thread(store.latest)
+        rows = await latest()
         asked = max(len(e.questions) for e in exercises.exercises.values())
         return JSONResponse({"students": summary.progress(rows, asked), "questions": exercises.question_names})
 
@@ -92,7 +97,7 @@ def teacher_routes(server) -> list[Route]:
 
     async def report_csv(request: Request) -> Response:
         rows = await asyncio.to_thread(store.latest)
-        text = await asyncio.to_thread(summary.report_csv, rows, exercises)
+        text = await asyncio.to_thread(regrader.report_csv, rows)
         return Response(text, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="report.csv"'})
 

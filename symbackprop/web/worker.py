@@ -23,7 +23,9 @@ class Checkers:
     def get(self, variant: str) -> Checker:
         """The checker of one variant."""
         if variant not in self._checkers:
-            self._checkers[variant] = Checker(self.specs[variant], rules=self.rules, derivation=self.derivation)
+            checker = Checker(self.specs[variant], rules=self.rules, derivation=self.derivation)
+            checker.tabulate = True  # mistakes named from one table per quantity, as grade names them
+            self._checkers[variant] = checker
         return self._checkers[variant]
 
 

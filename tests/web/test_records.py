@@ -38,20 +38,21 @@ def test_entries_are_recorded_and_summarised_by_each_students_latest(database):
     with client:
         assert send(client, "ana", {"v0[0]": "0.25"}, "v0[0]").json()["saved"] is True         # wrong
         send(client, "ana", {"v0[0]": f"{V0_0:.4f}"}, "v0[0]")                                    # then correct
+        send(client, "bia", {"v0[0]": "0.20"}, "v0[0]")                                           # wrong
         send(client, "bia", {"v0[0]": "0.20", "y0[0]": f"{sigmoid(0.2):.4f}"}, "y0[0]")         # consistent
         send(client, "bia", {"y1[0]": "1.2045"}, "y1[0]")                                        # v for y
         send(client, "caio", {"L": "(x[0]"}, "L")                                                 # unreadable
         summary = client.get("/api/teacher/summary", headers=AUTH).json()
     store.close()
-    assert summary["submissions"] == 5 and summary["students"] == 3
+    assert summary["submissions"] == 6 and summary["students"] == 3
     q = summary["questions"]
-    assert q["v0[0]"] == {"correct": 1, "consistent": 0, "wrong": 0, "mistakes": {}}
+    assert q["v0[0]"] == {"correct": 1, "consistent": 0, "wrong": 1, "mistakes": {}}
     assert q["y0[0]"] == {"correct": 0, "consistent": 1, "wrong": 0, "mistakes": {}}
     assert q["y1[0]"] == {"correct": 0, "consistent": 0, "wrong": 1, "mistakes": {"preactivation_for_activation": 1}}
     assert q["L"] == {"correct": 0, "consistent": 0, "wrong": 0, "mistakes": {}}
     rows = count_rows(database, "SELECT student, quantity, entry, verdict, mistake FROM submissions ORDER BY id")
     assert rows == [("ana", "v0[0]", "0.25", "wrong", None), ("ana", "v0[0]", "0.1900", "correct", None),
-                    ("bia", "y0[0]", f"{sigmoid(0.2):.4f}", "consistent", None),
+                    ("bia", "v0[0]", "0.20", "wrong", None), ("bia", "y0[0]", f"{sigmoid(0.2):.4f}", "consistent", None),
                     ("bia", "y1[0]", "1.2045", "wrong", "preactivation_for_activation"),
                     ("caio", "L", "(x[0]", "invalid", None)]
 

@@ -1,5 +1,7 @@
 """What the lecturer reads from the records: per-question counts, per-student progress, grade's CSV and report."""
+import dataclasses
 import tempfile
+import threading
 from pathlib import Path
 
 from symbackprop.checking import grading
@@ -72,15 +74,60 @@ def entry_cell(entry: str) -> str:
     return entry.strip() if number_from_text(entry) is not None else text_cell(entry)
 
 
-def report_csv(rows: list[Row], exercises) -> str:
-    """grade's report.csv for the latest entries (what `symbackprop grade` writes from answers_csv), graded with
-    the exam's tolerances and points."""
-    variants = {key: grading.Variant(key, e.spec, e.answers) for key, e in exercises.exercises.items()}
-    questions, records = answer_table(rows, exercises.question_names)
-    records = [r for r in records if r["variant"] in variants]
-    grader = grading.Grader(variants)
-    graded = grading.grade_all(grader, records)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.csv"
-        grading.write_report(path, questions, graded)
-        return path.read_text(encoding="utf-8")
+class Regrader:
+    """grade's verdicts on each student's latest entries (what report.csv says), so that the dashboard and the
+    report agree entry by entry even after a student corrects an entry that later ones were carried from.
+    One grader for the server's life; a student is graded again only when their entries change."""
+
+    def __init__(self, exercises, size: int = 20_000):
+        self.exercises = exercises
+        self.size = size
+        self._grader: grading.Grader | None = None
+        self._graded: dict = {}
+        self._lock = threading.Lock()
+
+    def graded(self, rows: list[Row]) -> tuple[list[str], list[grading.Graded]]:
+        """(questions, one Graded per student and variant) for the latest rows."""
+        questions, records = answer_table(rows, self.exercises.question_names)
+        with self._lock:
+            if self._grader is None:
+                variants = {key: grading.Variant(key, e.spec, e.answers) for key, e in self.exercises.exercises.items()}
+                self._grader = grading.Grader(variants)
+            out = []
+            for record in records:
+                if record["variant"] not in self._grader.variants:
+                    continue
+                key = (record["student"], record["variant"], tuple(record["answers"].items()))
+                found = self._graded.get(key)
+                if found is None:
+                    found = self._grader.grade(record)
+                    if len(self._graded) >= self.size:
+                        self._graded.pop(next(iter(self._graded)))
+                    self._graded[key] = found
+                out.append(found)
+        return questions, out
+
+    def rows(self, rows: list[Row]) -> list[Row]:
+        """The latest rows with report.csv's verdict for every entry the exam grades (the rest as recorded); an
+        entry grade cannot read is left out, as an unreadable entry is."""
+        graded = {(g.student, g.variant): g for g in self.graded(rows)[1]}
+        out = []
+        for row in rows:
+            found = graded.get((row.student, row.variant))
+            verdict = found.verdicts.get(row.quantity, "") if found else ""
+            if verdict in ("", "unanswered"):
+                out.append(row)
+                continue
+            kind, _, mistake = verdict.partition(":")
+            if kind in VERDICTS:
+                out.append(dataclasses.replace(row, verdict=kind, mistake=mistake or None))
+        return out
+
+    def report_csv(self, rows: list[Row]) -> str:
+        """grade's report.csv for the latest entries (what `symbackprop grade` writes from answers_csv), graded
+        with the exam's tolerances and points."""
+        questions, graded = self.graded(rows)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "report.csv"
+            grading.write_report(path, questions, graded)
+            return path.read_text(encoding="utf-8")
