@@ -1,0 +1,81 @@
+"""One precision per question, fixed by the question: for every example spec, every known wrong answer is refused
+and the exact answer and the answer at the stated precision are accepted (values computed independently)."""
+import math
+
+import pytest
+from starlette.testclient import TestClient
+
+from symbackprop.model.spec import load_spec
+from symbackprop.web import exercise
+from symbackprop.web.app import ServeOptions, create_app
+from tests.web.conftest import ROOT
+from tests.web.independent import numbers_and_wrong
+
+EXAMPLES = ["single_neuron", "course_232", "relu_3layer", "softmax_4663"]
+
+
+def client_for(name: str) -> TestClient:
+    spec = load_spec(ROOT / "examples" / f"{name}.toml")
+    return TestClient(create_app(exercise.from_spec(spec), ServeOptions(workers=1)))
+
+
+def verdict(client, name: str, text) -> str:
+    answer = client.post("/api/check", json={"claims": {name: text}}).json()
+    return answer["claims"][0]["verdict"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_known_wrong_answers_are_refused_and_the_answer_at_its_precision_accepted(example):
+    spec = load_spec(ROOT / "examples" / f"{example}.toml")
+    with client_for(example) as client:
+        data = client.get("/api/exercise").json()
+        expected = numbers_and_wrong(data, spec.training.learning_rate)
+        questions = {q["name"]: q for q in data["questions"] if q["expects"] == "number"}
+        checked = [name for name in questions if name in expected]
+        assert len(checked) >= 0.6 * len(questions)
+        refused = 0
+        for name in checked:
+            value, wrong = expected[name]
+            precision = questions[name]["precision"]
+            decimals, tolerance = precision["decimals"], precision["tolerance"]
+            assert tolerance <= 10.0 ** -decimals * (1 + 1e-9) or "step" not in name  # one unit, or the carried path
+            assert verdict(client, name, repr(value)) == "correct", name
+            typed = f"{value:.{decimals}f}"
+            assert verdict(client, name, typed) == "correct", (name, typed)
+            assert verdict(client, name, typed.replace(".", ",")) == "correct"
+            for label, number in wrong.items():
+                if math.isclose(number, value, rel_tol=1e-9, abs_tol=1e-12):
+                    continue  # the same number (a ReLU's derivative is 1, a zero input's gradient 0)
+                assert verdict(client, name, repr(number)) != "correct", (name, label, number, value)
+                refused += 1
+                if abs(number - value) >= 2 * 10.0 ** -decimals:  # as a student types it, at the asked decimals
+                    assert verdict(client, name, f"{number:.{decimals}f}") != "correct", (name, label)
+    assert refused >= 4 * len(checked)
+
+
+@pytest.mark.parametrize("example, name, typed", [
+    ("single_neuron", "y0[0]", "1"),            # ŷ = 0.579
+    ("single_neuron", "dL/dy0[0]", "-1"),       # -0.841
+    ("single_neuron", "dL/dW0[0][0]", "0"),     # -0.144
+    ("single_neuron", "y0[0]", "0.6"),
+    ("course_232", "y0[0]", "0.5"),             # 0.5474
+    ("course_232", "y0[0]", "0.547"),           # three decimals are not four
+])
+def test_a_coarse_entry_does_not_pass_for_the_value(example, name, typed):
+    with client_for(example) as client:
+        assert verdict(client, name, typed) == "wrong"
+
+
+def test_the_precision_is_shown_next_to_each_question_in_both_languages():
+    with client_for("course_232") as client:
+        en = client.get("/?lang=en").text
+        pt = client.get("/?lang=pt-BR").text
+        data = client.get("/api/exercise").json()
+    small = next(q for q in data["questions"] if q["name"] == "dL/dW0[1][2]")
+    assert small["precision"]["significant"] == 4 and small["precision_text"] == "4 significant figures"
+    assert en.count('<span class="precision">4 decimals</span>') == sum(
+        1 for q in data["questions"] if q["precision"] and q["precision_text"] == "4 decimals")
+    assert '<span class="precision">4 casas decimais</span>' in pt
+    assert '<span class="precision">4 algarismos significativos</span>' in pt
+    assert "<legend>Propagação direta (forward)</legend>" in pt and "<legend>Retropropagação (backward)</legend>" in pt
+    assert "FORWARD" not in pt and "BACKWARD" not in pt
