@@ -265,3 +265,44 @@ def test_exports_neutralise_cells_a_spreadsheet_would_run(tmp_path):
     for row in rows[1:] + report_rows[1:]:
         for cell in row:
             assert not cell.startswith(FORMULA_STARTS) or cell == "-0.19", cell
+
+
+def test_the_page_the_dashboard_and_report_csv_agree_entry_by_entry(tmp_path):
+    import csv
+    import io
+    from tests.web.independent import numbers_and_wrong
+    client, store = class_client(str(tmp_path / "class.db"))
+    with client:
+        exact = numbers_and_wrong(client.get("/api/exercise").json(), 0.5)
+        value = {name: v for name, (v, _) in exact.items()}
+        typed = {
+            "ana": [("v0[0]", f"{value['v0[0]']:.4f}"), ("y0[0]", "0.5"), ("y1[0]", f"{value['v1[0]']:.4f}"),
+                    ("L", f"{value['L']:.4f}"), ("dL/dW1[0][0]", f"{2 * value['dL/dW1[0][0]']:.4f}")],
+            "bia": [("v0[0]", "0.20"), ("y0[0]", f"{sigmoid(0.2):.4f}"), ("v0[0]", f"{value['v0[0]']:.4f}"),
+                    ("step1.W0[1][2]", "0.6"), ("dL/dy1[0]", f"{-value['dL/dy1[0]']:.4f}")],
+            "caio": [("y0[1]", f"{value['y0[1]']:.5f}"), ("y0[1]", "1"), ("dL/dW0[1][2]", "0")],
+        }
+        shown = {}
+        for student, entries in typed.items():
+            claims = {}
+            for name, text in entries:
+                claims[name] = text
+                answer = send(client, student, dict(claims), name).json()
+                shown[student, name] = next(r for r in answer["claims"] if r["name"] == name)
+            again = client.post("/api/check", json={"student": student, "claims": claims, "record": False}).json()
+            for result in again["claims"]:  # what the page shows after a reload
+                shown[student, result["name"]] = result
+        summary = client.get("/api/teacher/summary", headers=AUTH).json()["questions"]
+        report = list(csv.DictReader(io.StringIO(client.get("/api/teacher/report.csv", headers=AUTH).text)))
+    store.close()
+    questions = [name for name in report[0] if name not in ("student", "variant", "points", "max_points")]
+    graded = {(row["student"], name): row[name] for row in report for name in questions if row[name]}
+    for (student, name), result in shown.items():
+        page = result["verdict"] + (f":{result['mistake']}" if result["mistake"] else "")
+        assert graded[student, name] == page, (student, name)
+    assert graded["bia", "y0[0]"] == "wrong"  # consistent while v0[0] was wrong; wrong once it was corrected
+    assert graded["ana", "y0[0]"] == "wrong" and graded["caio", "y0[1]"] == "wrong"
+    for name, counts in summary.items():
+        from_report = [graded[s, name].split(":")[0] for s in typed if (s, name) in graded]
+        assert {k: counts[k] for k in ("correct", "consistent", "wrong")} == {
+            k: from_report.count(k) for k in ("correct", "consistent", "wrong")}, name
