@@ -254,7 +254,7 @@
     }
     if (reply.answer.secret) keepSecret(reply.answer.secret);
     if (!reply.ok) {
-      showProblem(form, reply.answer.error || t.network_error);
+      showProblem(form, reply.status === 403 ? t.key_needed : reply.answer.error || t.network_error);
       if (reply.status === 403) askForKey(reply.answer.error);
       return;
     }
