@@ -77,5 +77,29 @@ def test_the_precision_is_shown_next_to_each_question_in_both_languages():
         1 for q in data["questions"] if q["precision"] and q["precision_text"] == "4 decimals")
     assert '<span class="precision">4 casas decimais</span>' in pt
     assert '<span class="precision">4 algarismos significativos</span>' in pt
-    assert "<legend>Propagação direta (forward)</legend>" in pt and "<legend>Retropropagação (backward)</legend>" in pt
+    assert "<legend>Propagação direta (forward)</legend>" in pt
+    assert "<legend>Retropropagação (backward)</legend>" in pt
     assert "FORWARD" not in pt and "BACKWARD" not in pt
+
+
+def test_with_a_manifest_asked_questions_keep_its_tolerance_and_the_rest_the_policy(manifest_client):
+    from tests.web.conftest import MANIFEST, sigmoid
+    data = manifest_client.get("/api/exercise?variant=V001").json()
+    precision = {q["name"]: q["precision"] for q in data["questions"]}
+    y = sigmoid(0.7 * 0.1 + 0.25)
+    assert precision["y0[0]"] == {"decimals": 4, "significant": None, "tolerance": max(1e-4, 0.001 * y)}
+    assert precision["dy0[0]/dv0[0]"]["tolerance"] == 10.0 ** -precision["dy0[0]/dv0[0]"]["decimals"]
+    assert "dy0[0]/dv0[0]" not in MANIFEST["variants"][0]["answers"]
+
+    def check(claims, name):
+        answer = manifest_client.post("/api/check", json={"variant": "V001", "claims": claims}).json()
+        return next(r["verdict"] for r in answer["claims"] if r["name"] == name)
+
+    # the manifest's rel_tol 0.001 of y: 0.00058 around 0.5793, as grade accepts it
+    assert check({"y0[0]": f"{y + 0.0005:.4f}"}, "y0[0]") == "correct"
+    assert check({"y0[0]": f"{y + 0.0008:.4f}"}, "y0[0]") == "wrong"
+    # an asked answer is carried only from asked answers, as grade's report carries it
+    slope = y * (1 - y) + 0.01
+    claims = {"dy0[0]/dv0[0]": f"{slope:.4f}", "dL/dW0[0][0]": f"{-2 * (1 - y) * slope * 0.7:.4f}"}
+    assert check(claims, "dL/dW0[0][0]") == "wrong"
+    assert check(claims, "dy0[0]/dv0[0]") == "wrong"

@@ -52,7 +52,8 @@ def test_entries_are_recorded_and_summarised_by_each_students_latest(database):
     assert q["L"] == {"correct": 0, "consistent": 0, "wrong": 0, "mistakes": {}}
     rows = count_rows(database, "SELECT student, quantity, entry, verdict, mistake FROM submissions ORDER BY id")
     assert rows == [("ana", "v0[0]", "0.25", "wrong", None), ("ana", "v0[0]", "0.1900", "correct", None),
-                    ("bia", "v0[0]", "0.20", "wrong", None), ("bia", "y0[0]", f"{sigmoid(0.2):.4f}", "consistent", None),
+                    ("bia", "v0[0]", "0.20", "wrong", None),
+                    ("bia", "y0[0]", f"{sigmoid(0.2):.4f}", "consistent", None),
                     ("bia", "y1[0]", "1.2045", "wrong", "preactivation_for_activation"),
                     ("caio", "L", "(x[0]", "invalid", None)]
 

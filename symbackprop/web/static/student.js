@@ -271,7 +271,8 @@
       const query = new URLSearchParams({ student: data.student });
       if (data.variant) query.set("variant", data.variant);
       try {
-        const response = await fetch("/api/answers?" + query.toString(), { headers: { "X-Student-Secret": keptSecret } });
+        const headers = { "X-Student-Secret": keptSecret };
+        const response = await fetch("/api/answers?" + query.toString(), { headers: headers });
         if (response.ok) {
           const answer = await response.json();
           (answer.answers || []).forEach((row) => { entries[row.quantity] = row.entry; });
