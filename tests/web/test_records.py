@@ -141,12 +141,12 @@ def test_an_incompatible_or_foreign_database_is_refused(database, capsys):
     if not database.startswith("postgresql"):
         import sqlite3
         with sqlite3.connect(database) as connection:
-            connection.execute("UPDATE symbackprop_meta SET value = '99' WHERE key = 'schema_version'")
+            connection.execute("UPDATE symbackprop_meta SET value = '1' WHERE key = 'schema_version'")
     else:
         import psycopg
         with psycopg.connect(database) as connection:
-            connection.execute("UPDATE symbackprop_meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match="incompatible version of symbackprop \\(schema 99; this version reads "
+            connection.execute("UPDATE symbackprop_meta SET value = '1' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="incompatible version of symbackprop \\(schema 1; this version reads "
                                          "schema 2\\)"):
         open_store(database, exercises.fingerprint)
     option = "--database" if database.startswith("postgresql") else "--record"
