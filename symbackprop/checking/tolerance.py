@@ -24,7 +24,7 @@ class Precision:
 
     decimals: int  # decimals the question asks for (after the significant-figure rule)
     tolerance: float  # absolute; an answer a is accepted when |a - value| <= tolerance
-    significant: int | None = None  # set when the question is asked in significant figures
+    significant: int | None = None  # set when the number itself is asked in significant figures (never a step)
 
     @property
     def unit(self) -> float:
@@ -86,7 +86,8 @@ def precision(value: float, policy: Policy = Policy(), *, change: float | None =
     giving it); the tolerance accepts both the exact and the carried path."""
     magnitude = scale(value, change)
     decimals, significant = _asked_decimals(magnitude, policy)
-    return at_decimals(value, decimals, magnitude=magnitude, significant=significant, carried=carried)
+    return at_decimals(value, decimals, magnitude=magnitude, significant=significant and change is None,
+                       carried=carried)
 
 
 def applies(value: float, wrong: float) -> bool:

@@ -13,7 +13,7 @@ from symbackprop.exams.config import parse_exam
 from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.model.spec import Spec, spec_to_dict
 from symbackprop.notation.printer import quantity_tex
-from symbackprop.web.precisions import Asked, PagePrecisions, from_tolerance, numbers_of
+from symbackprop.web.precisions import Asked, PagePrecisions, from_policy, from_tolerance, numbers_of
 
 SPEC_VARIANT = "spec"  # the variant id of the single exercise a SPEC gives (records and exports use it)
 SECTIONS = ("forward", "loss", "backward", "update")
@@ -49,16 +49,21 @@ class Exercise:
         return next((q for q in self.questions if q.name == name), None)
 
     def asked(self, name: str) -> Asked:
-        """How a number is asked: in the decimals of the manifest's tolerance, else at the policy's precision."""
+        """How a number is asked: as the manifest records it (or in the decimals of its tolerance, for a manifest
+        without decimals), else at the policy's precision."""
         if name in self.keyed:
             answer = self.answers[name]
+            if answer.precision is not None:
+                return from_policy(answer.precision)
             return from_tolerance(answer.tolerance(answer.value))
         return self.precisions[name]
 
     def judged(self, name: str) -> tuple[float, float]:
         """(absolute, relative) tolerance a number claimed for `name` is judged with, as grade judges it."""
         if name in self.keyed:
-            return self.answers[name].abs_tol, self.answers[name].rel_tol
+            answer = self.answers[name]
+            return (answer.precision.tolerance, 0.0) if answer.precision is not None else (answer.abs_tol,
+                                                                                           answer.rel_tol)
         return self.precisions[name].tolerance, 0.0
 
 
@@ -170,9 +175,10 @@ SEPARATING_DECIMALS = 2  # a known wrong answer two more decimals cannot tell ap
 
 
 def policy_of(config) -> Policy:
-    """The tolerance policy of an exam's [exam.answers] (its decimals); at most SEPARATING_DECIMALS more decimals
-    are asked to keep a known wrong answer out."""
-    return Policy(decimals=config.answers.decimals, extra_decimals=SEPARATING_DECIMALS)
+    """The tolerance policy of an exam's [exam.answers]; the page cannot redraw, so it asks up to
+    SEPARATING_DECIMALS more decimals to keep a known wrong answer out."""
+    policy = config.answers.policy
+    return dataclasses.replace(policy, extra_decimals=max(policy.extra_decimals, SEPARATING_DECIMALS))
 
 
 def from_manifest(path: str | Path) -> ExerciseSet:

@@ -4,7 +4,7 @@ kept outside (more digits asked until none falls inside)."""
 import math
 from dataclasses import dataclass
 
-from symbackprop.checking.tolerance import Policy, Precision, precision, separating
+from symbackprop.checking.tolerance import Policy, Precision, precision
 from symbackprop.checking.wrong_answers import WrongAnswers
 from symbackprop.model.spec import Spec
 from symbackprop.numeric.values import quantity_values
@@ -29,7 +29,7 @@ def from_policy(found: Precision) -> Asked:
 
 
 def from_tolerance(tolerance: float) -> Asked:
-    """An exam's stated tolerance, asked in the decimals whose rounding stays inside it."""
+    """An older manifest's stated tolerance, asked in the decimals whose rounding stays inside it."""
     decimals = max(0, math.ceil(round(-math.log10(tolerance), 9))) if tolerance > 0 else 10
     return Asked(decimals, tolerance)
 
@@ -62,9 +62,9 @@ class PagePrecisions:
             self._point = wrong.at(self.spec.values, numbers_of(self.spec))
         point, policy = self._point, self.policy
         value, change = point.numbers[name], point.change(name)
-        carried = point.carried_at(name, policy)
-        separated = separating(value, point.wrong(name, carried(policy.decimals)), policy, change=change,
-                               carried=carried)
-        found = from_policy(separated or precision(value, policy, change=change, carried=carried))
+        proven = point.proven(name, policy)
+        if proven is None:  # no precision within policy.extra_decimals refuses them all: the policy's own
+            proven = precision(value, policy, change=change, carried=point.carried_at(name, policy))
+        found = from_policy(proven)
         # an updated parameter's figures count in its step, not in the number typed: asked in decimals
         return Asked(found.decimals, found.tolerance) if change is not None else found
