@@ -103,3 +103,34 @@ def test_with_a_manifest_asked_questions_keep_its_tolerance_and_the_rest_the_pol
     claims = {"dy0[0]/dv0[0]": f"{slope:.4f}", "dL/dW0[0][0]": f"{-2 * (1 - y) * slope * 0.7:.4f}"}
     assert check(claims, "dL/dW0[0][0]") == "wrong"
     assert check(claims, "dy0[0]/dv0[0]") == "wrong"
+
+
+def test_a_generated_exam_is_served_at_the_precision_its_manifest_records(tmp_path, capsys):
+    import json
+    from symbackprop.cli import main
+    assert main(["exam", str(ROOT / "examples" / "course_232.toml"), "--variants", "3", "--seed", "4", "-o",
+                 str(tmp_path)]) == 0
+    capsys.readouterr()
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    app = create_app(exercise.from_manifest(tmp_path / "manifest.json"), ServeOptions(workers=1))
+    with TestClient(app) as client:
+        for variant in manifest["variants"]:
+            data = client.get(f"/api/exercise?variant={variant['id']}").json()
+            expected = numbers_and_wrong(data, 0.5)
+            shown = {q["name"]: q["precision"] for q in data["questions"]}
+            for name, answer in variant["answers"].items():
+                if not isinstance(answer["value"], float):
+                    continue
+                assert (shown[name]["decimals"], shown[name]["significant"]) == (answer["decimals"],
+                                                                                 answer["significant"])
+                value, wrong = expected[name]
+                assert value == pytest.approx(answer["value"], abs=1e-9)
+
+                def judged(text):
+                    body = {"variant": variant["id"], "claims": {name: text}}
+                    return client.post("/api/check", json=body).json()["claims"][0]["verdict"]
+
+                assert judged(f"{value:.{answer['decimals']}f}") == "correct"
+                for label, number in wrong.items():
+                    if not math.isclose(number, value, rel_tol=1e-9, abs_tol=1e-12):
+                        assert judged(repr(number)) != "correct", (variant["id"], name, label)
