@@ -70,8 +70,14 @@ def text_cell(text: str) -> str:
 
 
 def entry_cell(entry: str) -> str:
-    """An entry's cell: a number as typed (-0.1435 stays a number), anything else a text cell."""
-    return entry.strip() if number_from_text(entry) is not None else text_cell(entry)
+    """An entry's cell: a number as typed (-0.1435 stays a number); an expression starting with a sign in
+    parentheses, (-(y[0]-y1[0])*...), which grade reads as the same expression; any other text a text cell."""
+    entry = entry.strip()
+    if number_from_text(entry) is not None:
+        return entry
+    if entry.startswith(("-", "+")):
+        return text_cell(f"({entry})")
+    return text_cell(entry)
 
 
 class Regrader:
