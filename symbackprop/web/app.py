@@ -144,8 +144,10 @@ class Server:
         keep = {key: value for key, value in (("variant", variant), ("student", student)) if value}
         links = [{"code": code, "name": messages(code)["language_name"], "current": code == lang,
                   "href": "?" + urlencode({**keep, "lang": code})} for code in languages()]
-        html = pages.student_page(self.exercises, exercise, lang, links, variant=variant, student=student,
-                                  problem=problem, record=self.store is not None, reveal=self.options.reveal)
+        # a variant's first view computes its precisions (tens of milliseconds): off the event loop
+        html = await asyncio.to_thread(
+            pages.student_page, self.exercises, exercise, lang, links, variant=variant, student=student,
+            problem=problem, record=self.store is not None, reveal=self.options.reveal)
         return HTMLResponse(html)
 
     @property
@@ -156,7 +158,7 @@ class Server:
     async def api_exercise(self, request: Request) -> Response:
         lang = negotiate(request.query_params.get("lang"), request.headers.get("accept-language"), self.default_lang)
         exercise = self.exercise(request.query_params.get("variant") or None)
-        return JSONResponse(pages.view(self.exercises, exercise, lang))
+        return JSONResponse(await asyncio.to_thread(pages.view, self.exercises, exercise, lang))
 
     async def api_check(self, request: Request) -> Response:
         body = await read_json(request)

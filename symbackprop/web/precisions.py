@@ -2,6 +2,7 @@
 the manifest's tolerance for an exam's asked answers, else the tolerance policy with every known wrong answer
 kept outside (more digits asked until none falls inside)."""
 import math
+import threading
 from dataclasses import dataclass
 
 from symbackprop.checking.tolerance import Policy, Precision, precision
@@ -42,6 +43,8 @@ def numbers_of(spec: Spec) -> dict[str, float]:
 class PagePrecisions:
     """The policy's precision of every number of one exercise, each computed once, on first use."""
 
+    _lock = threading.Lock()  # one computation at a time: the wrong answers of every variant share one graph
+
     def __init__(self, spec: Spec, policy: Policy, wrong: WrongAnswers | None = None):
         self.spec, self.policy = spec, policy
         self._wrong = wrong
@@ -50,7 +53,9 @@ class PagePrecisions:
 
     def __getitem__(self, name: str) -> Asked:
         if name not in self._found:
-            self._found[name] = self._separating(name)
+            with self._lock:
+                if name not in self._found:
+                    self._found[name] = self._separating(name)
         return self._found[name]
 
     def _separating(self, name: str) -> Asked:
