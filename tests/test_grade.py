@@ -116,11 +116,13 @@ def test_decimal_commas_semicolons_and_arithmetic(tmp_path, manifest, capsys):
 
 
 def test_the_exam_tolerance_is_authoritative(tmp_path, manifest, capsys):
-    # "0.6" would pass by printed precision (±0.05) but the exam asks max(1e-4, 0.001 |ŷ|)
+    # "0.6" would pass by printed precision (±0.05) but the exam asks max(1e-4, 0.001 |ŷ|); it is ŷ rounded to
+    # one decimal
     report = tmp_path / "report.csv"
     main(["grade", answers_file(tmp_path, [["f", "v01", "", "0.6", "", "", ""]]), "--manifest", manifest,
           "-o", str(report)])
-    assert read_report(report)[0]["y0[0]"] == "wrong"
+    assert round(KEY["v01"]["y0[0]"], 1) == 0.6
+    assert read_report(report)[0]["y0[0]"] == "wrong:rounded_early"
 
 
 @pytest.mark.parametrize("rows, questions, message", [
