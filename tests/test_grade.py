@@ -126,7 +126,7 @@ def test_the_exam_tolerance_is_authoritative(tmp_path, manifest, capsys):
 
 
 @pytest.mark.parametrize("rows, questions, message", [
-    ([["x", "v99", "0.3", "", "", "", ""]], QUESTIONS, r"unknown variant id in row 2 \(x\): 'v99'"),
+    ([["x", "v99", "0.3", "", "", "", ""]], QUESTIONS, r"unknown variant id in line 2 \(x\): 'v99'"),
     ([["x", "v01", "0.3"]], ["v[0]"], r"column 'v\[0\]': unknown quantity 'v\[0\]'; did you mean 'v0\[0\]'"),
     ([["x", "v01", "0.3", "0.3"]], ["L", "L"], "appears more than once"),
 ])
