@@ -267,9 +267,10 @@ class Grader:
         return self._by_key.get(variant_key(variant_id))
 
     def validate(self, questions: list[str], records: list[dict], source: str = "answers") -> list[str]:
-        """The question columns to grade. Fails, naming them all, on columns meant as quantities that are not
-        quantities of the network or not asked, on asked quantities without a column, on unknown variant ids
-        and on students with more than one row; other columns (comment, email, Q1) are ignored with a warning."""
+        """The question columns to grade (a quantity the exam does not ask keeps its column, empty in the report).
+        Fails, naming them all, on columns meant as quantities that are not quantities of the network, on asked
+        quantities without a column, on unknown variant ids and on students with more than one row; other
+        columns (comment, email, Q1) are ignored with a warning."""
         steps = next(iter(self.variants.values())).spec.training
         steps = steps.steps if steps else 0
         asked = list(dict.fromkeys(name for variant in self.variants.values() for name in variant.answers))
@@ -287,9 +288,6 @@ class Grader:
                 unknown.append(f"column {name!r}: {err}")
             except (ValueError, OverflowError):
                 unknown.append(f"column {name[:40]!r}: an index is out of range")
-            else:
-                if name not in asked:
-                    unknown.append(f"column {name!r}: the exam does not ask it")
         if unknown:
             raise QuantityError(f"{source}: {'; '.join(unknown[:5])}" + (f"; and {len(unknown) - 5} more"
                                                                          if len(unknown) > 5 else ""))

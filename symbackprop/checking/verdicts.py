@@ -345,8 +345,8 @@ class Checker:
 
     def _early_rounding(self, name, value, contexts, slopes, sharp) -> tuple[float, float | None]:
         """(distance, value) of the early rounding closest to the claim among those within `sharp`, or (inf,
-        None): the nearest intermediates (MAX_SITES of them, the claim itself included) each rounded alone, and
-        every intermediate rounded, to each of the catalogue's decimals (from the truth, and from the author's
+        None): the nearest intermediates (MAX_SITES of them; the claim itself is no intermediate) each rounded
+        alone, and every intermediate rounded, to each of the catalogue's decimals (from the truth, and from the author's
         own inputs). A lone rounding is screened to first order, then recomputed exactly."""
         best, found = math.inf, None
 
@@ -356,7 +356,7 @@ class Checker:
             if math.isfinite(wrong) and near <= sharp(wrong) and near < best:
                 best, found = near, wrong
 
-        nodes = [node for node in self.graph.nearest_first(name, MAX_SITES) if not self.graph.is_leaf(node)]
+        nodes = [node for node in self.graph.nearest_first(name, MAX_SITES)[1:] if not self.graph.is_leaf(node)]
         for decimals in ROUNDING_DECIMALS:
             for overrides, base, reference in contexts:
                 consider(self._rounded_throughout(name, decimals, overrides))
@@ -369,9 +369,6 @@ class Checker:
                         continue
                     estimate = reference + slopes.get(node, 0.0) * change
                     if abs(value - estimate) > SCREEN * abs(estimate - reference) + sharp(estimate):
-                        continue
-                    if node == name:
-                        consider(exact + change)
                         continue
                     wrong, _ = self.graph.what_if(name, base, self.point, {node: exact + change}, fixed=overrides)
                     consider(wrong)
