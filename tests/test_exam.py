@@ -80,7 +80,7 @@ def test_manifest_shape(runs):
                                            "W1[2][1]", "b1[0]", "b1[1]"]
         assert tuple(variant["answers"]) == config.questions
         for answer in variant["answers"].values():
-            assert set(answer) == {"value", "abs_tol", "rel_tol", "points"}
+            assert set(answer) == {"value", "abs_tol", "rel_tol", "points", "decimals", "significant"}
 
 
 # -- an independent recomputation in plain NumPy (row convention, index base 0) ----------------------
@@ -171,7 +171,14 @@ def test_answers_carry_tolerances_and_points(runs):
     data = manifest(runs["relu"])
     answer = data["variants"][0]["answers"]
     assert answer["L"]["points"] == 1 and answer["v0[1]"]["points"] == 2
-    assert answer["L"]["abs_tol"] == 1e-4 and answer["L"]["rel_tol"] == 0.01
+    assert data["spec"]["exam"]["points"]["default"] == 2  # as the spec says
+    for variant in data["variants"]:
+        for name, entry in variant["answers"].items():  # one unit of the asked decimal, widened for the carried path
+            assert entry["rel_tol"] == 0.0 and entry["decimals"] >= 4, (variant["id"], name)
+            assert 10.0 ** -entry["decimals"] <= entry["abs_tol"] < 5 * 10.0 ** -entry["decimals"]
+            if name.startswith("step1.W"):  # asked at three significant figures of its update
+                change = abs(entry["value"] - variant["values"][name[len("step1."):]])
+                assert entry["abs_tol"] <= 0.025 * change and entry["significant"] is None
 
 
 def test_the_exam_shows_values_and_the_key_shows_answers(runs):

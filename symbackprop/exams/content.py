@@ -132,9 +132,7 @@ class ExamContent:
                                  loss=catalogue.function_name(m, "loss", net.loss, net)),
             "functions": [{"title": b["title"], "steps": b["steps"], "note": b["note"]}
                           for b in function_blocks(self.derivation, self.note, m)],
-            "instructions": catalogue.fill(em["instructions"], decimals=c.answers.decimals,
-                                      abs_tol=_plain(c.answers.abs_tol, comma, math=True),
-                                      rel_tol=_plain(100 * c.answers.rel_tol, comma)),
+            "instructions": m["tolerance"]["instructions"],
             "update_note": (catalogue.fill(em["update_note"], eta=_plain(training.learning_rate, comma, math=True),
                                       momentum=momentum) if asks_steps else ""),
         }
@@ -160,6 +158,13 @@ class ExamContent:
         shown.update((s.name, s.lhs) for s in steps)
         return tuple(fresh)
 
+    def _compute(self, tex: str, asked) -> str:
+        """The question sentence with the precision it asks for (tolerance policy)."""
+        words = self.messages["tolerance"]
+        wanted = catalogue.fill(words["significant" if asked.significant else "decimals"], decimals=asked.decimals,
+                                significant=asked.significant)
+        return catalogue.fill(words["compute"], quantity=tex, precision=wanted)
+
     def variant(self, variant: Variant) -> VariantContent:
         """Every question of one variant with its answer and worked solution."""
         c, em = self.config, self.exam_messages
@@ -170,8 +175,9 @@ class ExamContent:
         for number, name in enumerate(c.questions, start=1):
             tex = self.asked_tex(name)
             value = variant.numbers[name]
-            tolerance = c.answers.tolerance(value)
-            questions.append(Question(number, name, tex, catalogue.fill(em["compute"], quantity=tex), c.points_of(name),
+            asked = variant.precision(name)
+            tolerance = asked.tolerance
+            questions.append(Question(number, name, tex, self._compute(tex, asked), c.points_of(name),
                                       value, tolerance, self._solution(worker, name, shown),
                                       _plain(tolerance, self.fmt.decimal_comma, math=True, digits=2)))
         if c.symbolic:
