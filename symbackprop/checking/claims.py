@@ -4,7 +4,7 @@ import os
 import re
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from symbackprop.errors import ClaimsError, SpecError
@@ -197,8 +197,24 @@ def parse_claims(text: str, source: str = "claims", base: Path | None = None,
         raise ClaimsError(f"{source}: claims: expected a table [claims], got {type(table).__name__}")
     spec = _spec(data, source, base, allow_spec_outside)
     literals = claim_literals(text)
-    claims = tuple(parse_claim(name, raw, literals.get(name), source) for name, raw in table.items())
-    return Claims(spec, claims, _global_tolerance(data, source), source)
+    claims = whole_numbers_at_printed_precision(
+        [parse_claim(name, raw, literals.get(name), source) for name, raw in table.items()])
+    return Claims(spec, tuple(claims), _global_tolerance(data, source), source)
+
+
+def is_whole(number: Number) -> bool:
+    """Whether a number is written without a decimal point or an exponent (1, 0, -2)."""
+    return not any(mark in number.text.lower() for mark in ".,e")
+
+
+def whole_numbers_at_printed_precision(claims: list[Claim]) -> list[Claim]:
+    """Claims whose whole numbers have the precision of the other printed numbers (the finest half unit among
+    those with decimals), or are exact when there are none: `1` never stands for 1 ± 0.5 (it would "match" 1.5,
+    and `0` would match −0.144)."""
+    printed = [c.number.half_unit for c in claims if not c.symbolic and not is_whole(c.number)]
+    half_unit = min(printed, default=0.0)
+    return [replace(c, number=replace(c.number, half_unit=half_unit)) if not c.symbolic and is_whole(c.number)
+            else c for c in claims]
 
 
 def load_claims(path: str | Path, allow_spec_outside: bool = False) -> Claims:

@@ -13,8 +13,9 @@ from symbackprop.checking.claims import (MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim,
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.checking.graph import Graph
 from symbackprop.checking.mistakes import Candidates
-from symbackprop.checking.tolerance import Precision
+from symbackprop.checking.tolerance import Policy, Precision, precision
 from symbackprop.checking.verdicts import Checker, parse_claim_expression
+from symbackprop.checking.wrong_answers import carried_value, parameter_change
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SettingError, SymbackpropError
 from symbackprop.files.writing import write_atomic
 from symbackprop.notation.derivation_tex import derive
@@ -174,6 +175,35 @@ def _precision(raw: dict, tolerance: float, where: str) -> Precision | None:
     if decimals is None:
         raise ClaimsError(f"{where}.decimals: expected a whole number from 0 to 20, got None")
     return Precision(decimals, tolerance, significant)
+
+
+def policy_tolerance(checker: Checker, policy: Policy = Policy()):
+    """tolerance_of(name, reference) for Checker.check that judges a student's answers by the tolerance policy:
+    each quantity's tolerance fixed by its true value (an updated parameter's by its step), widened for the
+    value carried from intermediates rounded at the asked decimals; never by the digits typed."""
+    truths = _Truths(checker)
+    found: dict[str, float] = {}
+
+    def tolerance_of(name: str, reference: float) -> float:
+        if name not in found:
+            def carried(decimals: int):
+                return carried_value(checker.graph, checker.point, name,
+                                     lambda node, value: max(decimals, precision(value, policy).decimals))
+
+            found[name] = precision(checker.truth(name), policy, change=parameter_change(name, truths),
+                                    carried=carried).tolerance
+        return found[name]
+    return tolerance_of
+
+
+class _Truths:
+    """A checker's true values read by name (what parameter_change reads)."""
+
+    def __init__(self, checker: Checker):
+        self.checker = checker
+
+    def __getitem__(self, name: str) -> float:
+        return self.checker.truth(name)
 
 
 # -- answers ---------------------------------------------------------------------------------------
