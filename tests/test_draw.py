@@ -153,3 +153,19 @@ def test_impossible_constraints_fail_clearly(course):
 def test_seed_must_be_a_whole_number(course, seed):
     with pytest.raises(SettingError, match="seed"):
         Drawer(course, seed)
+
+
+def test_independent_false_allows_answers_that_give_each_other():
+    values = Values((1.0, -1.0), (1.0,), (((0.3,), (0.2,)),), ((0.1,),))
+    context = _context(TWO_INPUTS + "[exam.constraints]\nindependent = false\n", values)
+    assert context.numbers["dL/dW0[0][0]"] == -context.numbers["dL/dW0[1][0]"] != 0
+    assert "independent" not in violations(context)
+
+
+def test_a_hopeless_proof_names_the_setting_to_relax():
+    spec = parse_spec(LINEAR_OUTPUT + "[exam.draw]\ninputs = {min = 1, max = 1, step = 1}\n"
+                      "weights = {min = 1.000004, max = 1.000004, step = 0.000001}\nbiases = {min = 0, max = 0, step = 1}\n"
+                      "targets = {min = 0, max = 0, step = 1}\n[exam.constraints]\ndistinct = false\n")
+    with pytest.raises(SpecError, match=r"every one of the 1 possible draws fails .*wrong_answer \(a known wrong "
+                                        r"answer within an answer's tolerance\): relax exam.answers.extra_decimals"):
+        draw_variants(spec, 1, seed=1)

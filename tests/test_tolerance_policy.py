@@ -259,3 +259,69 @@ def test_the_rounded_early_values_here_agree_with_the_module(manifests):
                 assert theirs == pytest.approx(mine, abs=1e-12), (variant["id"], quantity)
                 compared += 1
     assert compared >= 12 * 4
+
+
+# -- the known wrong answers of one quantity, on the course's single neuron, against hand computation ----------
+def _single_neuron_point(learning_rate=0.5):
+    from symbackprop.checking.wrong_answers import WrongAnswers
+    from symbackprop.model.spec import Training, parse_spec
+    from symbackprop.numeric.values import quantity_values
+    from tests.specs import SINGLE_NEURON
+    spec = parse_spec(SINGLE_NEURON)
+    training = Training(learning_rate=learning_rate)
+    numbers = quantity_values(spec.network, spec.values, training)
+    return WrongAnswers(spec, training).at(spec.values, numbers), numbers
+
+
+def _neuron(x=0.7, w=0.1, b=0.25, t=1.0, places=None):
+    """v, ŷ, ∂L/∂ŷ, σ'(v), δ and ∂L/∂w of the single neuron with MSE, each rounded to `places` when given."""
+    r = (lambda a: round(a, places)) if places is not None else (lambda a: a)
+    v = r(w * x + b)
+    y = r(1 / (1 + math.exp(-v)))
+    slope, local = r(-2 * (t - y)), r(y * (1 - y))
+    delta = r(slope * local)
+    return v, y, slope, local, delta, delta * x
+
+
+def test_the_wrong_answers_of_an_updated_weight():
+    point, numbers = _single_neuron_point()
+    *_, delta, gradient = _neuron()
+    value = 0.1 - 0.5 * gradient
+    assert numbers["step1.W0[0][0]"] == pytest.approx(value, rel=1e-12)
+    wrong = point.wrong("step1.W0[0][0]")
+    assert wrong["update_not_applied"] == 0.1 and wrong["update_sign"] == pytest.approx(0.1 + 0.5 * gradient)
+    assert (wrong["zero"], wrong["one"], wrong["minus_one"]) == (0.0, 1.0, -1.0)
+    assert wrong["sign_flipped"] == pytest.approx(-value)
+    assert point.change("step1.W0[0][0]") == pytest.approx(-0.5 * gradient)
+    _, y, slope, *_ = _neuron()
+    # g'(v) missing: ∂L/∂w = ∂L/∂ŷ · x, so the step is 0.1 - η (-2 (1 - ŷ)) x
+    assert wrong["mistake:missing_activation_derivative"] == pytest.approx(0.1 - 0.5 * slope * 0.7, rel=1e-12)
+    # g(v) for g'(v): ∂L/∂w = ∂L/∂ŷ · ŷ · x
+    assert wrong["mistake:activation_instead_of_derivative"] == pytest.approx(0.1 - 0.5 * slope * y * 0.7, rel=1e-12)
+    early = _neuron(places=2)[-1]
+    assert wrong["rounded_early_2"] == pytest.approx(0.1 - 0.5 * round(early, 2), abs=1e-12)
+
+
+def test_the_carried_value_rounds_every_intermediate_and_carries_it():
+    point, numbers = _single_neuron_point()
+    gradient = _neuron(places=4)[-1]  # v, ŷ, ∂L/∂ŷ, σ', δ at 4 decimals; the answer itself not rounded
+    assert point.carried("dL/dW0[0][0]", 4) == pytest.approx(gradient, abs=1e-15)
+    assert point.carried("step1.W0[0][0]", 4) == pytest.approx(0.1 - 0.5 * round(gradient, 4), abs=1e-15)
+    assert point.carried("x[0]", 4) is None  # a given value has no rule
+    assert point.carried("L", 4) == round((1 - _neuron(places=4)[1]) ** 2, 4)  # L = l₀, itself rounded
+
+
+def test_a_proven_variant_refuses_each_wrong_answer_its_tolerance_was_set_against():
+    from symbackprop.exams.config import parse_exam
+    from symbackprop.exams.variants import Drawer
+    from symbackprop.model.spec import load_spec
+    spec = load_spec()
+    drawer = Drawer(spec, 3)
+    for variant in drawer.draw(6):
+        point = drawer.prover.wrong_answers.at(variant.values, variant.numbers)
+        for name in drawer.config.questions:
+            asked, value = variant.precision(name), variant.numbers[name]
+            for label, wrong in point.wrong(name).items():
+                if abs(wrong - value) > 1e-12 * max(abs(wrong), abs(value)) and not label.startswith("rounded"):
+                    assert not asked.accepts(wrong, value), (variant.id, name, label)
+    assert parse_exam(spec).answers.extra_decimals == 1
