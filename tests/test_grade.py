@@ -335,3 +335,12 @@ def test_per_question_statistics_and_points_beside_the_report(tmp_path, manifest
     assert points["caio"]["dL/dW0[0][0]"] == "0" and points["caio"]["L"] == "2"
     totals = {row["student"]: row["points"] for row in read_report(report)}
     assert all(sum(float(v) for k, v in points[s].items() if k in QUESTIONS) == float(totals[s]) for s in totals)
+
+
+def test_a_whole_number_is_a_wrong_input_not_one_within_a_half(tmp_path, manifest, capsys):
+    """ŷ answered "1" (true 0.5793): the loss "0" that follows from it is consistent, the gradient "0" too."""
+    row = ["wes", "v01", "", "1", "0", "0", ""]
+    code, _, _, report = grade_text(tmp_path, manifest, csv_text([row]), capsys)
+    assert code == 0
+    assert (report[0]["y0[0]"], report[0]["L"], report[0]["dL/dW0[0][0]"]) == ("wrong", "consistent", "consistent")
+    assert report[0]["points"] == "5"  # L 2 + ∂L/∂w 3, full credit for consistent answers

@@ -20,6 +20,7 @@ MAX_FILE_BYTES = 4_000_000  # a claims file or the spec it names, at most
 
 _NUMBER = r"[+-]?(?:\d[\d_]*(?:\.\d[\d_]*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _TEXT_NUMBER = re.compile(r"\s*([+\-\u2212]?)\s*(\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE]([+-]?\d+))?\s*")
+_WHOLE = re.compile(r"\s*[+\-\u2212]?\s*\d[\d_]*\s*")
 _HEADER = re.compile(r"^\s*\[\s*(.+?)\s*\]\s*(?:#.*)?$")
 _ENTRY = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$""")
 _BARE_VALUE = re.compile(rf"({_NUMBER})\s*(?:#.*)?$")
@@ -203,8 +204,8 @@ def parse_claims(text: str, source: str = "claims", base: Path | None = None,
 
 
 def is_whole(number: Number) -> bool:
-    """Whether a number is written without a decimal point or an exponent (1, 0, -2)."""
-    return not any(mark in number.text.lower() for mark in ".,e")
+    """Whether a number is written as digits alone, without a decimal point or an exponent (1, 0, -2)."""
+    return bool(_WHOLE.fullmatch(number.text))
 
 
 def whole_numbers_at_printed_precision(claims: list[Claim]) -> list[Claim]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from symbackprop.checking.claims import (MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Number, number_from_text,
-                                         read_regular)
+                                         read_regular, whole_numbers_at_printed_precision)
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.checking.graph import Graph
 from symbackprop.checking.mistakes import Candidates
@@ -378,6 +378,7 @@ class Grader:
             claims.append(claim)
             if claim.symbolic:
                 expressions[name] = expr
+        claims = whole_numbers_at_printed_precision(claims)  # "0" is no 0 ± 0.5 among the student's inputs
         results = checker.check(claims, lambda name, ref: variant.answers[name].tolerance(ref), expressions)
         graded.results = {r.name: r for r in results}
         for name, answer in variant.answers.items():
