@@ -346,8 +346,8 @@ class Checker:
     def _early_rounding(self, name, value, contexts, slopes, sharp) -> tuple[float, float | None]:
         """(distance, value) of the early rounding closest to the claim among those within `sharp`, or (inf,
         None): the nearest intermediates (MAX_SITES of them; the claim itself is no intermediate) each rounded
-        alone, and every intermediate rounded, to each of the catalogue's decimals (from the truth, and from the author's
-        own inputs). A lone rounding is screened to first order, then recomputed exactly."""
+        alone, and every intermediate rounded, to each of the catalogue's decimals, from the truth and from the
+        author's own inputs. A lone rounding is screened to first order, then recomputed exactly."""
         best, found = math.inf, None
 
         def consider(wrong):
