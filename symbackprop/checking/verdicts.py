@@ -293,8 +293,9 @@ class Checker:
 
     def _diagnose_number(self, claim, truth, others, wrong_inputs, carried_values, tol, sharp, printed):
         """The first catalogued mistake whose value (from the truth, else from the author's own inputs) the claim
-        matches within `sharp`, and at least as closely as any early rounding does, and that value; else
-        rounded_early when early rounding matches. A first-order estimate (∂name/∂node × the change a mistake
+        matches within `sharp` and more closely than any early rounding does (two values within the claim's
+        printed digits of it are alike; a claim equal to the mistake's nonzero value is named by it), and that
+        value; else rounded_early when early rounding matches. A first-order estimate (∂name/∂node × the change a mistake
         makes at its nodes) screens each candidate; those it keeps are recomputed exactly. At most
         NUMERIC_DIAGNOSIS_BUDGET node evaluations.
 
@@ -309,9 +310,14 @@ class Checker:
         slopes = self.graph.sensitivities(name, self._partials_of)
         rounding, rounded = self._early_rounding(name, value, contexts, slopes, sharp)
 
-        def explains(wrong):  # a mistake, told from the truth, that early rounding does not explain better
+        half = claim.number.half_unit
+
+        def explains(wrong):  # a mistake, told from the truth, that early rounding does not explain as well
             near = abs(value - wrong)
-            return abs(wrong - truth) > tol(truth) and near <= sharp(wrong) and near <= rounding
+            if not (abs(wrong - truth) > tol(truth) and near <= sharp(wrong)):
+                return False
+            exact = near <= ROUNDING * max(1.0, abs(wrong)) < abs(wrong)  # the claim is the mistake's value (not 0)
+            return exact or max(near, half) < max(rounding, half)  # within the printed digits both are alike
 
         if self.tabulate:
             for mistake, wrong, nodes in self._mistake_table(name):
