@@ -344,3 +344,10 @@ def test_a_whole_number_is_a_wrong_input_not_one_within_a_half(tmp_path, manifes
     assert code == 0
     assert (report[0]["y0[0]"], report[0]["L"], report[0]["dL/dW0[0][0]"]) == ("wrong", "consistent", "consistent")
     assert report[0]["points"] == "5"  # L 2 + ∂L/∂w 3, full credit for consistent answers
+
+
+def test_one_ignored_column_and_windows_line_ends(tmp_path, manifest, capsys):
+    text = csv_text([right("ana") + ['"two\r\nlines"']], ("student", "variant", *QUESTIONS, "comment"))
+    code, _, err, report = grade_text(tmp_path, manifest, text.replace("\n", "\r\n"), capsys)
+    assert code == 0 and report[0]["points"] == "8"
+    assert err == f"symbackprop: warning: {tmp_path / 'answers.csv'}: ignoring column 'comment' (not a quantity name)\n"

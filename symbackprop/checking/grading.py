@@ -358,8 +358,9 @@ class Grader:
             raise ClaimsError(f"{source}: more than one row for student {', '.join(twice[:5])}; keep one row per "
                               f"student")
         if ignored:
-            self.warnings.append(f"{source}: ignoring column{'s' * (len(ignored) > 1)} {_listed(ignored)} "
-                                 f"(not quantity names)")
+            several = len(ignored) > 1
+            self.warnings.append(f"{source}: ignoring column{'s' * several} {_listed(ignored)} "
+                                 f"({'not quantity names' if several else 'not a quantity name'})")
         return graded
 
     def grade(self, record: dict) -> Graded:
