@@ -1,11 +1,12 @@
 """The stress test: rejections per constraint, spread of answers, and failures when an answer is wrong."""
 from dataclasses import replace
 
+from symbackprop.checking.tolerance import Precision
 from symbackprop.cli import main
-from symbackprop.exams.variants import CONSTRAINTS
+from symbackprop.exams.variants import CONSTRAINTS, draw_variants
 from symbackprop.exams.config import parse_exam
 from symbackprop.model.spec import load_spec, parse_spec
-from symbackprop.exams.stress import stress, report_text
+from symbackprop.exams.stress import judge_precisions, stress, report_text
 
 # ReLU units exactly at 0 (integer grids, no margin): the derivative convention g'(0) = 0 disagrees with
 # central differences, which see a slope of 1/2 there; the stress test must catch it.
@@ -85,17 +86,14 @@ def test_the_proof_per_variant_shows_its_rejections_and_the_widest_tolerance():
 
 
 def test_a_tolerance_that_accepts_a_known_wrong_answer_fails():
-    from symbackprop.checking.tolerance import Precision
     spec = load_spec()
     config = parse_exam(spec)
     report = stress(spec, 3, seed=1)
-    from symbackprop.exams.stress import _judge_precisions
-    from symbackprop.exams.variants import draw_variants
     variant = draw_variants(spec, 1, seed=1)[0]
     name = "step1.W0[1][2]"
     loose = replace(variant, precisions={**variant.precisions, name: Precision(4, 0.01)})  # 1% of |w| or so
     before = len(report.failures)
-    _judge_precisions(report, config, loose)
+    judge_precisions(report, config, loose)
     assert [(f.name, f.reason) for f in report.failures[before:]] == [
         (name, "its tolerance accepts a known wrong answer")] * len(report.failures[before:])
     assert any(f.reference == variant.values.weights[0][1][2] for f in report.failures[before:])

@@ -1,11 +1,24 @@
 """The tolerance policy: decimals or significant figures from the question's scale, the step of an updated
 parameter, the carried path, and the precision that refuses every known wrong answer."""
+import json
 import math
+import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from symbackprop.checking.grading import Grader, grade_all, load_manifest, parse_answers
 from symbackprop.checking.tolerance import Policy, Precision, precision, separating
+from symbackprop.checking.wrong_answers import WrongAnswers
+from symbackprop.cli import main
+from symbackprop.exams.config import parse_exam
+from symbackprop.exams.variants import Drawer
+from symbackprop.model.points import point_values
+from symbackprop.model.spec import Training, load_spec, parse_spec, spec_from_dict
+from symbackprop.numeric.values import quantity_values
+from tests.specs import SINGLE_NEURON
 
 
 @pytest.mark.parametrize("value, decimals, tolerance, significant", [
@@ -89,14 +102,6 @@ def test_the_exact_answer_and_the_answer_at_declared_precision_are_accepted(valu
 # updated weight the weight before its update and the update with the wrong sign, and the value a student gets
 # rounding every intermediate (v, y, ∂L/∂ŷ, g'(v), δ, ∂L/∂y) to 1 or 2 decimals — when that differs from what
 # a student carrying the asked decimals gets (then the early rounding changed nothing).
-import json  # noqa: E402
-import re  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from symbackprop.cli import main  # noqa: E402
-
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SPECS = {
     "course_232": EXAMPLES / "course_232.toml",
@@ -238,15 +243,10 @@ def test_every_known_wrong_answer_is_refused_and_the_right_ones_accepted(manifes
 def test_the_rounded_early_values_here_agree_with_the_module(manifests):
     """The plain-NumPy rounding above and wrong_answers.py's graph walk give the same rounded-early values on
     the course network (their paths round the same intermediates)."""
-    from symbackprop.checking.wrong_answers import WrongAnswers
-    from symbackprop.model.spec import spec_from_dict, values_to_dict  # noqa: F401
-    from symbackprop.exams.config import parse_exam
-    from symbackprop.model.points import point_values
     data = manifests["default", 1]
-    spec = spec_from_dict({k: v for k, v in data["spec"].items()})
+    spec = spec_from_dict(data["spec"])
     config = parse_exam(spec)
     wrong_answers = WrongAnswers(spec, config.training)
-    from symbackprop.numeric.values import quantity_values
     compared = 0
     for variant in data["variants"]:
         values = point_values(spec.network, variant["values"].__getitem__)
@@ -263,10 +263,6 @@ def test_the_rounded_early_values_here_agree_with_the_module(manifests):
 
 # -- the known wrong answers of one quantity, on the course's single neuron, against hand computation ----------
 def _single_neuron_point(learning_rate=0.5):
-    from symbackprop.checking.wrong_answers import WrongAnswers
-    from symbackprop.model.spec import Training, parse_spec
-    from symbackprop.numeric.values import quantity_values
-    from tests.specs import SINGLE_NEURON
     spec = parse_spec(SINGLE_NEURON)
     training = Training(learning_rate=learning_rate)
     numbers = quantity_values(spec.network, spec.values, training)
@@ -312,9 +308,6 @@ def test_the_carried_value_rounds_every_intermediate_and_carries_it():
 
 
 def test_a_proven_variant_refuses_each_wrong_answer_its_tolerance_was_set_against():
-    from symbackprop.exams.config import parse_exam
-    from symbackprop.exams.variants import Drawer
-    from symbackprop.model.spec import load_spec
     spec = load_spec()
     drawer = Drawer(spec, 3)
     for variant in drawer.draw(6):
@@ -325,3 +318,26 @@ def test_a_proven_variant_refuses_each_wrong_answer_its_tolerance_was_set_agains
                 if abs(wrong - value) > 1e-12 * max(abs(wrong), abs(value)) and not label.startswith("rounded"):
                     assert not asked.accepts(wrong, value), (variant.id, name, label)
     assert parse_exam(spec).answers.extra_decimals == 1
+
+
+def test_grade_refuses_the_weight_before_its_update_and_accepts_the_answers_at_their_decimals(manifests, tmp_path):
+    data = manifests["default", 1]
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    variants = load_manifest(path)
+    questions = list(data["variants"][0]["answers"])
+    step = next(q for q in questions if q.startswith("step1."))
+    lines = ["student,variant," + ",".join(questions)]
+    for variant in data["variants"]:
+        cells = []
+        for name, answer in variant["answers"].items():
+            assert variants[variant["id"]].answers[name].tolerance(answer["value"]) == answer["abs_tol"]
+            shown = variant["values"][step[len("step1."):]] if name == step else answer["value"]
+            cells.append(f"{shown:.{answer['decimals']}f}")
+        lines.append(f"s{variant['id']},{variant['id']}," + ",".join(cells))
+    header, records = parse_answers("\n".join(lines) + "\n")
+    graded = grade_all(Grader(variants), records)
+    assert len(graded) == len(data["variants"])
+    for g in graded:
+        assert all(g.verdicts[q] == "correct" for q in questions if q != step), g.verdicts
+        assert g.verdicts[step].startswith("wrong"), g.verdicts

@@ -1,13 +1,14 @@
 """The known wrong answers of one asked quantity at one point, and the value a student gets carrying rounded numbers."""
 import math
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Callable
 
 from symbackprop.checking.float_evaluator import evaluate
 from symbackprop.checking.graph import Graph
 from symbackprop.checking.mistakes import Candidates
-from symbackprop.checking.tolerance import Policy, applies, precision
+from symbackprop.checking.tolerance import Policy, Precision, applies, precision, separating
 from symbackprop.checking.verdicts import Checker
 from symbackprop.model.chain_graph import ChainGraph as Rules
 from symbackprop.model.spec import Spec, Training, Values
@@ -19,12 +20,13 @@ STEP = re.compile(r"step(\d+)\.(.+)")
 Decimals = int | Callable[[str, float], int]  # decimals for every intermediate, or per intermediate and its value
 
 
-def carried_value(graph: Graph, point: dict, name: str, decimals: Decimals) -> float | None:
+def carried_value(graph: Graph, point: dict, name: str, decimals: Decimals, exact: dict | None = None) -> float | None:
     """`name` computed as a student does: every named intermediate rounded (at `decimals`, or at
-    decimals(node, exact value)) and the rounded numbers carried forward; None when the graph has no rule."""
+    decimals(node, exact value)) and the rounded numbers carried forward; None when the graph has no rule.
+    `exact` remembers the exact values between calls at the same point."""
     if name not in graph.rule:
         return None
-    exact = graph.values([name], point)
+    exact = graph.values([name], point, exact)
     carried: dict = {}
     for node in graph.ancestry(name):
         if graph.is_leaf(node):
@@ -83,6 +85,8 @@ class PointWrongAnswers:
 
     def __init__(self, owner: WrongAnswers, checker: Checker, numbers: dict):
         self.owner, self.checker, self.numbers = owner, checker, numbers
+        self._exact: dict = {}
+        self._carried: dict = {}
 
     def change(self, name: str) -> float | None:
         """The step of an updated parameter, else None."""
@@ -90,13 +94,19 @@ class PointWrongAnswers:
 
     def carried(self, name: str, decimals: Decimals) -> float | None:
         """The value carried from rounded intermediates (see carried_value)."""
-        return carried_value(self.owner.graph, self.checker.point, name, decimals)
+        return carried_value(self.owner.graph, self.checker.point, name, decimals, self._exact)
 
     def carried_at(self, name: str, policy: Policy = Policy()) -> Callable[[int], float | None]:
         """decimals -> the value carried when every intermediate is rounded at those decimals, or at its own
         precision under the policy when that asks more (a small δ keeps its significant figures)."""
         def carried(decimals: int) -> float | None:
-            return self.carried(name, lambda node, value: max(decimals, precision(value, policy).decimals))
+            key = (name, decimals, policy)
+            if key not in self._carried:
+                self._carried[key] = self.carried(name, lambda node, value: max(decimals, own(value)))
+            return self._carried[key]
+
+        def own(value: float) -> int:
+            return precision(value, policy).decimals
         return carried
 
     def mistakes(self, name: str) -> dict[str, float]:
@@ -104,11 +114,11 @@ class PointWrongAnswers:
         if name not in self.owner.graph.rule:
             return {}
         found: dict[str, float] = {}
+        seen: Counter = Counter()
         self.checker.truth(name)  # the table reads every true value the quantity is computed from
         for mistake, value, _ in self.checker._mistake_table(name):
-            label = f"mistake:{mistake}"
-            count = sum(1 for key in found if key == label or key.startswith(label + "#"))
-            found[label if not count else f"{label}#{count + 1}"] = value
+            seen[mistake] += 1
+            found[f"mistake:{mistake}" + (f"#{seen[mistake]}" if seen[mistake] > 1 else "")] = value
         return found
 
     def wrong(self, name: str, carried: float | None = None) -> dict[str, float]:
@@ -130,3 +140,11 @@ class PointWrongAnswers:
             if early is not None and (carried is None or applies(carried, early)):
                 found[f"rounded_early_{places}"] = early
         return found
+
+    def proven(self, name: str, policy: Policy = Policy()) -> Precision | None:
+        """The coarsest precision, at least the policy's, at which no known wrong answer of `name` is accepted and
+        the carried path is (separating() on wrong()); None when none within policy.extra_decimals."""
+        value, change = self.numbers[name], self.change(name)
+        carried = self.carried_at(name, policy)
+        asked = precision(value, policy, change=change).decimals
+        return separating(value, self.wrong(name, carried(asked)), policy, change=change, carried=carried)

@@ -172,7 +172,7 @@ def stress(spec: Spec, count: int, seed: int, config: ExamConfig | None = None, 
             report.failures.append(Failure(variant.id, name, float("nan"), None, f"violates constraint {name}"))
         if proof() is not None and proof() != variant.precisions:
             report.failures.append(Failure(variant.id, "precision", float("nan"), None, "its proof differs"))
-        _judge_precisions(report, config, variant)
+        judge_precisions(report, config, variant)
         for question in config.questions:
             value, kind = variant.numbers[question], references.kind(question)
             reference = references.value(question, variant)
@@ -186,7 +186,7 @@ def stress(spec: Spec, count: int, seed: int, config: ExamConfig | None = None, 
     return report
 
 
-def _judge_precisions(report: StressReport, config: ExamConfig, variant: Variant) -> None:
+def judge_precisions(report: StressReport, config: ExamConfig, variant: Variant) -> None:
     """Count answers asked with more digits, track the widest tolerance, and fail an answer whose tolerance
     accepts 0, ±1, its sign flip or (for an updated parameter) the value before the update."""
     for question in config.questions:
