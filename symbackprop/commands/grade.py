@@ -3,7 +3,8 @@
 ANSWERS.csv has columns student, variant (the manifest's variant id), then one column per asked quantity
 headed by its name; an empty cell is unanswered. Each answer is checked against the student's own
 variant with the exam's tolerances, error carried forward from the student's other answers, and the
-mistake catalogue. Writes a per-student report CSV and prints the summary.
+mistake catalogue. Writes a per-student report CSV, per-question statistics and points beside it, and prints
+the summary.
 """
 import sys
 
@@ -36,7 +37,7 @@ def run(args) -> int:
     responses = read_responses(args.responses, args.format, variants) if args.responses else None
     questions, records = (responses.questions, responses.records) if responses else read_answers(args.answers)
     grader = Grader(variants, args.consistent_credit)
-    grader.validate(questions, records, args.responses or args.answers)
+    questions = grader.validate(questions, records, args.responses or args.answers)
     graded = grade_all(grader, records)
     write_report(args.output, questions, graded)
     if responses:
