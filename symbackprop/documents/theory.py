@@ -11,9 +11,9 @@ from symbackprop.model.derivation import Derivation
 from symbackprop.notation.course import CourseNotation
 
 
-def equation_step(lhs: str, *texts: str, name: str = "") -> Step:
+def equation_step(lhs: str, *texts: str, name: str = "", group: str = "") -> Step:
     """lhs = text = text ...: a step of the theory, each text on its own display line."""
-    return Step(name, lhs, tuple(Line("=", text) for text in texts))
+    return Step(name, lhs, tuple(Line("=", text) for text in texts), group=group)
 
 
 def _wrap(expr, show, per_line: int) -> tuple[Line, ...]:
@@ -34,7 +34,7 @@ def factors_tex(d: Derivation, note: CourseNotation, chain: list[str]) -> str:
 
 
 def architecture(d: Derivation, note: CourseNotation) -> list[Step]:
-    """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
+    """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries; a layer's four are one group."""
     net = d.network
     row = net.convention == "row"
 
@@ -44,21 +44,23 @@ def architecture(d: Derivation, note: CourseNotation) -> list[Step]:
         matrix = sympy.Matrix(rows, cols, entries)
         return rf"{note.tex(matrix if row else matrix.T)} \quad ({shape[0]} \times {shape[1]})"
 
-    steps = [equation_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]))]
+    steps = [equation_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]), group="input")]
     for layer in range(net.depth):
         width, fan_in = net.width(layer), net.fan_in(layer)
         weights = [symbols.weight(layer, i, j) for i in range(fan_in) for j in range(width)]
+        group = f"layer{layer}"
         steps += [
-            equation_step(note.layer("W", layer), shaped(weights, fan_in)),
-            equation_step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)])),
-            equation_step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)])),
-            equation_step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)])),
+            equation_step(note.layer("W", layer), shaped(weights, fan_in), group=group),
+            equation_step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)]), group=group),
+            equation_step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)]),
+                          group=group),
+            equation_step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)]), group=group),
         ]
     n_out = net.layers[-1]
     steps += [
-        equation_step("y", shaped([symbols.target(k) for k in range(n_out)])),
-        equation_step("l", shaped([symbols.loss_term(k) for k in range(n_out)])),
-        equation_step("L", note.tex(d.expression("L"))),
+        equation_step("y", shaped([symbols.target(k) for k in range(n_out)]), group="loss"),
+        equation_step("l", shaped([symbols.loss_term(k) for k in range(n_out)]), group="loss"),
+        equation_step("L", note.tex(d.expression("L")), group="loss"),
     ]
     return steps
 
@@ -99,26 +101,41 @@ def backprop_groups(d: Derivation, note: CourseNotation) -> list[Step]:
         head = [frac("L", y), frac(y, v)]
         targets = [note.layer("W", layer), note.layer("b", layer)] + ([note.act(layer - 1)] if layer else [])
         for target in targets:
-            steps.append(equation_step(frac("L", target), r" \times ".join(head + [frac(v, target)])))
+            steps.append(equation_step(frac("L", target), r" \times ".join(head + [frac(v, target)]),
+                                       group=f"layer{layer}"))
     return steps
 
 
 def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
-    """One training step in four lines: forward, loss, backward, update (the rule W^l ← W^l − η ∂L/∂W^l)."""
-    row = d.network.convention == "row"
-    l, previous = "l", "l-1"
-    W, b, v, delta = (f"{letter}^{{{l}}}" for letter in ("W", "b", "v", r"\delta"))
-    y_before = f"y^{{{previous}}}"
+    """One training step in four items: forward from y^{-1} = x, the loss, backward (δ at the output, the
+    recursion δ^l = (δ^{l+1} (W^{l+1})^T) ⊙ g'(v^l) below it, the gradients) and the update W^l ← W^l − η ∂L/∂W^l."""
+    net = d.network
+    row = net.convention == "row"
+    out_layer = note.n(net.output_layer)
+    W, b, v, delta, y = (f"{letter}^{{l}}" for letter in ("W", "b", "v", r"\delta", "y"))
+    y_before, W_next, delta_next = "y^{l-1}", "W^{l+1}", r"\delta^{l+1}"
+    frac = lambda top, bottom: rf"\frac{{\partial {top}}}{{\partial {bottom}}}"  # noqa: E731
     product = f"{y_before} {W}" if row else f"{W} {y_before}"
     gradient = rf"({y_before})^{{\top}} {delta}" if row else rf"{delta} ({y_before})^{{\top}}"
-    frac = lambda top, bottom: rf"\frac{{\partial {top}}}{{\partial {bottom}}}"  # noqa: E731
+    recursion = (rf"\left({delta_next} ({W_next})^{{\top}}\right)" if row
+                 else rf"\left(({W_next})^{{\top}} {delta_next}\right)")
+    output, p = note.layer(r"\delta", net.output_layer), note.act(net.output_layer)
+    if output_delta.collapses(net):
+        output_rule = rf"{output} = {frac('L', note.layer('v', net.output_layer))} = {p} - y"
+    else:
+        output_rule = (rf"{output} = {frac('L', p)} \odot (g^{{{out_layer}}})'"
+                       rf"({note.layer('v', net.output_layer)})")
+    first = note.n(0)
     return [
-        {"word": messages["forward_pass"], "tex": rf"{v} = {product} + {b},\ y^{{{l}}} = g^{{{l}}}({v})"},
-        {"word": messages["loss_word"], "tex": rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"},
-        {"word": messages["backward_pass"], "tex": rf"{delta} = {frac('L', v)},\ {frac('L', W)} = {gradient},\ "
-                                                   rf"{frac('L', b)} = {delta}"},
-        {"word": messages["update_word"], "tex": rf"{W} \leftarrow {W} - \eta {frac('L', W)},\ "
-                                                 rf"{b} \leftarrow {b} - \eta {frac('L', b)}"},
+        {"word": messages["forward_pass"], "lines": [rf"y^{{{first - 1}}} = x", rf"{v} = {product} + {b}",
+                                                     rf"{y} = g^{{l}}({v})"], "note": ""},
+        {"word": messages["loss_word"], "lines": [rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"], "note": ""},
+        {"word": messages["backward_pass"], "lines": [rf"{delta} = {frac('L', v)}", output_rule,
+                                                      rf"{delta} = {recursion} \odot (g^{{l}})'({v})",
+                                                      rf"{frac('L', W)} = {gradient}", rf"{frac('L', b)} = {delta}"],
+         "note": ""},
+        {"word": messages["update_word"], "lines": [rf"{W} \leftarrow {W} - \eta {frac('L', W)}",
+                                                    rf"{b} \leftarrow {b} - \eta {frac('L', b)}"], "note": ""},
     ]
 
 
