@@ -242,11 +242,10 @@ def _worked_frames(example, lecture: LectureExample | None, d: Derivation, updat
             "matrix_notes": matrix_notes,
         })
     updates = example.updates + ([example.new_loss] if example.updates and example.new_loss else [])
-    update_notes = sum(slide_layout.text_height(text) for text in update_texts)
     return {
         "forward": slide_layout.frames(forward),
         "backward": backward,
-        "updates": slide_layout.frames(_by_group(updates), FRAME_LINES - update_notes),
+        "updates": slide_layout.frames(_by_group(updates)),  # the notes go in the frame's subtitle
         "update_notes": update_texts,
     }
 
@@ -259,7 +258,7 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
     context.update(theory_frames(d, note, Layout()))
     context["algorithm"] = algorithm(d, note, messages)
     context["functions"] = _function_pages(context["functions"])
-    context["values"] = value_pages(value_matrices(spec, note), budget=FRAME_LINES) if spec.values else None
+    context["values"] = value_pages(value_matrices(spec, note), columns=6, budget=FRAME_LINES) if spec.values else None
     context["references"] = list(messages["slides"]["references"])
     worked, exercises = None, []
     if worker is not None:

@@ -8,6 +8,7 @@ from symbackprop.documents.worked_steps import LayerBackward, Line, Step, Worked
 from symbackprop.notation.catalogue import fill
 
 SHOWN_ZERO = 5e-5  # below this a number prints as 0.0000 at 4 decimals: a worked element through it teaches nothing
+WIDE_UPDATE = 4  # columns of an updated matrix above which it goes on a line of its own
 WIDE_PRODUCT = 2  # inputs of a layer above which the outer product's numbers are not written out (x^T δ = result)
 
 
@@ -172,13 +173,15 @@ class LectureExample:
             after = self._matrix(layer, lambda la, i, j: names.step(1, names.weight(la, i, j)))
             biases = self._vector([names.step(1, names.bias(layer, j)) for j in range(self.net.width(layer))])
             group = f"update{layer}"
-            steps += [
-                Step("", W, (Line(r"\leftarrow", rf"{W} - \eta \frac{{\partial L}}{{\partial {W}}} = "
-                                  + self._tex(after)),), group=group),
-                Step("", b, (Line(r"\leftarrow", rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}} = "
-                                  + self._tex(biases)),), group=group),
-            ]
+            steps += [self._matrix_update(W, after, group), self._matrix_update(b, biases, group)]
         return steps
+
+    def _matrix_update(self, name: str, rows, group: str) -> Step:
+        """W ← W − η ∂L/∂W = numbers, the numbers on a line of their own when the matrix is wide."""
+        rule = rf"{name} - \eta \frac{{\partial L}}{{\partial {name}}}"
+        if len(rows[0]) > WIDE_UPDATE:
+            return Step("", name, (Line(r"\leftarrow", rule), Line("=", self._tex(rows))), group=group)
+        return Step("", name, (Line(r"\leftarrow", f"{rule} = {self._tex(rows)}"),), group=group)
 
     def new_loss(self) -> Step | None:
         """The loss before and after the step: L = 0.2745 → L⁺ = 0.2515 (⁺: after the update)."""

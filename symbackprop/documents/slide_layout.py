@@ -3,10 +3,13 @@ on a frame is split between whole ideas (a layer, a unit, a matrix group), and o
 a frame continues on the next one."""
 from dataclasses import replace
 
-from symbackprop.documents.worked_steps import Step, line_height
+from symbackprop.documents.worked_steps import Step
 
-FRAME_LINES = 14.0  # display lines of plain math a frame holds between its title and footline (measured)
-FRACTION = 2.1  # a display line with a \\frac or \\sum at the body size, in plain lines (measured)
+FRAME_LINES = 12.0  # plain display lines a frame holds between its title and footline, with a margin (measured)
+FRACTION = 1.6  # a display line with a displayed fraction, in plain lines (measured)
+SUM = 1.8  # a line with a sum and its limits
+MATRIX_ROW, MATRIX_EDGE = 0.85, 0.3  # a matrix of r rows: MATRIX_EDGE + MATRIX_ROW * r plain lines
+CASES_ROW, CASES_EDGE = 0.85, 0.2
 TEXT_LINE = 1.0  # one line of a sentence or a bold block title at the body size
 CHARACTERS_PER_LINE = 80  # characters of a sentence on one line at the body size
 
@@ -16,16 +19,23 @@ def text_height(text: str) -> float:
     return TEXT_LINE * max(1, -(-len(text) // CHARACTERS_PER_LINE)) if text else 0.0
 
 
+def line_height(tex: str) -> float:
+    """One display line's height at the body size, in plain lines: its tallest part decides."""
+    height = 1.0
+    if r"\frac" in tex:
+        height = FRACTION
+    if r"\sum_" in tex:
+        height = max(height, SUM)
+    for environment, row, edge in (("matrix", MATRIX_ROW, MATRIX_EDGE), ("cases", CASES_ROW, CASES_EDGE)):
+        for part in tex.split(rf"\begin{{{environment}}}")[1:]:
+            rows = part.split(rf"\end{{{environment}}}")[0].count("\\\\") + 1
+            height = max(height, edge + row * rows)
+    return height
+
+
 def step_height(step: Step) -> float:
     """A step's display height at the body size, in plain lines."""
-    total = 0.0
-    for n, line in enumerate(step.lines):
-        tex = (step.lhs if n == 0 else "") + line.tex
-        height = line_height(tex)
-        if r"\begin{matrix}" not in tex and (r"\frac" in tex or r"\sum_" in tex):
-            height = max(height, FRACTION)
-        total += height
-    return total
+    return sum(line_height((step.lhs if n == 0 else "") + line.tex) for n, line in enumerate(step.lines))
 
 
 def _height(steps: list[Step]) -> float:

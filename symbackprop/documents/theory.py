@@ -183,8 +183,11 @@ def backprop_elements(d: Derivation, note: CourseNotation, layout: Layout, layer
         steps.append(Step(name, d.name_tex(name), lines))
     for name in (names.d_weight(layer, 0, 0), names.d_bias(layer, 0)):
         chain = d.chain(name)
-        steps.append(equation_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), factors_tex(d, note, chain),
-                           name=name))
+        # a hidden layer keeps ∂L/∂y (written out just above) as a symbol; the other factors in closed form
+        kept = d.name_tex(chain[0]) + r" \times " if layer < net.output_layer else ""
+        closed = factors_tex(d, note, chain[1:] if kept else chain)
+        steps.append(equation_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), kept + closed,
+                                   name=name))
     return steps
 
 
