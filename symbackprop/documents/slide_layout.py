@@ -9,7 +9,8 @@ FRAME_LINES = 12.0  # plain display lines a frame holds between its title and fo
 FRACTION = 1.6  # a display line with a displayed fraction, in plain lines (measured)
 SUM = 1.8  # a line with a sum and its limits
 MATRIX_ROW, MATRIX_EDGE = 0.85, 0.3  # a matrix of r rows: MATRIX_EDGE + MATRIX_ROW * r plain lines
-CASES_ROW, CASES_EDGE = 0.85, 0.2
+CASES_ROW, CASES_EDGE = 1.2, 0.2
+DELIMITED = 1.15  # a line with \\left( ... \\right) delimiters around subscripted symbols
 TEXT_LINE = 1.0  # one line of a sentence or a bold block title at the body size
 CHARACTERS_PER_LINE = 80  # characters of a sentence on one line at the body size
 
@@ -21,7 +22,7 @@ def text_height(text: str) -> float:
 
 def line_height(tex: str) -> float:
     """One display line's height at the body size, in plain lines: its tallest part decides."""
-    height = 1.0
+    height = DELIMITED if r"\left" in tex else 1.0
     if r"\frac" in tex:
         height = FRACTION
     if r"\sum_" in tex:

@@ -186,6 +186,9 @@ def backprop_elements(d: Derivation, note: CourseNotation, layout: Layout, layer
         # a hidden layer keeps ∂L/∂y (written out just above) as a symbol; the other factors in closed form
         kept = d.name_tex(chain[0]) + r" \times " if layer < net.output_layer else ""
         closed = factors_tex(d, note, chain[1:] if kept else chain)
+        if name == names.d_bias(layer, 0):  # the first two factors are δ, defined at the top of the frame
+            closed = rf"{note.entry(chr(92) + 'delta', layer, note.n(0))} \times 1"
+            kept = ""
         steps.append(equation_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), kept + closed,
                                    name=name))
     return steps
