@@ -212,7 +212,8 @@ def theory_frames(d: Derivation, note: CourseNotation, layout: Layout) -> dict:
     return {
         "architecture": slide_layout.frames(_by_group(architecture(d, note))),
         "forward_pages": slide_layout.frames(forward),
-        "backprop_groups": slide_layout.frames(_by_group(backprop_groups(d, note))),
+        # one layer: its element frame shows the same chains, so no separate frame of parameter groups
+        "backprop_groups": slide_layout.frames(_by_group(backprop_groups(d, note))) if net.depth > 1 else [],
         "backprop_layers": [{"layer": layer + net.index_base,
                              "pages": slide_layout.frames([backprop_elements(d, note, layout, layer)])}
                             for layer in reversed(range(net.depth))],
@@ -259,6 +260,8 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
     context["algorithm"] = algorithm(d, note, messages)
     context["functions"] = _function_pages(context["functions"])
     context["values"] = value_pages(value_matrices(spec, note), columns=6, budget=FRAME_LINES) if spec.values else None
+    if context["values"] and len(context["values"]) == 1 and len(context["values"][0]) == 1:  # a tiny network:
+        context["values"] = [[[item] for item in context["values"][0][0]]]  # one value a line, not one lone line
     context["references"] = list(messages["slides"]["references"])
     worked, exercises = None, []
     if worker is not None:

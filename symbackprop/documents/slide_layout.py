@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from symbackprop.documents.worked_steps import Step
 
-FRAME_LINES = 12.0  # plain display lines a frame holds between its title and footline, with a margin (measured)
+FRAME_LINES = 12.2  # plain display lines a frame holds between its title and footline, with a margin (measured)
 FRACTION = 1.6  # a display line with a displayed fraction, in plain lines (measured)
 SUM = 1.8  # a line with a sum and its limits
 MATRIX_ROW, MATRIX_EDGE = 0.85, 0.3  # a matrix of r rows: MATRIX_EDGE + MATRIX_ROW * r plain lines
