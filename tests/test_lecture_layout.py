@@ -113,7 +113,7 @@ def test_no_frame_is_scaled(decks, name, lang):
     pdf, _ = decks[name, lang]
     sizes = font_sizes(pdf)
     off = [(page + 1, size) for page, found in enumerate(sizes) for size in sorted(found)
-           if not any(abs(size - standard) < 0.06 for standard in LATEX_SIZES)]
+           if not any(abs(size - standard) < 0.1 for standard in LATEX_SIZES)]
     assert not off, f"glyphs at a scaled size (page, pt): {off[:5]}"
     assert min(min(found) for found in sizes if found) > 5.9
     assert all(any(abs(size - BODY) < 0.06 or size > BODY for size in found) for found in sizes[1:] if found)
@@ -127,7 +127,8 @@ def test_a_scaled_frame_is_seen(tmp_path):
 \begin{document}\begin{frame}{T}body\end{frame}\begin{frame}{T}\scalebox{0.7}{shrunk}\end{frame}\end{document}""")
     subprocess.run(["pdflatex", "-interaction=nonstopmode", "t.tex"], cwd=tmp_path, capture_output=True, check=True)
     plain, scaled = font_sizes(tmp_path / "t.pdf")
-    assert 10.91 in plain and round(0.7 * 10.95, 1) in {round(size, 1) for size in scaled}
+    assert all(any(abs(size - standard) < 0.1 for standard in LATEX_SIZES) for size in plain)
+    assert any(all(abs(size - standard) >= 0.1 for standard in LATEX_SIZES) for size in scaled)
 
 
 def test_fill_is_read_from_the_pdf(tmp_path):
