@@ -146,6 +146,11 @@ def training_context(spec: Spec, values: dict[str, float], d: Derivation) -> dic
     }
 
 
+def mid_sentence(name: str) -> str:
+    """A function's name inside a sentence: lowercase first letter, acronyms (ReLU, MSE) as written."""
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+
+
 def decimal_comma(options: DocumentOptions, messages: dict) -> bool:
     """The decimal sign asked for, else the language's own (a comma in pt-BR)."""
     return messages["meta"]["decimal_comma"] if options.decimal_comma is None else options.decimal_comma
@@ -170,8 +175,9 @@ def _common(spec: Spec, options: DocumentOptions) -> tuple[dict, Derivation, Wor
                  **{key: spec.text(key, options.lang) for key in ("author", "course", "institution", "date")}},
         "network": {
             "layers": "--".join(str(n) for n in net.layers),
-            "activations": [catalogue.function_name(messages, "activation_short", a, net) for a in net.activations],
-            "loss": catalogue.function_name(messages, "loss", net.loss, net),
+            "activations": [mid_sentence(catalogue.function_name(messages, "activation_short", a, net))
+                            for a in net.activations],
+            "loss": mid_sentence(catalogue.function_name(messages, "loss", net.loss, net)),
             "parameters": net.n_parameters,
             "depth": net.depth,
         },

@@ -29,14 +29,14 @@ def lecture_exercises(spec: Spec, d, fmt, messages: dict, chosen: list[str]) -> 
     net, words = spec.network, messages["slides"]
     column = net.convention == "column"
 
-    def vector(entries):
-        return number_matrix([[e] for e in entries] if column else [list(entries)], fmt)
+    def vector(entries, exact=False):  # whole targets (class labels) print as 1, as on the values frame
+        return number_matrix([[e] for e in entries] if column else [list(entries)], fmt, exact)
 
     asked = [chosen[0], chosen[-1]] if len(chosen) > 1 and chosen[0] != chosen[-1] else chosen[:1]
     listed = ", ".join(f"${d.name_tex(name)}$" for name in asked)
     cases = [("exercise_input", {"x": f"$x = {vector(other_input(spec.values.x))}$"},
               replace(spec.values, x=other_input(spec.values.x)), spec.training, ["L", *asked]),
-             ("exercise_target", {"y": f"$y = {vector(other_target(spec))}$"},
+             ("exercise_target", {"y": f"$y = {vector(other_target(spec), exact=True)}$"},
               replace(spec.values, y=other_target(spec)), spec.training, ["L", *asked])]
     if spec.training is not None:
         rate = 2 * spec.training.learning_rate

@@ -26,9 +26,11 @@ def live_gradients(d, values: dict[str, float]) -> list[str]:
     return chosen
 
 
-def number_matrix(rows: list[list[float]], fmt) -> str:
-    """A bracketed matrix of numbers in the document's number format."""
-    body = r" \\ ".join(" & ".join(fmt.tex(value) for value in row) for row in rows)
+def number_matrix(rows: list[list[float]], fmt, exact: bool = False) -> str:
+    """A bracketed matrix of numbers in the document's number format (exact: whole numbers as 1, not 1.0000)."""
+    def shown(value):
+        return str(int(value)) if exact and value == int(value) else fmt.tex(value)
+    body = r" \\ ".join(" & ".join(shown(value) for value in row) for row in rows)
     return rf"\left[\begin{{matrix}}{body}\end{{matrix}}\right]"
 
 
@@ -144,7 +146,7 @@ class LectureExample:
         text = self.messages.get("slides", {}).get("inactive_units", "")
         if not inactive or not text:
             return []
-        units = ", ".join(f"${self.note.n(j)}$" for j in inactive)
+        units = "$j = " + ", ".join(str(self.note.n(j)) for j in inactive) + "$"
         return [fill(text, units=units, delta=self.note.layer(r"\delta", layer), W=self.note.layer("W", layer),
                      part=self.messages["slides"]["columns" if self.row else "rows"])]
 

@@ -126,16 +126,15 @@ def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]
         output_rule = (rf"{output} = {frac('L', p)} \odot (g^{{{out_layer}}})'"
                        rf"({note.layer('v', net.output_layer)})")
     first = note.n(0)
-    return [
-        {"word": messages["forward_pass"], "lines": [rf"y^{{{first - 1}}} = x", rf"{v} = {product} + {b}",
-                                                     rf"{y} = g^{{l}}({v})"], "note": ""},
-        {"word": messages["loss_word"], "lines": [rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"], "note": ""},
-        {"word": messages["backward_pass"], "lines": [rf"{delta} = {frac('L', v)}", output_rule,
-                                                      rf"{delta} = {recursion} \odot (g^{{l}})'({v})",
-                                                      rf"{frac('L', W)} = {gradient}", rf"{frac('L', b)} = {delta}"],
-         "note": ""},
-        {"word": messages["update_word"], "lines": [rf"{W} \leftarrow {W} - \eta {frac('L', W)}",
-                                                    rf"{b} \leftarrow {b} - \eta {frac('L', b)}"], "note": ""},
+    return [  # each item: rows of formulas, a row on one line
+        {"word": messages["forward_pass"], "rows": [[rf"y^{{{first - 1}}} = x", rf"{v} = {product} + {b}",
+                                                     rf"{y} = g^{{l}}({v})"]]},
+        {"word": messages["loss_word"], "rows": [[rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"]]},
+        {"word": messages["backward_pass"], "rows": [[rf"{delta} = {frac('L', v)}", output_rule],
+                                                     [rf"{delta} = {recursion} \odot (g^{{l}})'({v})"],
+                                                     [rf"{frac('L', W)} = {gradient}", rf"{frac('L', b)} = {delta}"]]},
+        {"word": messages["update_word"], "rows": [[rf"{W} \leftarrow {W} - \eta {frac('L', W)}",
+                                                    rf"{b} \leftarrow {b} - \eta {frac('L', b)}"]]},
     ]
 
 
