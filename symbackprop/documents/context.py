@@ -1,5 +1,5 @@
 """Template contexts for slides and handouts: the spec's network as equations, steps and numbers."""
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sympy
 
@@ -18,7 +18,7 @@ from symbackprop.documents.lecture_example import LectureExample, live_gradients
 from symbackprop.documents import slide_layout
 from symbackprop.documents.slide_layout import FRAME_LINES, sections_by
 from symbackprop.documents.theory import (factors_tex, equation_step, algorithm, architecture, backprop_elements,
-                                          backprop_groups, backprop_matrix, chosen_gradients, forward_elements,
+                                          backprop_groups, chosen_gradients, forward_elements,
                                           forward_matrix)
 from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique
 
@@ -207,7 +207,8 @@ def _function_pages(blocks: list[dict]) -> list[list[dict]]:
     """Function blocks (definition and derivative) on frames, a block never split."""
     def height(block):
         steps = block["steps"] + block["derivative_steps"]
-        return 2 * slide_layout.TEXT_LINE + sum(slide_layout.step_height(s) for s in steps) + slide_layout.text_height(block["note"])
+        equations = sum(slide_layout.step_height(step) for step in steps)
+        return 2 * slide_layout.TEXT_LINE + equations + slide_layout.text_height(block["note"])
     return [[blocks[n] for n in page] for page in slide_layout.pack([height(b) for b in blocks])]
 
 
@@ -260,7 +261,7 @@ def _worked_frames(example, lecture: LectureExample | None, d: Derivation, updat
 def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> dict:
     """Everything slides.tex.j2 and slides_body.tex.j2 use."""
     context, d, worker = _common(spec, options)
-    messages, net = context["t"], spec.network
+    messages = context["t"]
     note = CourseNotation(d.network, messages["if"])
     context.update(theory_frames(d, note, Layout()))
     context["algorithm"] = algorithm(d, note, messages)

@@ -1,7 +1,5 @@
 """The theory part of a deck as steps: the architecture with shapes, the forward pass, the algorithm, the chain
-rule per parameter group, per element (δ defined first) and in matrix form."""
-from dataclasses import replace
-
+rule per parameter group and per element (δ defined first); the matrix form is on the algorithm frame."""
 import sympy
 
 from symbackprop.documents import output_delta
@@ -129,7 +127,7 @@ def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]
     return [  # each item: rows of formulas, a row on one line
         {"word": messages["forward_pass"], "rows": [[rf"y^{{{first - 1}}} = x", rf"{v} = {product} + {b}",
                                                      rf"{y} = g^{{l}}({v})"]]},
-        {"word": messages["loss_word"], "rows": [[rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"]]},
+        {"word": messages["loss_word"], "rows": [[r"L = \sum_k l_k(y_k, \hat{y}_k)"]]},
         {"word": messages["backward_pass"], "rows": [[rf"{delta} = {frac('L', v)}", output_rule],
                                                      [rf"{delta} = {recursion} \odot (g^{{l}})'({v})"],
                                                      [rf"{frac('L', W)} = {gradient}", rf"{frac('L', b)} = {delta}"]]},
@@ -191,26 +189,3 @@ def backprop_elements(d: Derivation, note: CourseNotation, layout: Layout, layer
         steps.append(equation_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), kept + closed,
                                    name=name))
     return steps
-
-
-def backprop_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
-    """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
-    row = d.network.convention == "row"
-    out = []
-    for layer in reversed(range(d.network.depth)):
-        steps = []
-        delta, y = note.layer(r"\delta", layer), note.act(layer)
-        dy = rf"\frac{{\partial L}}{{\partial {y}}}"
-        if d.activations[layer].elementwise:
-            steps.append(equation_step(rf"{delta} = \frac{{\partial L}}{{\partial {note.layer('v', layer)}}}",
-                               rf"{dy} \odot (g^{{{note.n(layer)}}})'({note.layer('v', layer)})"))
-        inputs, W = note.inputs(layer), note.layer("W", layer)
-        transposed = rf"{inputs}^{{\top}}" if layer == 0 else rf"({inputs})^{{\top}}"
-        gradient = rf"{transposed} {delta}" if row else rf"{delta} {transposed}"
-        steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {W}}}", gradient))
-        steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {note.layer('b', layer)}}}", delta))
-        if layer:
-            back = rf"{delta} ({W})^{{\top}}" if row else rf"({W})^{{\top}} {delta}"
-            steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {note.act(layer - 1)}}}", back))
-        out += [replace(step, group=f"matrix{layer}") for step in steps]
-    return out
