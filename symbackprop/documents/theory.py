@@ -126,13 +126,15 @@ def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]
     first = note.n(0)
     return [  # each item: rows of formulas, a row on one line
         {"word": messages["forward_pass"], "rows": [[rf"y^{{{first - 1}}} = x", rf"{v} = {product} + {b}",
-                                                     rf"{y} = g^{{l}}({v})"]]},
-        {"word": messages["loss_word"], "rows": [[r"L = \sum_k l_k(y_k, \hat{y}_k)"]]},
+                                                     rf"{y} = g^{{l}}({v})"]], "note": ""},
+        {"word": messages["loss_word"], "rows": [[r"L = \sum_k l_k(y_k, \hat{y}_k)"]], "note": ""},
         {"word": messages["backward_pass"], "rows": [[rf"{delta} = {frac('L', v)}", output_rule],
                                                      [rf"{delta} = {recursion} \odot (g^{{l}})'({v})"],
-                                                     [rf"{frac('L', W)} = {gradient}", rf"{frac('L', b)} = {delta}"]]},
+                                                     [rf"{frac('L', W)} = {gradient}", rf"{frac('L', b)} = {delta}"]],
+         "note": messages["slides"]["odot"]},
         {"word": messages["update_word"], "rows": [[rf"{W} \leftarrow {W} - \eta {frac('L', W)}",
-                                                    rf"{b} \leftarrow {b} - \eta {frac('L', b)}"]]},
+                                                    rf"{b} \leftarrow {b} - \eta {frac('L', b)}"]],
+         "note": messages["slides"]["eta"]},
     ]
 
 
