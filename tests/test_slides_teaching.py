@@ -81,7 +81,7 @@ def test_exercise_answers_recomputed_by_hand(tmp_path):
     dw = -(0.0 - out[0]) * out[0] * (1 - out[0]) * h[0]  # ∂L/∂w^1_{0,0} with the other target, N = 2
     note = exercises[exercises.index(r"\note{"):]
     assert f"$L = {first:.4f}$" in note and f"$L = {second:.4f}$" in note
-    assert rf"\frac{{\partial L}}{{\partial w^{{1}}_{{0,0}}}} = {dw:.4f}$" in note
+    assert rf"$\partial L / \partial w^{{1}}_{{0,0}} = {dw:.4f}$" in note
     assert "Rumelhart, G. E. Hinton and R. J. Williams" in slides and "323, 533--536 (1986)" in slides
 
 

@@ -33,7 +33,7 @@ def lecture_exercises(spec: Spec, d, fmt, messages: dict, chosen: list[str]) -> 
         return number_matrix([[e] for e in entries] if column else [list(entries)], fmt, exact)
 
     asked = [chosen[0], chosen[-1]] if len(chosen) > 1 and chosen[0] != chosen[-1] else chosen[:1]
-    listed = ", ".join(f"${d.name_tex(name)}$" for name in asked)
+    listed = ", ".join(f"${_label(d, name)}$" for name in asked)
     cases = [("exercise_input", {"x": f"$x = {vector(other_input(spec.values.x))}$"},
               replace(spec.values, x=other_input(spec.values.x)), spec.training, ["L", *asked]),
              ("exercise_target", {"y": f"$y = {vector(other_target(spec), exact=True)}$"},
@@ -53,8 +53,11 @@ def lecture_exercises(spec: Spec, d, fmt, messages: dict, chosen: list[str]) -> 
 
 
 def _label(d, name: str) -> str:
-    """A quantity's symbol; after the update p⁺ (the parameter or the loss after one step)."""
+    """A quantity's symbol as a sentence writes it: ∂L/∂w with a slash (a fraction in a line of text is too
+    small to read), p⁺ for a parameter or the loss after the update."""
     if name.startswith("step1."):
         inner = name[len("step1."):]
         return "L^{+}" if inner == "L" else rf"{{{d.name_tex(inner)}}}^{{+}}"
+    if name.startswith("dL/d"):
+        return rf"\partial L / \partial {d.name_tex(name[len('dL/d'):])}"
     return d.name_tex(name)
