@@ -27,6 +27,7 @@ from symbackprop.commands.progress import Progress
 from symbackprop.model.spec import load_spec
 from symbackprop.exams.stress import report_text, stress
 from symbackprop.commands.option_types import whole_number
+from symbackprop.commands.document_options import add_decimal_sign_arguments, decimal_comma
 
 MAX_VARIANTS = 10_000
 DOCUMENTS = {"exam.tex": "exam.tex.j2", "key.tex": "key.tex.j2"}
@@ -52,7 +53,7 @@ def add_arguments(parser) -> None:
                         help="stress test: draw M variants, check them, print the tables; writes nothing")
     parser.add_argument("--template-dir", metavar="DIR",
                         help="templates here override the built-in ones of the same name")
-    parser.add_argument("--decimal-comma", action="store_true", help="write 0,1900 instead of 0.1900")
+    add_decimal_sign_arguments(parser)
 
 
 def run(args) -> int:
@@ -72,7 +73,7 @@ def run(args) -> int:
     check_folder(args.output)
     with Progress("drawing  ", args.variants) as bar:
         variants = Drawer(spec, args.seed, config).draw(args.variants, bar.update)
-    content = ExamContent(spec, config, args.lang, args.decimal_comma)
+    content = ExamContent(spec, config, args.lang, decimal_comma(args))
     with Progress("solving  ", len(variants)) as bar:
         contents = []
         for variant in variants:
