@@ -52,7 +52,8 @@ def test_batched_gradients_match_central_differences_of_the_reference(pair):
 @pytest.mark.skipif(not torch_available(), reason="PyTorch is not installed")
 @pytest.mark.parametrize("pair", PAIRS, ids=["-".join(p) for p in PAIRS])
 def test_batched_gradients_match_torch_autograd_in_chunks(pair, monkeypatch):
-    monkeypatch.setattr(engine_module, "CHUNK_ROWS", 4)  # 11 rows: three chunks run on the pool
+    widest = max(random_case(400 + PAIRS.index(pair), *pair).network.layers)
+    monkeypatch.setattr(engine_module, "CHUNK_ELEMENTS", 4 * widest)  # 11 rows: three chunks run on the pool
     monkeypatch.setattr(engine_module, "PARALLEL_ROWS", 8)
     spec = random_case(400 + PAIRS.index(pair), *pair)
     X, T = batch(spec, 11, seed=7)
@@ -61,6 +62,11 @@ def test_batched_gradients_match_torch_autograd_in_chunks(pair, monkeypatch):
     want_w, want_b = torch_gradients(spec.network, params, X, T)
     for got, want in zip(got_w + got_b, want_w + want_b):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_chunks_are_set_by_the_batch_and_the_network_alone():
+    assert [engine_module.chunk_rows(b, w) for b, w in ((10_000, 3), (100_000, 3), (100_000, 32), (4096, 16))] \
+        == [5000, 20_000, 2041, 2048]
 
 
 def test_losses_and_run_agree_with_the_reference_row_by_row():

@@ -13,8 +13,8 @@ from symbackprop.model.derivation import Derivation
 from symbackprop.model.spec import Network, Training, Values
 from symbackprop.numeric import codegen, training as descent
 
-CHUNK_ROWS = 2048  # rows per chunk: a layer's arrays stay in cache, and chunks run in parallel
-PARALLEL_ROWS = 2 * CHUNK_ROWS  # smaller batches run in one call: the pool would cost more than it saves
+CHUNK_ELEMENTS = 65_536  # rows x widest layer per chunk: a layer's arrays stay in cache, and chunks run in parallel
+PARALLEL_ROWS = 4096  # smaller batches run in one call: the pool would cost more than it saves
 _POOL: ThreadPoolExecutor | None = None
 
 
@@ -103,6 +103,13 @@ def _one_blas_thread():
     return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
 
 
+def chunk_rows(batch: int, widest: int) -> int:
+    """Rows per chunk of a large batch: about CHUNK_ELEMENTS values per array, and at least two chunks; set by
+    the batch and the network alone (never by the machine), so every machine adds the same partial sums."""
+    chunks = max(2, -(-batch * widest // CHUNK_ELEMENTS))
+    return -(-batch // chunks)
+
+
 def _batch(X, T):
     return np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(T, dtype=float))
 
@@ -156,8 +163,9 @@ class NumericNetwork:
         with _one_blas_thread(), np.errstate(all="ignore"):
             if X.shape[0] < PARALLEL_ROWS:
                 return function(X, T, *arrays)
-            parts = list(_pool().map(lambda start: function(X[start:start + CHUNK_ROWS], T[start:start + CHUNK_ROWS],
-                                                            *arrays), range(0, X.shape[0], CHUNK_ROWS)))
+            rows = chunk_rows(X.shape[0], max(self.network.layers))
+            parts = list(_pool().map(lambda start: function(X[start:start + rows], T[start:start + rows], *arrays),
+                                     range(0, X.shape[0], rows)))
         return ([sum(part[0][layer] for part in parts) for layer in range(self.network.depth)],
                 [sum(part[1][layer] for part in parts) for layer in range(self.network.depth)])
 
