@@ -50,7 +50,7 @@ def test_updates_start_with_the_rule():
     spec, d, values = setup()
     example = worked_example(d, values, spec.training)
     assert example.updates[0].lhs == "w^{(1)}"
-    assert example.updates[1].lines[-1].tex == r"0.1000 - 0.5000 \times 0.0110 = 0.0945"
+    assert example.updates[1].lines[-1].tex == r"0.1000 - 0.5 \times 0.0110 = 0.0945"  # η as the spec writes it
     assert example.new_loss.lines[0].tex == "0.2515"
 
 
@@ -71,7 +71,7 @@ def test_solution_of_a_hidden_gradient_includes_the_deltas_above():
 
 
 @pytest.mark.parametrize("name, last", [
-    ("v0[1]", "= 0.2500"), ("y0[0]", "= 0.5474"), ("L", "= 0.2745"), ("step1.W1[0][0]", "= 0.7112"),
+    ("v0[1]", "= 0.2500"), ("y0[0]", "= 0.5473"), ("L", "= 0.2745"), ("step1.W1[0][0]", "= 0.7112"),
     ("step1.L", "0.2515"), ("x[0]", "0.5000"),
 ])
 def test_solutions_end_with_the_answer(name, last):

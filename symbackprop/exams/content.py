@@ -1,8 +1,6 @@
 """What every exam variant shows: its values, its questions with points and answers, and their worked solutions."""
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from symbackprop.documents import diagram
 from symbackprop.model import symbols
 from symbackprop.notation import catalogue
@@ -11,6 +9,7 @@ from symbackprop.notation.course import CourseNotation
 from symbackprop.documents.context import function_blocks, value_matrices, value_pages
 from symbackprop.exams.variants import Variant
 from symbackprop.exams.config import ExamConfig
+from symbackprop.notation.number_format import as_written
 from symbackprop.notation.numbers_in_math import NumberFormat
 from symbackprop.notation.printer import quantity_tex
 from symbackprop.model.quantities import Names
@@ -58,12 +57,6 @@ class VariantContent:
     def numeric_points(self) -> int:
         """Points of the computed questions: the Moodle quiz's total."""
         return self.total_points - self.hand_points
-
-
-def _plain(value: float, decimal_comma: bool, math: bool = False, digits: int | None = None) -> str:
-    """A setting such as 0.0001 as written, never in e-notation (decimal comma braced in math mode)."""
-    text = np.format_float_positional(value, precision=digits, unique=digits is None, fractional=False, trim="-")
-    return text.replace(".", ("{,}" if math else ",")) if decimal_comma else text
 
 
 def _paren(expr, text: str) -> str:
@@ -123,7 +116,7 @@ class ExamContent:
         comma = self.fmt.decimal_comma
         training = c.training
         asks_steps = any(q.startswith("step") for q in c.questions)
-        momentum = (catalogue.fill(em["momentum_clause"], alpha=_plain(training.momentum, comma, math=True))
+        momentum = (catalogue.fill(em["momentum_clause"], alpha=as_written(training.momentum, comma, math=True))
                     if training.momentum else "")
         return {
             "summary": catalogue.fill(m["network_summary"], layers="--".join(str(n) for n in net.layers),
@@ -133,9 +126,9 @@ class ExamContent:
             "functions": [{"title": b["title"], "steps": b["steps"], "note": b["note"]}
                           for b in function_blocks(self.derivation, self.note, m)],
             "instructions": catalogue.fill(em["instructions"], decimals=c.answers.decimals,
-                                      abs_tol=_plain(c.answers.abs_tol, comma, math=True),
-                                      rel_tol=_plain(100 * c.answers.rel_tol, comma)),
-            "update_note": (catalogue.fill(em["update_note"], eta=_plain(training.learning_rate, comma, math=True),
+                                      abs_tol=as_written(c.answers.abs_tol, comma, math=True),
+                                      rel_tol=as_written(100 * c.answers.rel_tol, comma)),
+            "update_note": (catalogue.fill(em["update_note"], eta=as_written(training.learning_rate, comma, math=True),
                                       momentum=momentum) if asks_steps else ""),
         }
 
@@ -173,7 +166,7 @@ class ExamContent:
             tolerance = c.answers.tolerance(value)
             questions.append(Question(number, name, tex, catalogue.fill(em["compute"], quantity=tex), c.points_of(name),
                                       value, tolerance, self._solution(worker, name, shown),
-                                      _plain(tolerance, self.fmt.decimal_comma, math=True, digits=2)))
+                                      as_written(tolerance, self.fmt.decimal_comma, math=True, digits=2)))
         if c.symbolic:
             tex = self.derivation.name_tex(c.symbolic)
             questions.append(Question(len(questions) + 1, c.symbolic, tex, catalogue.fill(em["symbolic"], quantity=tex),
