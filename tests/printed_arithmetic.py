@@ -15,6 +15,8 @@ class Claim:
     left: str
     right: str
     recomputed: float
+    first_line: int = 0
+    last_line: int = 0
 
     @property
     def decimals(self) -> int:
@@ -134,15 +136,19 @@ def value(text: str) -> float | None:
         return None
 
 
-def _rows(body: str) -> list[str]:
-    """Display rows with alignment marks removed; a row that only continues a wrapped sum joins the row above."""
+def _rows(body: str, line: int) -> list[tuple[int, int, str]]:
+    """(first line, last line, text) of each display row, alignment marks removed; a row that only continues
+    a wrapped sum (it starts with + or -) joins the row above."""
     rows = []
-    for row in body.split("\\\\"):
-        row = row.replace("&", " ").replace("\\quad", " \\quad ").strip()
-        if rows and re.match(r"(\\phantom\{[^}]*\}|\\quad)?\s*[+-]", row) and not row.startswith("="):
-            rows[-1] += " " + re.sub(r"^(\\phantom\{[^}]*\}|\\quad)", "", row)
+    for raw in body.split("\\\\"):
+        first = line + raw[:len(raw) - len(raw.lstrip())].count("\n")
+        last = line + raw.rstrip().count("\n")
+        line += raw.count("\n")
+        row = raw.replace("&", " ").strip()
+        if rows and re.match(r"(\\quad)?\s*[+-]", row):
+            rows[-1] = (rows[-1][0], last, rows[-1][2] + " " + re.sub(r"^\\quad", "", row))
         elif row:
-            rows.append(row)
+            rows.append((first, last, row))
     return rows
 
 
@@ -163,35 +169,22 @@ def _sides(row: str) -> list[str]:
 
 
 def claims(tex: str) -> list[Claim]:
-    """Every printed line `expression = number` whose both sides are numeric (lone numbers on the left are
-    not arithmetic; matrices are left out)."""
+    """Every printed line `expression = number` whose both sides are numeric (a lone number on the left is
+    not arithmetic; matrices are left out), with the lines of the document it spans."""
     out = []
     for match in MATH_BLOCK.finditer(tex):
-        body = match.group(2) if match.group(2) is not None else match.group(3)
+        inline = match.group(2) is None
+        body = match.group(3) if inline else match.group(2)
         if "\\begin{matrix}" in body:
             continue
-        for row in _rows(body):
-            sides = [s for s in _sides(row)]
+        start = tex.count("\n", 0, match.start(3) if inline else match.start(2)) + 1
+        for first, last, row in _rows(body, start):
+            sides = _sides(row)
             for left, right in zip(sides, sides[1:]):
                 if not NUMBER.search(left) or NUMBER.fullmatch(left.lstrip("-")) or \
                         not re.fullmatch(r"-?" + NUMBER.pattern, right):
                     continue
                 computed = value(left)
                 if computed is not None:
-                    out.append(Claim(left, right, computed))
+                    out.append(Claim(left, right, computed, first, last))
     return out
-
-
-def numeric_equations(tex: str) -> list[tuple[int, str]]:
-    """(line, text) of every display row or inline formula with an arithmetic claim in it, for coverage."""
-    lines = []
-    for match in MATH_BLOCK.finditer(tex):
-        body = match.group(2) if match.group(2) is not None else match.group(3)
-        line = tex.count("\n", 0, match.start()) + 1
-        offset = match.start(2) if match.group(2) is not None else match.start(3)
-        for raw in body.split("\\\\"):
-            if claims("$" + raw.replace("&", " ") + "$"):
-                lines.append((tex.count("\n", 0, offset) + 1, raw.strip()))
-            offset += len(raw) + 2
-        del line
-    return lines

@@ -36,8 +36,11 @@ def test_single_neuron_gradients():
     spec, d, values = setup(EXAMPLES / "single_neuron.toml")
     (layer,) = worked_example(d, values, spec.training).backward
     w, b = layer.gradients
-    assert w.lines[1].tex == r"(-0.8414) \times 0.2437 \times 0.7000 = -0.1435"
-    assert b.lines[1].tex == r"(-0.8414) \times 0.2437 \times 1.0000 = -0.2050"
+    delta = layer.factors[-1]
+    assert delta.lines[-1].tex == r"(-0.8414) \times 0.2437 = -0.2050"  # δ first, then each gradient as δ × its last factor
+    assert w.lines[1].tex == r"\delta^{0}_{0} \times \frac{\partial v^{0}_{0}}{\partial w^{0}_{0,0}}"
+    assert w.lines[2].tex == r"(-0.2050) \times 0.7000 = -0.1435"
+    assert b.lines[2].tex == r"(-0.2050) \times 1.0000 = -0.2050"
 
 
 def test_decimal_comma():
@@ -67,7 +70,7 @@ def test_solution_of_a_hidden_gradient_includes_the_deltas_above():
     names = [s.name for s in solution_steps(d, values, "dL/dW0[1][2]", spec.training)]
     assert names[-1] == "dL/dW0[1][2]"
     assert {"dL/dv1[0]", "dL/dv1[1]", "dL/dy0[2]", "dy0[2]/dv0[2]"} <= set(names)
-    assert "dL/dv0[2]" not in names  # the asked unit's own δ is not needed
+    assert names.index("dL/dv0[2]") == len(names) - 2  # the unit's own δ, just before the gradient δ × x
 
 
 @pytest.mark.parametrize("name, last", [

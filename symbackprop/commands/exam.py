@@ -69,7 +69,7 @@ def run(args) -> int:
         for variant in variants:
             contents.append(content.variant(variant))
             bar.update()
-    context = exam_context(content, args.seed, contents)
+    context = exam_context(content, args.seed, contents, moodle=args.moodle)
 
     def quiz() -> bytes:
         return exam_quiz(context["exam"]["title"], args.seed, context["statement"], contents, content.messages,

@@ -250,7 +250,7 @@ class Worker:
         if q.kind == "dL/dv":
             return [self.names.d_act(layer, j), self.names.local(layer, j, j)]
         chain = self.d.chain(name)
-        return [self.names.d_v(layer, j), chain[-1]] if self._collapsed(layer) else chain
+        return [self.names.d_v(layer, j), chain[-1]] if len(chain) > 2 else chain
 
     def _parameter(self, q: Quantity) -> tuple[str, str]:
         """(parameter name, gradient name) of a weight or bias quantity."""
@@ -446,11 +446,12 @@ class Worker:
                      + (Line("=", f"{values} = {self.number('L')}"),))
         return terms + [total]
 
-    def factors(self, layer: int, j: int, delta: bool) -> list[Step]:
-        """The factors every gradient of unit j shares, then (delta) their product δ^l_j."""
+    def factors(self, layer: int, j: int, delta: bool = True) -> list[Step]:
+        """The factors every gradient of unit j shares, then their product δ^l_j (each gradient is δ times its
+        last factor); `delta=False` leaves δ out where nothing multiplies it."""
         chain = self.d.chain(self.names.d_bias(layer, j))[:-1]
         steps = [self.quantity_step(name) for name in chain]
-        if (delta or self._collapsed(layer)) and len(chain) > 1:
+        if delta and len(chain) > 1:
             steps.append(self.delta_step(layer, j))
         return steps
 
@@ -465,7 +466,7 @@ class Worker:
         for layer in reversed(range(self.net.depth)):
             factors, gradients = [], []
             for j in range(self.net.width(layer)):
-                factors += self.factors(layer, j, delta=layer > 0)
+                factors += self.factors(layer, j)
                 gradients += [self.gradient_step(name) for name in self.unit_gradients(layer, j)]
             out.append(LayerBackward(layer, factors, gradients))
         return out
@@ -540,7 +541,7 @@ class Worker:
         if q.kind in ("dv/dW", "dv/db"):
             return [self.quantity_step(name)]
         unit = q.indices[-1]
-        steps = self._upstream(q.layer) + self.factors(q.layer, unit, delta=q.kind == "dL/dv")
+        steps = self._upstream(q.layer) + self.factors(q.layer, unit)
         if q.kind in ("dL/dW", "dL/db"):
             steps.append(self.gradient_step(name))
         return _unique(steps)

@@ -31,7 +31,8 @@ class Question:
     answer: float | None
     tolerance: float | None
     steps: tuple[Step, ...]
-    tolerance_tex: str = ""  # the tolerance to 2 significant digits, for the key
+    tolerance_tex: str = ""  # the tolerance at the question's decimals, for the key
+    carried_tex: str = ""  # the worked solution's result carried forward, when it prints differently
 
 
 @dataclass(frozen=True)
@@ -123,14 +124,25 @@ class ExamContent:
                                  activations=", ".join(catalogue.function_name(m, "activation", a, net)
                                                        for a in net.activations),
                                  loss=catalogue.function_name(m, "loss", net.loss, net)),
-            "functions": [{"title": b["title"], "steps": b["steps"], "note": b["note"]}
-                          for b in function_blocks(self.derivation, self.note, m)],
+            "functions": self._functions(),
             "instructions": catalogue.fill(em["instructions"], decimals=c.answers.decimals,
                                       abs_tol=as_written(c.answers.abs_tol, comma, math=True),
                                       rel_tol=as_written(100 * c.answers.rel_tol, comma)),
             "update_note": (catalogue.fill(em["update_note"], eta=as_written(training.learning_rate, comma, math=True),
                                       momentum=momentum) if asks_steps else ""),
         }
+
+    def _functions(self) -> list[dict]:
+        """The activations and the loss as the statement writes them: g^l(v) with the layers that use each."""
+        net, blocks = self.spec.network, function_blocks(self.derivation, self.note, self.messages)
+        out = []
+        for name, block in zip(dict.fromkeys(net.activations), blocks):
+            layers = [layer for layer, used in enumerate(net.activations) if used == name]
+            lhs = " = ".join(rf"{self.note.layer('g', layer)}(v)" for layer in layers)
+            steps = [replace(step, lhs=lhs) if step.lhs == "g(v)" else step for step in block["steps"]]
+            out.append({"title": block["title"], "steps": steps, "note": block["note"]})
+        loss = blocks[-1]
+        return out + [{"title": loss["title"], "steps": loss["steps"], "note": loss["note"]}]
 
     def diagram(self):
         """The network diagram's layout (symbols on the edges; the same for every variant)."""
@@ -144,11 +156,7 @@ class ExamContent:
 
     def _solution(self, worker: Worker, name: str, shown: set) -> tuple[Step, ...]:
         """The steps answering `name`, leaving out steps an earlier question of the variant already showed."""
-        q = self.names.parse(name, self.config.training.steps)
-        if q.step is not None and q.step > 1:  # later steps: the result only
-            steps = [Step(name, self.asked_tex(name), (Line("=", worker.number(name)),))]
-        else:
-            steps = worker.solution(name)
+        steps = worker.solution(name)
         fresh = [s for s in steps[:-1] if (s.name, s.lhs) not in shown] + steps[-1:]
         shown.update((s.name, s.lhs) for s in steps)
         return tuple(fresh)
@@ -157,16 +165,17 @@ class ExamContent:
         """Every question of one variant with its answer and worked solution."""
         c, em = self.config, self.exam_messages
         worker = Worker(self.derivation, variant.numbers, self.fmt, training=c.training,
-                        if_word=self.messages["if"])
+                        if_word=self.messages["if"], words=self.messages["worked"])
         shown: set = set()
         questions = []
         for number, name in enumerate(c.questions, start=1):
             tex = self.asked_tex(name)
             value = variant.numbers[name]
             tolerance = c.answers.tolerance(value)
+            carried = worker.number(name)
             questions.append(Question(number, name, tex, catalogue.fill(em["compute"], quantity=tex), c.points_of(name),
                                       value, tolerance, self._solution(worker, name, shown),
-                                      as_written(tolerance, self.fmt.decimal_comma, math=True, digits=2)))
+                                      self.fmt.tex(tolerance), carried if carried != self.fmt.tex(value) else ""))
         if c.symbolic:
             tex = self.derivation.name_tex(c.symbolic)
             questions.append(Question(len(questions) + 1, c.symbolic, tex, catalogue.fill(em["symbolic"], quantity=tex),
@@ -174,8 +183,8 @@ class ExamContent:
         return VariantContent(variant.id, variant.seed, self.value_lines(variant), tuple(questions))
 
 
-def exam_context(content: ExamContent, seed: int, variants: list[VariantContent]) -> dict:
-    """Everything exam.tex.j2 and key.tex.j2 use."""
+def exam_context(content: ExamContent, seed: int, variants: list[VariantContent], moodle: bool = False) -> dict:
+    """Everything exam.tex.j2 and key.tex.j2 use; `moodle`: a Moodle quiz is written beside them."""
     spec, messages = content.spec, content.messages
     title = (content.config.title_in(content.lang) if "title" in spec.exam else spec.text("title", content.lang)) or \
         messages["exam"]["title"]
@@ -186,8 +195,9 @@ def exam_context(content: ExamContent, seed: int, variants: list[VariantContent]
         "fmt": content.fmt,
         "meta": {"title": title, "author": spec.author,
                  "course": spec.course, "institution": spec.institution, "date": spec.date},
-        "exam": {"title": title, "seed": seed},
+        "exam": {"title": title, "seed": seed, "moodle": moodle},
         "working_space": f"{content.config.working_space:g}cm",
+        "needspace": f"{content.config.working_space + 2.5:g}cm",  # a question, its answer line and its room stay together
         "statement": content.statement(),
         "diagram": content.diagram(),
         "variants": variants,
