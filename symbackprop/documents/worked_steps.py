@@ -384,6 +384,8 @@ class Worker:
             lines.append(Line("=", self._closed(expr) + " " + reason))
             if not expr.free_symbols:  # the whole term vanishes: = 0 (since y_1 = 0)
                 return Step(name, self.d.name_tex(name), tuple(lines))
+        if isinstance(expr, (sympy.Max, sympy.Min)):  # max(0, v): the branch that applies, with its condition
+            expr = expr.rewrite(sympy.Piecewise)
         if isinstance(expr, sympy.Piecewise):
             lines += self._piecewise(expr, result)
         elif expr.free_symbols:

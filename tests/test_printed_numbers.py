@@ -1,0 +1,149 @@
+"""Printed numbers: every arithmetic line of every generated document reproduces from its printed operands,
+`symbackprop lint` finds nothing wrong and reads the lines, and numbers print as a lecturer writes them."""
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from symbackprop.cli import main
+from symbackprop.documents.worked_steps import Worker, solution_steps
+from symbackprop.exams.config import parse_exam
+from symbackprop.exams.content import ExamContent
+from symbackprop.exams.variants import Drawer
+from symbackprop.model.spec import load_spec
+from symbackprop.notation.derivation_tex import derive
+from symbackprop.numeric.values import quantity_values
+from tests import reference
+from tests.printed_arithmetic import claims
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+WITH_VALUES = [None] + sorted(p.name for p in EXAMPLES.glob("*.toml")
+                              if not p.name.startswith("claims_") and "[values]" in p.read_text())
+EXAM_SPECS = [None, "exam_relu.toml"] + [name for name in WITH_VALUES if name]
+
+
+def _spec_args(name):
+    return [str(EXAMPLES / name)] if name else []
+
+
+def _documents(tmp_path, command, name, lang, *extra):
+    folder = tmp_path / f"{command}-{name or 'default'}-{lang}"
+    args = [command, *_spec_args(name), "-o", str(folder), "--lang", lang, *extra]
+    assert main(args) == 0
+    return sorted(folder.glob("*.tex"))
+
+
+def _lint(path, capsys):
+    capsys.readouterr()
+    main(["lint", str(path), "--json"])
+    return json.loads(capsys.readouterr().out)
+
+
+def _check(path, capsys):
+    """0 lines that do not reproduce, 0 wrong for lint, and lint reads at least 90% of the arithmetic lines."""
+    found = claims(path.read_text(encoding="utf-8"))
+    assert found, path
+    assert [f"{c.left} = {c.right}" for c in found if not c.reproduces] == []
+    report = _lint(path, capsys)
+    assert report["summary"]["wrong"] == 0, [f for f in report["findings"] if f["verdict"] == "wrong"][:3]
+    lines = {f["line"] for f in report["findings"] if f["kind"] == "arithmetic"}
+    read = sum(any(c.first_line <= line <= c.last_line for line in lines) for c in found)
+    assert read >= 0.9 * len(found), (path.name, read, len(found))
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+@pytest.mark.parametrize("name", WITH_VALUES)
+def test_slides_and_handouts_reproduce_and_lint_clean(tmp_path, capsys, name, lang):
+    paths = _documents(tmp_path, "slides", name, lang) + _documents(tmp_path, "handout", name, lang, "--solutions")
+    for path in paths:
+        if path.name != "slides_body.tex":
+            _check(path, capsys)
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+@pytest.mark.parametrize("name", EXAM_SPECS)
+def test_keys_reproduce_and_lint_clean(tmp_path, capsys, name, lang):
+    folder = tmp_path / "exam"
+    assert main(["exam", *_spec_args(name), "--variants", "12", "--seed", "1", "-o", str(folder), "--lang", lang]) == 0
+    _check(folder / "key.tex", capsys)
+    assert _lint(folder / "exam.tex", capsys)["summary"]["wrong"] == 0
+
+
+def test_the_independent_reader_finds_the_lines_that_do_not_reproduce():
+    tex = (r"\begin{align*} a &= (-1.7453) \times 0.2447 = -0.4270 \\ b &= 0.7000 - 0.5 \times (-0.0085) = 0.7043"
+           r" \\ c &= 0.4110 \times 0.4000 \\ & + 1.0000 = 1.1644 \\ d &= \frac{1}{1 + 0.4098} = 0.7093 \end{align*}")
+    found = claims(tex)
+    assert [(c.right, c.reproduces) for c in found] == [("-0.4270", False), ("0.7043", True), ("1.1644", True),
+                                                         ("0.7093", True)]
+
+
+def test_carried_answers_are_within_the_manifest_tolerance():
+    spec = load_spec()
+    config = parse_exam(spec)
+    content = ExamContent(spec, config)
+    differ = 0
+    for variant in Drawer(spec, 1, config).draw(150):
+        worker = Worker(content.derivation, variant.numbers, content.fmt, training=config.training)
+        for name in config.questions:
+            exact, carried = variant.numbers[name], worker.shown(name)
+            assert abs(carried - exact) <= config.answers.tolerance(exact), (variant.id, name)
+            differ += f"{exact:.4f}" != f"{carried:.4f}"
+    assert differ > 0  # the carried path does differ in the last digit somewhere: the key says so
+
+
+def _two_steps_numpy(spec):
+    """W0[0][0] after each of two gradient-descent steps, from central differences of the NumPy reference."""
+    net, values, rate = spec.network, spec.values, spec.training.learning_rate
+    weights = [np.array(w, float) for w in values.weights]
+    biases = [np.array(b, float) for b in values.biases]
+    history = []
+    for _ in range(2):
+        d_w, d_b = reference.finite_difference(net.activations, net.loss, weights, biases, values.x, values.y)
+        weights = [w - rate * g for w, g in zip(weights, d_w)]
+        biases = [b - rate * g for b, g in zip(biases, d_b)]
+        history.append(weights[0][0, 0])
+    return history
+
+
+def test_the_second_step_shows_its_own_working():
+    spec = load_spec()
+    spec = replace(spec, training=replace(spec.training, steps=2))
+    first, second = _two_steps_numpy(spec)
+    d = derive(spec)
+    steps = solution_steps(d, quantity_values(spec.network, spec.values, spec.training), "step2.W0[0][0]",
+                           spec.training)
+    update = steps[-1]
+    assert update.lhs == "{w^{0}_{0,0}}^{(2)}"
+    numbers = update.lines[-1].tex
+    before, result = re.match(r"(-?[\d.]+) - .* = (-?[\d.]+)$", numbers).groups()
+    assert abs(float(before) - first) < 5e-5  # starts from w after step 1, not from the spec's w
+    assert abs(float(result) - second) < 2e-4 and abs(float(result) - first) > 1e-3
+
+
+def test_numbers_print_as_a_lecturer_writes_them(tmp_path):
+    (path,) = _documents(tmp_path, "handout", "softmax_4663.toml", "en", "--solutions")
+    tex = path.read_text(encoding="utf-8")
+    assert "-0.0000" not in tex
+    assert r"\eta = 0.5$" in tex and r"- 0.5 \times" in tex  # η as the spec writes it, in the text and the updates
+    assert r"= 0 \quad \text{(since }" in tex  # a loss term of a zero target: omitted with a word
+    assert not re.search(r"0\.0000 \\times \\ln", tex)
+
+
+def test_exam_prints_one_title_and_the_moodle_note_only_with_moodle(tmp_path):
+    folder = tmp_path / "exam"
+    assert main(["exam", "--variants", "2", "--seed", "3", "-o", str(folder)]) == 0
+    exam = (folder / "exam.tex").read_text(encoding="utf-8")
+    title = "Backpropagation: the 2-3-2 network"
+    assert exam.count(title) == 2  # once per variant
+    assert "Moodle" not in exam
+    computed = len(parse_exam(load_spec()).questions)
+    assert exam.count(r"\needspace{7cm}") == 2 * computed
+    assert r"g^{0}(v) = g^{1}(v)" in exam
+    assert main(["exam", "--variants", "2", "--seed", "3", "-o", str(folder), "--moodle"]) == 0
+    assert "Moodle quiz" in (folder / "exam.tex").read_text(encoding="utf-8")
+    key = (folder / "key.tex").read_text(encoding="utf-8")
+    tolerances = re.findall(r"\(\$\\pm ([\d.]+)\$\)", key)
+    assert tolerances and all(len(t.split(".")[1]) == 4 for t in tolerances)
