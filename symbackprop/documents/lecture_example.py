@@ -17,8 +17,7 @@ class LectureExample:
 
     def __init__(self, worker: Worker, note, chosen: list[str]):
         self.worker, self.note, self.chosen = worker, note, chosen
-        self.d, self.net, self.names = worker.d, worker.net, worker.names
-        self.values = worker.carried  # the numbers as printed and carried forward
+        self.d, self.net, self.names, self.values = worker.d, worker.net, worker.names, worker.values
         self.row = self.net.convention == "row"
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -119,10 +118,10 @@ class LectureExample:
             biases = self._vector([names.step(1, names.bias(layer, j)) for j in range(self.net.width(layer))])
             group = f"update{layer}"
             steps += [
-                Step("", rf"{W}^{{(1)}}", (Line("=", rf"{W} - \eta \frac{{\partial L}}{{\partial {W}}} = "
-                                                + self._tex(after)),), group=group),
-                Step("", rf"{b}^{{(1)}}", (Line("=", rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}} = "
-                                                + self._tex(biases)),), group=group),
+                Step("", W, (Line(r"\leftarrow", rf"{W} - \eta \frac{{\partial L}}{{\partial {W}}} = "
+                                  + self._tex(after)),), group=group),
+                Step("", b, (Line(r"\leftarrow", rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}} = "
+                                  + self._tex(biases)),), group=group),
             ]
         return steps
 
