@@ -44,7 +44,7 @@ def test_natural_logarithm_is_ln(tmp_path):
 
 def test_updated_parameter_has_step_apart_from_layer(tmp_path):
     slides = _write(tmp_path, "slides")["slides.tex"]
-    assert r"{w^{1}_{0,0}}^{(1)}" in slides
+    assert r"w^{1}_{0,0} &\leftarrow 0.7000 - 0.5 \times" in slides  # one update sign: w ← w − η ∂L/∂w
     assert r"^{(1)\," not in slides and r"\prime" not in slides
 
 
@@ -140,15 +140,27 @@ def _default_by_hand():
     return h, delta1, W1
 
 
+def _default_carried():
+    """The default network by hand as the slides print it: each value from the rounded values before it."""
+    r = lambda value: round(value, 4)  # noqa: E731
+    x, W0, b0 = [0.5, 0.1], [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [0.1] * 3
+    W1, b1, y = [[0.7, 0.8], [0.9, 0.1], [0.2, 0.3]], [0.2, 0.2], [1.0, 0.0]
+    h = [r(1 / (1 + r(math.exp(-r(x[0] * W0[0][j] + x[1] * W0[1][j] + b0[j]))))) for j in range(3)]
+    out = [r(1 / (1 + r(math.exp(-r(sum(h[i] * W1[i][k] for i in range(3)) + b1[k]))))) for k in range(2)]
+    delta1 = [r(r(-(y[k] - out[k])) * r(out[k] * (1 - out[k]))) for k in range(2)]  # mse, N = 2: -(y - ŷ)
+    return h, delta1, W1
+
+
 def test_matrix_form_is_the_numeric_outer_product(tmp_path):
-    h, delta1, W1 = _default_by_hand()
+    h, delta1, W1 = _default_carried()
     slides = _write(tmp_path, "slides")["slides.tex"]
     column = r" \\ ".join(f"{value:.4f}" for value in h)
     row = " & ".join(f"{value:.4f}" for value in delta1)
     outer = r" \\ ".join(" & ".join(f"{hi * dk:.4f}" for dk in delta1) for hi in h)
     assert (rf"&= \left[\begin{{matrix}}{column}\end{{matrix}}\right] \left[\begin{{matrix}}{row}\end{{matrix}}\right] \\"
             + "\n" + rf" &= \left[\begin{{matrix}}{outer}\end{{matrix}}\right]") in slides
-    updated = r" \\ ".join(" & ".join(f"{W1[i][k] - 0.5 * h[i] * delta1[k]:.4f}" for k in range(2)) for i in range(3))
+    updated = r" \\ ".join(" & ".join(f"{W1[i][k] - 0.5 * round(h[i] * delta1[k], 4):.4f}" for k in range(2))
+                          for i in range(3))
     assert rf"W^{{1}} &\leftarrow W^{{1}} - \eta \frac{{\partial L}}{{\partial W^{{1}}}} = \left[\begin{{matrix}}{updated}" in slides
 
 

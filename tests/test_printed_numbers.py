@@ -116,7 +116,7 @@ def test_the_second_step_shows_its_own_working():
     steps = solution_steps(d, quantity_values(spec.network, spec.values, spec.training), "step2.W0[0][0]",
                            spec.training)
     update = steps[-1]
-    assert update.lhs == "{w^{0}_{0,0}}^{(2)}"
+    assert update.name == "step2.W0[0][0]" and update.lhs == "{w^{0}_{0,0}}^{(1)}"  # w^{(1)} ← w^{(1)} − η ∂L/∂w^{(1)}
     numbers = update.lines[-1].tex
     before, result = re.match(r"(-?[\d.]+) - .* = (-?[\d.]+)$", numbers).groups()
     assert abs(float(before) - first) < 5e-5  # starts from w after step 1, not from the spec's w

@@ -52,7 +52,7 @@ def test_decimal_comma():
 def test_updates_start_with_the_rule():
     spec, d, values = setup()
     example = worked_example(d, values, spec.training)
-    assert example.updates[0].lhs == "w^{(1)}"
+    assert [example.updates[0].lhs, example.updates[0].lines[0].op] == ["w", r"\leftarrow"]
     assert example.updates[1].lines[-1].tex == r"0.1000 - 0.5 \times 0.0110 = 0.0945"  # η as the spec writes it
     assert example.new_loss.lines[0].tex == "0.2515"
 

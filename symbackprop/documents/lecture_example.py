@@ -17,7 +17,7 @@ class LectureExample:
 
     def __init__(self, worker: Worker, note, chosen: list[str]):
         self.worker, self.note, self.chosen = worker, note, chosen
-        self.d, self.net, self.names, self.values = worker.d, worker.net, worker.names, worker.values
+        self.d, self.net, self.names, self.values = worker.d, worker.net, worker.names, worker.carried  # as printed
         self.row = self.net.convention == "row"
 
     # -- helpers -----------------------------------------------------------------------------------

@@ -478,13 +478,13 @@ class Worker:
         return quantity_tex(self._parse(name), self.net)
 
     def update_step(self, parameter: str, symbolic: bool = True, step: int = 1) -> Step:
-        """p^{(s)} = p^{(s-1)} - η ∂L/∂p^{(s-1)} [+ α Δp] = numbers = result, from the printed numbers."""
+        """p ← p - η ∂L/∂p [+ α Δp] = numbers = result: step `step` of gradient descent from the printed numbers
+        (p is the parameter before the step: w, then w^{(1)}, ...); the step's name is the result's."""
         after = self.names.step(step, parameter)
-        lhs = self.step_name_tex(after)
         before_tex = self.d.name_tex(parameter) if step == 1 else self.step_name_tex(self.names.step(step - 1, parameter))
         if self._fixed(parameter):
-            return Step(after, lhs, (Line("=", rf"{before_tex} = {self.number(after)} \quad "
-                                               rf"\text{{({self.words['fixed_bias']})}}"),))
+            return Step(after, before_tex, (Line(r"\leftarrow", rf"{before_tex} = {self.number(after)} \quad "
+                                                                rf"\text{{({self.words['fixed_bias']})}}"),))
         gradient = "dL/d" + self.names.parse(parameter).kind + parameter[1:]
         before, g, change = self._update_operands(parameter, gradient, step)
         rate = as_written(self.training.learning_rate, self.fmt.decimal_comma, math=True)
@@ -492,14 +492,16 @@ class Worker:
         numbers = f"{self.number(before)} - {rate}{TIMES}{self.fmt.factor(g)}"
         if change is not None:
             alpha = as_written(self.training.momentum, self.fmt.decimal_comma, math=True)
-            rule += rf" + \alpha \left({before_tex} - {self.step_name_tex(self.names.step(step - 2, parameter)) if step > 2 else self.d.name_tex(parameter)}\right)"
+            earlier = self.d.name_tex(parameter) if step == 2 else self.step_name_tex(self.names.step(step - 2, parameter))
+            rule += rf" + \alpha \left({before_tex} - {earlier}\right)"
             numbers += f" + {alpha}{TIMES}{self.fmt.factor(change)}"
-        lines = ((Line("=", rule),) if symbolic else ()) + (Line("=", f"{numbers} = {self.number(after)}"),)
-        return Step(after, lhs, lines)
+        result = f"{numbers} = {self.number(after)}"
+        lines = (Line(r"\leftarrow", rule), Line("=", result)) if symbolic else (Line(r"\leftarrow", result),)
+        return Step(after, before_tex, lines)
 
     def update_rule(self) -> Step:
-        """The rule every update follows: w^{(1)} = w - η ∂L/∂w."""
-        return Step("", r"w^{(1)}", (Line("=", r"w - \eta \frac{\partial L}{\partial w}"),))
+        """The rule every update follows: w ← w - η ∂L/∂w."""
+        return Step("", "w", (Line(r"\leftarrow", r"w - \eta \frac{\partial L}{\partial w}"),))
 
     def updates(self, parameters: list[str] | None = None) -> list[Step]:
         """The rule, then the first gradient-descent step of each given parameter (default: all), in numbers."""
