@@ -3,9 +3,15 @@
 Targets (2-core machine): .tex + manifest.json + moodle.xml in <= 10 s; exam.pdf + key.pdf in <= 60 s.
 Each command runs as a fresh process (`python -m symbackprop ...`), so start-up and imports are counted.
 
-Run: python benchmarks/bench_exam.py [--variants N] [--no-pdf]
+Run: python benchmarks/bench_exam.py [--variants N] [--no-pdf] [--audit [--baseline-code DIR]]
+
+--audit draws 150 variants (seed 1) of the default exam and of a 2-2-1 ReLU/sigmoid/bce exam and counts, from
+manifest.json alone and in plain Python, the answers whose tolerance accepts a known wrong answer (the weight
+before its update, 0, ±1, the sign flip) and the widest tolerance relative to an answer's scale (|value|, or
+|update| for an updated weight). --baseline-code runs the same audit with another checkout's code (e.g. main).
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -24,11 +30,84 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+AUDIT_SPEC_221 = """title = "2-2-1"
+[network]
+layers = [2, 2, 1]
+activations = ["relu", "sigmoid"]
+loss = "bce"
+"""
+
+
+def accepted(answer: dict, candidate: float) -> bool:
+    """The manifest's acceptance rule: |a - v| <= max(abs_tol, rel_tol |v|)."""
+    return abs(candidate - answer["value"]) <= max(answer["abs_tol"], answer["rel_tol"] * abs(answer["value"]))
+
+
+def audit_manifest(manifest: dict) -> dict:
+    """Counts of accepted wrong answers and the widest relative tolerance, from the manifest alone."""
+    found = {"variants": len(manifest["variants"]), "not_updated": 0, "trivial": 0, "widest": 0.0, "widest_name": "",
+             "gradient": 0.0}
+    for variant in manifest["variants"]:
+        values = variant["values"]
+        for name, answer in variant["answers"].items():
+            value = answer["value"]
+            tolerance = max(answer["abs_tol"], answer["rel_tol"] * abs(value))
+            if name.startswith("step1."):
+                before = values[name[len("step1."):]]
+                found["not_updated"] += accepted(answer, before)
+                scale = abs(value - before)
+            else:
+                scale = abs(value)
+            found["trivial"] += any(accepted(answer, w) and abs(w - value) > 1e-12 for w in (0.0, 1.0, -1.0, -value))
+            if scale and name.startswith("dL/d"):
+                found["gradient"] = max(found["gradient"], tolerance / scale)
+            if scale and tolerance / scale > found["widest"]:
+                found["widest"], found["widest_name"] = tolerance / scale, name
+    return found
+
+
+def audit(code: Path, work: Path, label: str) -> list[tuple]:
+    """The audit rows of one checkout's code."""
+    spec = work / "s221.toml"
+    spec.write_text(AUDIT_SPEC_221, encoding="utf-8")
+    rows = []
+    environment = {**os.environ, "PYTHONPATH": str(code)}
+    for name, spec_args in (("default 2-3-2", []), ("2-2-1 relu/sigmoid/bce", [str(spec)])):
+        out = work / f"{label}-{len(rows)}"
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "symbackprop", "exam", *spec_args, "--variants", "150", "--seed", "1",
+                        "-o", str(out)], check=True, stdout=subprocess.DEVNULL, env=environment, cwd=work)
+        seconds = time.perf_counter() - start
+        found = audit_manifest(json.loads((out / "manifest.json").read_text(encoding="utf-8")))
+        rows.append((label, name, found, seconds))
+    return rows
+
+
+def run_audit(baseline: Path | None) -> int:
+    """Print the audit table: this checkout, and the baseline checkout when given, measured in the same run."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-exam-audit-") as folder:
+        if baseline is not None:
+            rows += audit(baseline, Path(folder), "baseline")
+        rows += audit(Path(__file__).resolve().parents[1], Path(folder), "this code")
+    print(f"{os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}; 150 variants, seed 1")
+    print(f"{'code':<11}{'exam':<25}{'not updated ok':>15}{'0/±1/-v ok':>12}{'gradient tol':>13}{'widest tol':>11}  {'of':<16}"
+          f"{'seconds':>8}")
+    for label, name, found, seconds in rows:
+        print(f"{label:<11}{name:<25}{found['not_updated']:>11}/{found['variants']:<3}{found['trivial']:>12}"
+              f"{100 * found['gradient']:>12.2f}%{100 * found['widest']:>10.2f}%  {found['widest_name']:<16}{seconds:>8.2f}")
+    return 0 if all(found["not_updated"] == 0 for label, _, found, _ in rows if label == "this code") else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=100)
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF compile")
+    parser.add_argument("--audit", action="store_true", help="count accepted wrong answers instead of timing")
+    parser.add_argument("--baseline-code", type=Path, help="with --audit: another checkout to measure alike")
     args = parser.parse_args()
+    if args.audit:
+        return run_audit(args.baseline_code)
     python = [sys.executable, "-m", "symbackprop"]
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-exam-") as folder:

@@ -4,8 +4,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from symbackprop.exams.variants import (CONSTRAINTS, Context, Drawer, answers_fingerprint, draw_values, draw_variants,
-                              spec_fingerprint, variant_id, violations)
+from symbackprop.exams.variants import (CONSTRAINTS, Context, Drawer, Prover, answers_fingerprint, draw_values,
+                                       draw_variants, spec_fingerprint, variant_id, violations)
 from symbackprop.errors import SettingError, SpecError
 from symbackprop.numeric.values import quantity_values
 from symbackprop.exams.config import parse_exam
@@ -69,12 +69,16 @@ def _context(toml: str, values: Values) -> Context:
     config = parse_exam(spec)
     with np.errstate(all="ignore"):
         numbers = quantity_values(spec.network, values, config.training)
-    return Context(spec, config, numbers, answers_fingerprint(config, numbers), frozenset())
+    proof = Prover(spec, config).of(values, numbers)
+    return Context(spec, config, numbers, answers_fingerprint(config, numbers), frozenset(), proof)
 
 
 ONE_UNIT = ('[network]\nlayers = [1, 1]\nactivations = "{act}"\nloss = "{loss}"\n'
             '[exam]\nquestions = ["L", "dL/dW0[0][0]"]\n')
 RELU = '[network]\nlayers = [1, 1, 1]\nactivations = ["relu", "linear"]\nloss = "mse"\n'
+TWO_INPUTS = ('[network]\nlayers = [2, 1]\nactivations = "sigmoid"\nloss = "mse"\n'
+              '[exam]\nquestions = ["dL/dW0[0][0]", "dL/dW0[1][0]"]\n')
+LINEAR_OUTPUT = '[network]\nlayers = [1, 1]\nactivations = "linear"\nloss = "mse"\n[exam]\nquestions = ["y0[0]"]\n'
 
 
 def _values(w, x=1.0, y=0.0, b=0.0):
@@ -88,6 +92,10 @@ VIOLATIONS = {
     "saturation": lambda: _context(ONE_UNIT.format(act="sigmoid", loss="mse"), _values(4.0)),  # |2σ-1| = 0.964
     "min_gradient": lambda: _context(ONE_UNIT.format(act="sigmoid", loss="mse"), _values(0.5, x=0.0)),
     "distinct": lambda: _context(ONE_UNIT.format(act="sigmoid", loss="mse"), _values(0.5)),  # + an equal earlier one
+    # inputs ±1: ∂L/∂w_{1,0} = -∂L/∂w_{0,0}, one answer gives the other
+    "independent": lambda: _context(TWO_INPUTS, Values((1.0, -1.0), (1.0,), (((0.3,), (0.2,)),), ((0.1,),))),
+    # ŷ = 1.000004: the answer 1 is within one unit of the 5th decimal, and one extra decimal cannot refuse it
+    "wrong_answer": lambda: _context(LINEAR_OUTPUT, _values(1.000004)),
 }
 
 
@@ -106,6 +114,13 @@ def test_a_draw_violating_one_constraint_is_rejected_by_it(name):
 def test_a_well_behaved_draw_passes():
     context = _context(ONE_UNIT.format(act="sigmoid", loss="mse"), _values(0.5))
     assert violations(context) == []
+
+
+def test_the_wrong_answer_constraint_asks_one_more_decimal_before_it_rejects():
+    context = _context(LINEAR_OUTPUT, _values(1.00004))  # the answer 1 is 4e-5 away: 5 decimals refuse it
+    assert violations(context) == []
+    asked = context.prove()["y0[0]"]
+    assert asked.decimals == 5 and not asked.accepts(1.0, 1.00004) and asked.accepts(1.00004, 1.00004)
 
 
 def test_settings_switch_constraints_off():
@@ -138,3 +153,19 @@ def test_impossible_constraints_fail_clearly(course):
 def test_seed_must_be_a_whole_number(course, seed):
     with pytest.raises(SettingError, match="seed"):
         Drawer(course, seed)
+
+
+def test_independent_false_allows_answers_that_give_each_other():
+    values = Values((1.0, -1.0), (1.0,), (((0.3,), (0.2,)),), ((0.1,),))
+    context = _context(TWO_INPUTS + "[exam.constraints]\nindependent = false\n", values)
+    assert context.numbers["dL/dW0[0][0]"] == -context.numbers["dL/dW0[1][0]"] != 0
+    assert "independent" not in violations(context)
+
+
+def test_a_hopeless_proof_names_the_setting_to_relax():
+    spec = parse_spec(LINEAR_OUTPUT + "[exam.draw]\ninputs = {min = 1, max = 1, step = 1}\n"
+                      "weights = {min = 1.000004, max = 1.000004, step = 0.000001}\nbiases = {min = 0, max = 0, step = 1}\n"
+                      "targets = {min = 0, max = 0, step = 1}\n[exam.constraints]\ndistinct = false\n")
+    with pytest.raises(SpecError, match=r"every one of the 1 possible draws fails .*wrong_answer \(a known wrong "
+                                        r"answer within an answer's tolerance\): relax exam.answers.extra_decimals"):
+        draw_variants(spec, 1, seed=1)

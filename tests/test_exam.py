@@ -80,7 +80,7 @@ def test_manifest_shape(runs):
                                            "W1[2][1]", "b1[0]", "b1[1]"]
         assert tuple(variant["answers"]) == config.questions
         for answer in variant["answers"].values():
-            assert set(answer) == {"value", "abs_tol", "rel_tol", "points"}
+            assert set(answer) == {"value", "abs_tol", "rel_tol", "points", "decimals", "significant"}
 
 
 # -- an independent recomputation in plain NumPy (row convention, index base 0) ----------------------
@@ -171,7 +171,14 @@ def test_answers_carry_tolerances_and_points(runs):
     data = manifest(runs["relu"])
     answer = data["variants"][0]["answers"]
     assert answer["L"]["points"] == 1 and answer["v0[1]"]["points"] == 2
-    assert answer["L"]["abs_tol"] == 1e-4 and answer["L"]["rel_tol"] == 0.01
+    assert data["spec"]["exam"]["points"]["default"] == 2  # as the spec says
+    for variant in data["variants"]:
+        for name, entry in variant["answers"].items():  # one unit of the asked decimal, widened for the carried path
+            assert entry["rel_tol"] == 0.0 and entry["decimals"] >= 4, (variant["id"], name)
+            assert 10.0 ** -entry["decimals"] <= entry["abs_tol"] < 5 * 10.0 ** -entry["decimals"]
+            if name.startswith("step1.W"):  # asked at three significant figures of its update
+                change = abs(entry["value"] - variant["values"][name[len("step1."):]])
+                assert entry["abs_tol"] <= 0.025 * change and entry["significant"] is None
 
 
 def test_the_exam_shows_values_and_the_key_shows_answers(runs):
@@ -186,7 +193,7 @@ def test_the_exam_shows_values_and_the_key_shows_answers(runs):
         assert variant["id"] in exam and variant["id"] in key
         assert all(text in exam for text in shown)
         for name, answer in variant["answers"].items():
-            text = number(answer["value"])
+            text = number(answer["value"], answer["decimals"])  # at the decimals the question asks for
             assert f"= {text}" in key, (variant["id"], name)
             if text not in shown:
                 assert f"= {text}" not in exam, (variant["id"], name)
@@ -237,3 +244,23 @@ def test_exam_and_key_pdfs_show_the_variants_numbers(tmp_path):
         for answer in variant["answers"].values():
             assert number(answer["value"]) in key_s
     assert "Score" in exam and "Answer key" in key
+
+
+def test_no_variant_of_the_default_exam_accepts_the_weight_before_its_update(tmp_path):
+    """The figure of the report that opened the tolerance policy: `exam --variants 150 --seed 1` accepted the
+    un-updated weight in 88 variants (1% of |w| exceeded the update) and gave small gradients up to 36%."""
+    out = tmp_path / "many"
+    assert main(["exam", "--variants", "150", "--seed", "1", "-o", str(out)]) == 0
+    data = manifest(out)
+    accepted, widest = 0, 0.0
+    for variant in data["variants"]:
+        for name, answer in variant["answers"].items():
+            value, tolerance = answer["value"], max(answer["abs_tol"], answer["rel_tol"] * abs(answer["value"]))
+            scale = abs(value)
+            if name.startswith("step1."):
+                before = variant["values"][name[len("step1."):]]
+                accepted += abs(before - value) <= tolerance
+                scale = abs(value - before)
+            widest = max(widest, tolerance / scale)
+    assert len(data["variants"]) == 150 and accepted == 0 and widest < 0.01
+

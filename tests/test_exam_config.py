@@ -4,6 +4,7 @@ import json
 import pytest
 
 from symbackprop.errors import SpecError
+from symbackprop.checking.tolerance import Policy
 from symbackprop.exams.config import EXAM_KEYS, Grid, exam_to_dict, parse_exam
 from symbackprop.model.spec import load_spec, parse_spec
 
@@ -27,7 +28,9 @@ def test_defaults_of_the_course_network():
     assert config.grid("weights") == Grid(-1.0, 1.0, 0.1, nonzero=True)
     assert config.grid("inputs") == Grid(0.0, 1.0, 0.1)
     assert config.grid("targets") == Grid(0.0, 1.0, 1.0)
-    assert (config.answers.decimals, config.answers.abs_tol, config.answers.rel_tol) == (4, 1e-4, 0.01)
+    assert (config.answers.decimals, config.answers.significant, config.answers.extra_decimals) == (4, 3, 1)
+    assert (config.answers.abs_tol, config.answers.rel_tol) == (1e-4, 0.0)  # tolerances are the policy's, absolute
+    assert config.answers.policy == Policy(decimals=4, significant=3, max_decimals=10, extra_decimals=1)
     assert config.constraints.min_gradient == pytest.approx(2e-4)
     assert config.training.learning_rate == 0.5  # from the default spec's [training]
 
@@ -77,7 +80,11 @@ def test_unknown_keys_name_the_key_and_the_closest(exam, key, suggestion):
     ("[exam.draw]\nweights = {one_hot = true}\n", "only targets"),
     ("[exam.draw]\nweights = {min = 0, max = 0, nonzero = true}\n", "empty"),
     ("[exam.answers]\ndecimals = 11\n", "from 0 to 10"),
-    ("[exam.answers]\nabs_tol = 0\nrel_tol = 0\n", "both 0"),
+    ("[exam.answers]\nabs_tol = 0\nrel_tol = 0\n", "cannot be met"),
+    ("[exam.answers]\nabs_tol = 0\n", "cannot be met"),
+    ("[exam.answers]\nsignificant = 0\n", "from 1 to 10"),
+    ("[exam.answers]\ndecimals = 4\nmax_decimals = 3\n", "from 4 to 12"),
+    ('[exam.constraints]\nindependent = 1\n', "true or false"),
     ("[exam.constraints]\nsaturation = 1.5\n", "<= 1"),
     ('[exam.constraints]\ndistinct = "yes"\n', "true or false"),
     ("[exam.moodle]\npartial_fraction = 100\n", "from 0 to 99"),
@@ -96,6 +103,21 @@ def test_normalized_table_reads_back_unchanged():
     assert again == config
     assert config.symbolic == "" and config.points == (("L", 3), ("dL/db0[1]", 1))
     assert config.answers.abs_tol == pytest.approx(1e-3) and config.constraints.min_gradient == pytest.approx(2e-3)
+
+
+def test_points_default_is_recorded_as_the_spec_says():
+    config = parse_exam(spec_with('[exam]\nquestions = ["L", "dL/db0[1]"]\npoints = {default = 2, L = 3}\n'))
+    assert exam_to_dict(config)["points"] == {"default": 2, "L": 3, "dL/db0[1]": 2, "symbolic": 2}
+    assert config.points_of("dL/db0[1]") == 2
+
+
+def test_old_abs_and_rel_tol_are_read_as_bounds_on_the_asked_unit():
+    config = parse_exam(spec_with("[exam.answers]\ndecimals = 2\nabs_tol = 0.001\nrel_tol = 0.02\n"))
+    assert (config.answers.widest, config.answers.widest_relative) == (0.001, 0.02)
+    assert config.answers.precision(0.5).decimals == 3  # one unit of 2 decimals (0.01) would exceed abs_tol
+    assert config.answers.tolerance(0.5) == pytest.approx(1e-3)
+    assert exam_to_dict(config)["answers"] == {"decimals": 2, "significant": 3, "extra_decimals": 1,
+                                                "max_decimals": 10, "abs_tol": 0.001, "rel_tol": 0.02}
 
 
 def test_the_documented_example_sets_every_key():

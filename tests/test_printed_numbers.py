@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from symbackprop.cli import main
-from symbackprop.documents.worked_steps import Worker, solution_steps
+from symbackprop.documents.worked_steps import solution_steps
 from symbackprop.exams.config import parse_exam
 from symbackprop.exams.content import ExamContent
 from symbackprop.exams.variants import Drawer
@@ -80,17 +80,21 @@ def test_the_independent_reader_finds_the_lines_that_do_not_reproduce():
                                                          ("0.7093", True)]
 
 
-def test_carried_answers_are_within_the_manifest_tolerance():
+def test_the_key_prints_the_carried_result_and_the_manifest_accepts_it():
     spec = load_spec()
     config = parse_exam(spec)
     content = ExamContent(spec, config)
     differ = 0
     for variant in Drawer(spec, 1, config).draw(150):
-        worker = Worker(content.derivation, variant.numbers, content.fmt, training=config.training)
-        for name in config.questions:
-            exact, carried = variant.numbers[name], worker.shown(name)
-            assert abs(carried - exact) <= config.answers.tolerance(exact), (variant.id, name)
-            differ += f"{exact:.4f}" != f"{carried:.4f}"
+        for q in content.variant(variant).questions:
+            if q.answer is None:
+                continue
+            decimals = variant.precision(q.name).decimals
+            assert q.answer_tex == f"{q.answer:.{decimals}f}"
+            if q.carried_tex:
+                differ += 1
+                assert q.carried_tex != q.answer_tex and len(q.carried_tex.split(".")[1]) == decimals
+                assert variant.precision(q.name).accepts(float(q.carried_tex), q.answer), (variant.id, q.name)
     assert differ > 0  # the carried path does differ in the last digit somewhere: the key says so
 
 
@@ -145,5 +149,6 @@ def test_exam_prints_one_title_and_the_moodle_note_only_with_moodle(tmp_path):
     assert main(["exam", "--variants", "2", "--seed", "3", "-o", str(folder), "--moodle"]) == 0
     assert "Moodle quiz" in (folder / "exam.tex").read_text(encoding="utf-8")
     key = (folder / "key.tex").read_text(encoding="utf-8")
-    tolerances = re.findall(r"\(\$\\pm ([\d.]+)\$\)", key)
-    assert tolerances and all(len(t.split(".")[1]) == 4 for t in tolerances)
+    answers = re.findall(r"= (-?[\d.]+)\$(?: \\quad \{\(\}carried forward: \$-?[\d.]+\$\))? \\quad \(\$\\pm ([\d.]+)\$\)", key)
+    assert len(answers) == 2 * computed  # each tolerance at its answer's decimals
+    assert all(len(value.split(".")[1]) == len(tolerance.split(".")[1]) for value, tolerance in answers)

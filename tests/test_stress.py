@@ -1,11 +1,12 @@
 """The stress test: rejections per constraint, spread of answers, and failures when an answer is wrong."""
 from dataclasses import replace
 
+from symbackprop.checking.tolerance import Precision
 from symbackprop.cli import main
-from symbackprop.exams.variants import CONSTRAINTS
+from symbackprop.exams.variants import CONSTRAINTS, draw_variants
 from symbackprop.exams.config import parse_exam
 from symbackprop.model.spec import load_spec, parse_spec
-from symbackprop.exams.stress import stress, report_text
+from symbackprop.exams.stress import judge_precisions, stress, report_text
 
 # ReLU units exactly at 0 (integer grids, no margin): the derivative convention g'(0) = 0 disagrees with
 # central differences, which see a slope of 1/2 there; the stress test must catch it.
@@ -67,3 +68,32 @@ def test_cli_prints_the_tables_writes_nothing_and_sets_the_exit_code(tmp_path, c
     spec.write_text(KINK, encoding="utf-8")
     assert main(["exam", str(spec), "--stress", "12", "--seed", "1"]) == 1
     assert "FAIL" in capsys.readouterr().out
+
+
+def test_the_proof_per_variant_shows_its_rejections_and_the_widest_tolerance():
+    spec = load_spec()
+    config = parse_exam(spec)
+    report = stress(spec, 30, seed=1)
+    assert report.ok and report.rejected["wrong_answer"] > 0 and report.draws > 30
+    # one unit of the third significant figure of the scale at most (the carried path aside): under 1%
+    assert 0 < report.widest[0] < 0.01 and report.widest[1] in config.questions
+    lines = report_text(report, config).splitlines()
+    row = next(line for line in lines if line.startswith("wrong_answer"))
+    assert row.split()[1] == str(report.rejected["wrong_answer"])
+    precision = next(line for line in lines if line.startswith("PRECISION"))
+    assert f"{report.more_digits} answers asked with more decimals" in precision
+    assert f"widest tolerance {100 * report.widest[0]:.2f}% of its scale ({report.widest[1]})" in precision
+
+
+def test_a_tolerance_that_accepts_a_known_wrong_answer_fails():
+    spec = load_spec()
+    config = parse_exam(spec)
+    report = stress(spec, 3, seed=1)
+    variant = draw_variants(spec, 1, seed=1)[0]
+    name = "step1.W0[1][2]"
+    loose = replace(variant, precisions={**variant.precisions, name: Precision(4, 0.01)})  # 1% of |w| or so
+    before = len(report.failures)
+    judge_precisions(report, config, loose)
+    assert [(f.name, f.reason) for f in report.failures[before:]] == [
+        (name, "its tolerance accepts a known wrong answer")] * len(report.failures[before:])
+    assert any(f.reference == variant.values.weights[0][1][2] for f in report.failures[before:])

@@ -12,6 +12,7 @@ from symbackprop.checking.claims import (MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim,
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.checking.graph import Graph
 from symbackprop.checking.mistakes import Candidates
+from symbackprop.checking.tolerance import Precision
 from symbackprop.checking.verdicts import Checker
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SettingError, SymbackpropError
 from symbackprop.files.writing import write_atomic
@@ -34,9 +35,13 @@ class Answer:
     abs_tol: float
     rel_tol: float
     points: float
+    precision: Precision | None = None  # the tolerance policy's precision, from a manifest that records decimals
 
     def tolerance(self, reference: float) -> float:
-        """|answer - reference| <= max(abs_tol, rel_tol |reference|), as the exam states it."""
+        """The policy's tolerance of the question (checking/tolerance.py); for a manifest without decimals,
+        max(abs_tol, rel_tol |reference|) as that exam stated it."""
+        if self.precision is not None:
+            return self.precision.tolerance
         return max(self.abs_tol, self.rel_tol * abs(reference))
 
 
@@ -143,7 +148,20 @@ def _answer(name: str, raw, where: str) -> Answer:
     value = raw["value"]
     if not isinstance(value, (int, float, str)) or isinstance(value, bool):
         raise ClaimsError(f"{where}.{name}.value: expected a number or an expression, got {value!r}")
-    return Answer(value, **numbers)
+    return Answer(value, **numbers, precision=_precision(raw, numbers["abs_tol"], f"{where}.{name}"))
+
+
+def _precision(raw: dict, tolerance: float, where: str) -> Precision | None:
+    """The question's precision when the manifest records its decimals (and significant figures, or null)."""
+    if "decimals" not in raw:
+        return None
+    decimals, significant = raw["decimals"], raw.get("significant")
+    for key, number in (("decimals", decimals), ("significant", significant)):
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= 20):
+            raise ClaimsError(f"{where}.{key}: expected a whole number from 0 to 20, got {number!r}")
+    if decimals is None:
+        raise ClaimsError(f"{where}.decimals: expected a whole number from 0 to 20, got None")
+    return Precision(decimals, tolerance, significant)
 
 
 # -- answers ---------------------------------------------------------------------------------------

@@ -4,11 +4,10 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from symbackprop.errors import LatexBuildError, TexNotInstalledError
-from symbackprop.files.writing import write_atomic
+from symbackprop.files.writing import build_folder, install_file, write_atomic
 
 DEBIAN_PACKAGES = ("texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures "
                    "texlive-fonts-recommended texlive-lang-portuguese latexmk")
@@ -46,9 +45,10 @@ def first_error(log: str) -> str:
 def build_pdf(tex_path: str | Path) -> Path:
     """Compile tex_path; the PDF appears beside it only when the build succeeded (the .tex stays).
 
-    The build runs on a copy of the .tex in a fresh private folder (.STEM-build-PID-XXXX, removed afterwards,
-    or by the next run when this one is killed) with latexmk -norc and pdflatex without shell escape, so that
-    a latexmkrc, .sty or .cls planted beside the .tex is never read."""
+    The build runs on a copy of the .tex in a fresh private folder of the system's temporary folder
+    (.symbackprop-build-PID-XXXX, removed afterwards, or by the next build when this one is killed) with
+    latexmk -norc and pdflatex without shell escape, so that a latexmkrc, .sty or .cls planted beside the .tex is
+    never read."""
     require_tex()
     tex_path = Path(tex_path).resolve()
     folder, stem = tex_path.parent, tex_path.stem
@@ -57,7 +57,7 @@ def build_pdf(tex_path: str | Path) -> Path:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TEXINPUTS", "LATEXMK"))}
     env.update(SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "0"),  # reproducible PDF dates
                openout_any="p", shell_escape="f")
-    build = Path(tempfile.mkdtemp(prefix=f".{stem}-build-{os.getpid()}-", dir=folder))
+    build = build_folder()
     try:
         shutil.copyfile(tex_path, build / tex_path.name)
         command = ["latexmk", "-norc", "-pdf", f"-pdflatex={PDFLATEX}", tex_path.name]
@@ -73,7 +73,7 @@ def build_pdf(tex_path: str | Path) -> Path:
             kept = folder / f"{stem}.log"
             write_atomic(kept, log)
             raise LatexBuildError(f"{tex_path}: {first_error(log)} (full log: {kept})")
-        os.replace(pdf, target)
+        install_file(pdf, target)
         (folder / f"{stem}.log").unlink(missing_ok=True)  # a log left by an earlier failure
     finally:
         shutil.rmtree(build, ignore_errors=True)

@@ -1,9 +1,10 @@
 """Parse and validate a spec's [exam] table into a frozen ExamConfig, with defaults when it is absent."""
 from dataclasses import dataclass
 
-from symbackprop.model import functions
 import math
 
+from symbackprop.checking.tolerance import Policy, Precision, precision
+from symbackprop.model import functions
 from symbackprop.errors import QuantityError, SpecError, shown
 from symbackprop.model.quantities import Names
 from symbackprop.model.spec import TABLE_CHECKS, Network, Spec, Training, number_value, text_value
@@ -13,8 +14,8 @@ EXAM_KEYS = {"title", "questions", "symbolic", "points", "draw", "answers", "con
 WORKING_SPACE_CM = 4.5  # room under each computed question on paper, enough for a student's derivation
 DRAW_KEYS = ("inputs", "targets", "weights", "biases")
 GRID_KEYS = {"min", "max", "step", "nonzero", "one_hot"}
-ANSWER_KEYS = {"decimals", "abs_tol", "rel_tol"}
-CONSTRAINT_KEYS = {"relu_margin", "saturation", "min_gradient", "distinct", "max_attempts"}
+ANSWER_KEYS = {"decimals", "significant", "extra_decimals", "max_decimals", "abs_tol", "rel_tol"}
+CONSTRAINT_KEYS = {"relu_margin", "saturation", "min_gradient", "distinct", "independent", "max_attempts"}
 MOODLE_KEYS = {"category", "penalty", "partial_fraction", "partial_factor"}
 GIVEN_KINDS = ("x", "y", "W", "b")  # drawn values: shown in the statement, never asked
 MAX_GRID_POINTS = 100_000
@@ -40,15 +41,41 @@ class Grid:
 
 @dataclass(frozen=True)
 class Answers:
-    """Answer precision: decimals shown, and acceptance |a - v| <= max(abs_tol, rel_tol |v|)."""
+    """How answers are asked and judged: the tolerance policy's settings (checking/tolerance.py).
+
+    abs_tol and rel_tol, read from older specs, bound the asked unit (more decimals are asked when one unit
+    would exceed them); they never widen a tolerance."""
 
     decimals: int = 4
-    abs_tol: float = 1e-4
-    rel_tol: float = 0.01
+    significant: int = 3
+    extra_decimals: int = 1  # decimals a draw may add to refuse a known wrong answer (more: the draw is redrawn)
+    max_decimals: int = 10
+    widest: float | None = None  # exam.answers.abs_tol when the spec gives it
+    widest_relative: float | None = None  # exam.answers.rel_tol when the spec gives it
 
-    def tolerance(self, value: float) -> float:
-        """The absolute tolerance an answer of this value gets (the relative one converted)."""
-        return max(self.abs_tol, self.rel_tol * abs(value))
+    @property
+    def policy(self) -> Policy:
+        """The tolerance policy of these settings."""
+        return Policy(decimals=self.decimals, significant=self.significant, max_decimals=self.max_decimals,
+                      extra_decimals=self.extra_decimals, widest=self.widest, widest_relative=self.widest_relative)
+
+    @property
+    def abs_tol(self) -> float:
+        """One unit of the ordinary decimals (or the spec's abs_tol): the tolerance of an ordinary number."""
+        return self.widest if self.widest else 10.0 ** -self.decimals
+
+    @property
+    def rel_tol(self) -> float:
+        """0: tolerances are absolute, set per question by the policy."""
+        return 0.0
+
+    def precision(self, value: float, change: float | None = None) -> Precision:
+        """How a number of this value (an update of this change) is asked and judged."""
+        return precision(value, self.policy, change=change)
+
+    def tolerance(self, value: float, change: float | None = None) -> float:
+        """The absolute tolerance of a number of this value under the policy (before any proof of the draw)."""
+        return self.precision(value, change).tolerance
 
 
 @dataclass(frozen=True)
@@ -59,6 +86,7 @@ class Constraints:
     saturation: float = 0.95
     min_gradient: float = 2e-4
     distinct: bool = True
+    independent: bool = True  # two asked answers equal or opposite (one determines the other) reject a draw
     max_attempts: int = 1000
 
 
@@ -87,6 +115,7 @@ class ExamConfig:
     training: Training
     working_space: float = WORKING_SPACE_CM  # centimetres under each computed question on paper
     titles: tuple[tuple[str, str], ...] = ()  # (language code, title) when the title is given by language
+    default_points: int = 1  # exam.points.default: the points of a question the table does not name
 
     def title_in(self, lang: str) -> str:
         """The exam's title in a language: its own entry, else the English one, else the only title."""
@@ -156,7 +185,7 @@ def parse_exam(spec: Spec, source: str = "spec") -> ExamConfig:
         symbolic = _symbolic(table["symbolic"], network, source)
     title, titles = _title(table.get("title", ""), source)
     title = title or spec.title
-    points = _points(table.get("points", {}), questions, symbolic, source)
+    points, default_points = _points(table.get("points", {}), questions, symbolic, source)
     draw = _draw(_subtable(table, "draw", source), network, source)
     answers = _answers(_subtable(table, "answers", source), source)
     constraints = _constraints(_subtable(table, "constraints", source), answers, source)
@@ -164,7 +193,7 @@ def parse_exam(spec: Spec, source: str = "spec") -> ExamConfig:
     working_space = number_value(table.get("working_space", WORKING_SPACE_CM), "exam.working_space", source,
                                  low=0, high=20)
     return ExamConfig(title, questions, symbolic, points, tuple(draw.items()), answers, constraints, moodle,
-                      training, working_space, titles)
+                      training, working_space, titles, default_points)
 
 
 def exam_to_dict(config: ExamConfig) -> dict:
@@ -175,7 +204,7 @@ def exam_to_dict(config: ExamConfig) -> dict:
             data["one_hot"] = True
         return data
 
-    points = {"default": 1, **dict(config.points)}
+    points = {"default": config.default_points, **dict(config.points)}
     a, c, m = config.answers, config.constraints, config.moodle
     data = {
         "title": dict(config.titles) if config.titles else config.title,
@@ -184,12 +213,17 @@ def exam_to_dict(config: ExamConfig) -> dict:
         "symbolic": config.symbolic,
         "points": points,
         "draw": {kind: grid(g) for kind, g in config.draw},
-        "answers": {"decimals": a.decimals, "abs_tol": a.abs_tol, "rel_tol": a.rel_tol},
+        "answers": {"decimals": a.decimals, "significant": a.significant, "extra_decimals": a.extra_decimals,
+                    "max_decimals": a.max_decimals},
         "constraints": {"relu_margin": c.relu_margin, "saturation": c.saturation, "min_gradient": c.min_gradient,
-                        "distinct": c.distinct, "max_attempts": c.max_attempts},
+                        "distinct": c.distinct, "independent": c.independent, "max_attempts": c.max_attempts},
         "moodle": {"category": m.category, "penalty": m.penalty, "partial_fraction": m.partial_fraction,
                    "partial_factor": m.partial_factor},
     }
+    if a.widest is not None:
+        data["answers"]["abs_tol"] = a.widest
+    if a.widest_relative is not None:
+        data["answers"]["rel_tol"] = a.widest_relative
     return data
 
 
@@ -267,7 +301,7 @@ def _symbolic(value, network: Network, source: str) -> str:
     return value
 
 
-def _points(value, questions, symbolic: str, source: str) -> tuple[tuple[str, int], ...]:
+def _points(value, questions, symbolic: str, source: str) -> tuple[tuple[tuple[str, int], ...], int]:
     if not isinstance(value, dict):
         raise SpecError(f"{source}: exam.points: expected a table such as {{default = 1, \"L\" = 2}}, "
                         f"got {shown(value)}")
@@ -279,7 +313,7 @@ def _points(value, questions, symbolic: str, source: str) -> tuple[tuple[str, in
     whole = {key: _whole(points, f"exam.points.{key}", source, 1, 1000) for key, points in value.items()}
     default = whole.get("default", 1)
     keys = list(questions) + (["symbolic"] if symbolic else [])
-    return tuple((key, whole.get(key, default)) for key in keys)
+    return tuple((key, whole.get(key, default)) for key in keys), default
 
 
 def _grid(table, kind: str, default: Grid, source: str) -> Grid:
@@ -318,12 +352,17 @@ def _draw(table: dict, network: Network, source: str) -> dict[str, Grid]:
 
 def _answers(table: dict, source: str) -> Answers:
     _reject_unknown(table, ANSWER_KEYS, "exam.answers.", source)
-    decimals = _whole(table.get("decimals", 4), "exam.answers.decimals", source, 0, 10)
-    abs_tol = number_value(table.get("abs_tol", 10.0**-decimals), "exam.answers.abs_tol", source, low=0)
-    rel_tol = number_value(table.get("rel_tol", 0.01), "exam.answers.rel_tol", source, low=0, high=1)
-    if abs_tol == 0 and rel_tol == 0:
-        raise SpecError(f"{source}: exam.answers: abs_tol and rel_tol are both 0; expected a tolerance > 0")
-    return Answers(decimals, abs_tol, rel_tol)
+    key = "exam.answers."
+    decimals = _whole(table.get("decimals", 4), key + "decimals", source, 0, 10)
+    significant = _whole(table.get("significant", 3), key + "significant", source, 1, 10)
+    extra = _whole(table.get("extra_decimals", 1), key + "extra_decimals", source, 0, 10)
+    most = _whole(table.get("max_decimals", 10), key + "max_decimals", source, decimals, 12)
+    abs_tol = number_value(table["abs_tol"], key + "abs_tol", source, low=0) if "abs_tol" in table else None
+    rel_tol = number_value(table["rel_tol"], key + "rel_tol", source, low=0, high=1) if "rel_tol" in table else None
+    if abs_tol == 0 and rel_tol in (0, None) or rel_tol == 0 and abs_tol is None:
+        raise SpecError(f"{source}: exam.answers: a tolerance bound of 0 cannot be met; expected abs_tol or rel_tol "
+                        f"> 0, or leave them out (each question's tolerance is one unit of its last decimal)")
+    return Answers(decimals, significant, extra, most, abs_tol or None, rel_tol or None)
 
 
 def _constraints(table: dict, answers: Answers, source: str) -> Constraints:
@@ -334,6 +373,7 @@ def _constraints(table: dict, answers: Answers, source: str) -> Constraints:
         saturation=number_value(table.get("saturation", 0.95), key + "saturation", source, low=0, high=1),
         min_gradient=number_value(table.get("min_gradient", 2 * answers.abs_tol), key + "min_gradient", source, low=0),
         distinct=_boolean(table.get("distinct", True), key + "distinct", source),
+        independent=_boolean(table.get("independent", True), key + "independent", source),
         max_attempts=_whole(table.get("max_attempts", 1000), key + "max_attempts", source, 1, 1_000_000),
     )
 

@@ -33,6 +33,7 @@ class Question:
     steps: tuple[Step, ...]
     tolerance_tex: str = ""  # the tolerance at the question's decimals, for the key
     carried_tex: str = ""  # the worked solution's result carried forward, when it prints differently
+    answer_tex: str = ""  # the exact answer at the question's decimals
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,7 @@ class ExamContent:
                                                        for a in net.activations),
                                  loss=catalogue.function_name(m, "loss", net.loss, net)),
             "functions": self._functions(),
-            "instructions": catalogue.fill(em["instructions"], decimals=c.answers.decimals,
-                                      abs_tol=as_written(c.answers.abs_tol, comma, math=True),
-                                      rel_tol=as_written(100 * c.answers.rel_tol, comma)),
+            "instructions": m["tolerance"]["instructions"],
             "update_note": (catalogue.fill(em["update_note"], eta=as_written(training.learning_rate, comma, math=True),
                                       momentum=momentum) if asks_steps else ""),
         }
@@ -161,21 +160,32 @@ class ExamContent:
         shown.update((s.name, s.lhs) for s in steps)
         return tuple(fresh)
 
+    def _compute(self, tex: str, asked) -> str:
+        """The question sentence with the precision it asks for (tolerance policy)."""
+        words = self.messages["tolerance"]
+        wanted = catalogue.fill(words["significant" if asked.significant else "decimals"], decimals=asked.decimals,
+                                significant=asked.significant)
+        return catalogue.fill(words["compute"], quantity=tex, precision=wanted)
+
     def variant(self, variant: Variant) -> VariantContent:
         """Every question of one variant with its answer and worked solution."""
         c, em = self.config, self.exam_messages
-        worker = Worker(self.derivation, variant.numbers, self.fmt, training=c.training,
-                        if_word=self.messages["if"], words=self.messages["worked"])
-        shown: set = set()
+        decimals = max([variant.precision(name).decimals for name in c.questions] + [self.fmt.decimals])
+        worker = Worker(self.derivation, variant.numbers, replace(self.fmt, decimals=decimals), training=c.training,
+                        if_word=self.messages["if"], words=self.messages["worked"])  # solutions at the finest asked decimals
+        solved: set = set()
         questions = []
         for number, name in enumerate(c.questions, start=1):
             tex = self.asked_tex(name)
             value = variant.numbers[name]
-            tolerance = c.answers.tolerance(value)
-            carried = worker.number(name)
-            questions.append(Question(number, name, tex, catalogue.fill(em["compute"], quantity=tex), c.points_of(name),
-                                      value, tolerance, self._solution(worker, name, shown),
-                                      self.fmt.tex(tolerance), carried if carried != self.fmt.tex(value) else ""))
+            asked = variant.precision(name)
+            tolerance = asked.tolerance
+            shown = NumberFormat(asked.decimals, self.fmt.decimal_comma)
+            carried = shown.tex(worker.shown(name))
+            questions.append(Question(number, name, tex, self._compute(tex, asked), c.points_of(name),
+                                      value, tolerance, self._solution(worker, name, solved),
+                                      shown.tex(tolerance), carried if carried != shown.tex(value) else "",
+                                      shown.tex(value)))
         if c.symbolic:
             tex = self.derivation.name_tex(c.symbolic)
             questions.append(Question(len(questions) + 1, c.symbolic, tex, catalogue.fill(em["symbolic"], quantity=tex),

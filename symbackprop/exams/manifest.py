@@ -24,11 +24,17 @@ def drawn_values(spec: Spec, variant: Variant) -> dict[str, float]:
     return values_point(spec.network, variant.values)
 
 
+def answer_entry(config: ExamConfig, variant: Variant, name: str) -> dict:
+    """One asked answer: value, abs_tol (the policy's tolerance of this question), rel_tol 0, points, and the
+    decimals (and significant figures, or null) the question asks for."""
+    asked = variant.precision(name)
+    return {"value": variant.numbers[name], "abs_tol": asked.tolerance, "rel_tol": 0.0,
+            "points": config.points_of(name), "decimals": asked.decimals, "significant": asked.significant}
+
+
 def variant_entry(spec: Spec, config: ExamConfig, variant: Variant) -> dict:
-    """One variant: id, seed, values, answers {name: {value, abs_tol, rel_tol, points}}."""
-    a = config.answers
-    answers = {q: {"value": variant.numbers[q], "abs_tol": a.abs_tol, "rel_tol": a.rel_tol,
-                   "points": config.points_of(q)} for q in config.questions}
+    """One variant: id, seed, values, answers {name: {value, abs_tol, rel_tol, points, decimals, significant}}."""
+    answers = {q: answer_entry(config, variant, q) for q in config.questions}
     return {"id": variant.id, "seed": variant.seed, "values": drawn_values(spec, variant), "answers": answers}
 
 

@@ -11,7 +11,10 @@ from symbackprop.model.points import symbol_point, values_point
 from symbackprop.model.differences import central_difference
 from symbackprop.numeric.finite_differences import loss_gradients
 from symbackprop.numeric.training import descend
-from symbackprop.exams.variants import CONSTRAINTS, Context, Drawer, Variant, answers_fingerprint, violations
+from symbackprop.checking.tolerance import precision
+from symbackprop.checking.wrong_answers import parameter_change
+from symbackprop.exams.variants import (CONSTRAINTS, Context, Drawer, Prover, Variant, answers_fingerprint,
+                                       violations)
 from symbackprop.exams.config import ExamConfig, parse_exam
 from symbackprop.numeric.engine import NumericNetwork, Parameters
 from symbackprop.model.quantities import Names, Quantity
@@ -43,6 +46,8 @@ class StressReport:
     failures: list = field(default_factory=list)
     checked: dict = field(default_factory=dict)  # reference kind -> answers checked against it
     largest_error: float = 0.0
+    more_digits: int = 0  # answers asked with more decimals than the policy's, to refuse a known wrong answer
+    widest: tuple = (0.0, "")  # (largest tolerance / scale, its question): scale |value|, |update| for a step
 
     @property
     def ok(self) -> bool:
@@ -159,10 +164,15 @@ def stress(spec: Spec, count: int, seed: int, config: ExamConfig | None = None, 
     report = StressReport(count, drawer.draws, {c.name: drawer.rejected.get(c.name, 0) for c in CONSTRAINTS},
                           {q: [v.numbers[q] for v in variants] for q in config.questions})
     fingerprints = [answers_fingerprint(config, v.numbers) for v in variants]
+    prover = Prover(spec, config)
     for position, variant in enumerate(variants):
         others = frozenset(fingerprints[:position] + fingerprints[position + 1:])
-        for name in violations(Context(spec, config, variant.numbers, fingerprints[position], others)):
+        proof = prover.of(variant.values, variant.numbers)
+        for name in violations(Context(spec, config, variant.numbers, fingerprints[position], others, proof)):
             report.failures.append(Failure(variant.id, name, float("nan"), None, f"violates constraint {name}"))
+        if proof() is not None and proof() != variant.precisions:
+            report.failures.append(Failure(variant.id, "precision", float("nan"), None, "its proof differs"))
+        judge_precisions(report, config, variant)
         for question in config.questions:
             value, kind = variant.numbers[question], references.kind(question)
             reference = references.value(question, variant)
@@ -174,6 +184,23 @@ def stress(spec: Spec, count: int, seed: int, config: ExamConfig | None = None, 
         if progress:
             progress(position + 1)
     return report
+
+
+def judge_precisions(report: StressReport, config: ExamConfig, variant: Variant) -> None:
+    """Count answers asked with more digits, track the widest tolerance, and fail an answer whose tolerance
+    accepts 0, ±1, its sign flip or (for an updated parameter) the value before the update."""
+    for question in config.questions:
+        asked, value = variant.precision(question), variant.numbers[question]
+        change = parameter_change(question, variant.numbers)
+        report.more_digits += asked.decimals > precision(value, config.answers.policy, change=change).decimals
+        scale = abs(change) if change is not None else abs(value)
+        if scale and asked.tolerance / scale > report.widest[0]:
+            report.widest = (asked.tolerance / scale, question)
+        wrong = [0.0, 1.0, -1.0, -value] + ([value - change] if change is not None else [])
+        for candidate in wrong:
+            if abs(candidate - value) > 1e-12 * max(1.0, abs(value)) and asked.accepts(candidate, value):
+                report.failures.append(Failure(variant.id, question, value, candidate,
+                                               "its tolerance accepts a known wrong answer"))
 
 
 def report_text(report: StressReport, config: ExamConfig) -> str:
@@ -194,6 +221,9 @@ def report_text(report: StressReport, config: ExamConfig) -> str:
         stats = np.percentile(array, [0, 25, 50, 75, 100]) if len(array) else [float("nan")] * 5
         distinct = len({f"{v:.{decimals}f}" for v in values})
         lines.append(f"{question:<{width}}" + "".join(f"{s:>11.{decimals}f}" for s in stats) + f"{distinct:>10}")
+    lines += ["", f"PRECISION  {report.more_digits} answers asked with more decimals than the policy's to refuse a "
+                  f"known wrong answer; widest tolerance {100 * report.widest[0]:.2f}% of its scale"
+                  + (f" ({report.widest[1]})" if report.widest[1] else "")]
     checked = ", ".join(f"{n} against {kind}" for kind, n in sorted(report.checked.items()))
     lines += ["", f"CHECKS  {sum(report.checked.values())} answers ({checked}); largest difference "
                   f"{report.largest_error:.1e}; {len(report.failures)} failures"]

@@ -7,6 +7,8 @@ from typing import Callable
 
 import numpy as np
 
+from symbackprop.checking.tolerance import Precision, precision
+from symbackprop.checking.wrong_answers import WrongAnswers
 from symbackprop.errors import SettingError, SpecError
 from symbackprop.model import functions
 from symbackprop.numeric.values import quantity_values
@@ -32,10 +34,15 @@ class Variant:
     attempt: int  # 0-based sub-counter of the accepted draw
     values: Values
     numbers: dict = field(repr=False)  # every named quantity -> float
+    precisions: dict = field(default_factory=dict, repr=False)  # asked quantity -> Precision proven for this draw
 
     def answer(self, name: str) -> float:
         """The number of an asked quantity."""
         return self.numbers[name]
+
+    def precision(self, name: str) -> Precision:
+        """How an asked quantity is asked and judged in this variant (its proof, or the policy's precision)."""
+        return self.precisions[name]
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class Context:
     numbers: dict
     fingerprint: str
     earlier: frozenset
+    prove: Callable[[], dict | None] | None = None  # the draw's precisions, None when a wrong answer passes
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class Constraint:
     key: str | None
     description: str
     violated: Callable[[Context], bool]
+    costly: bool = False  # checked only on draws that pass every other constraint
 
 
 def _layer_values(ctx: Context, wanted: Callable, quantity: str):
@@ -95,6 +104,24 @@ def _duplicate(ctx: Context) -> bool:
     return ctx.config.constraints.distinct and ctx.fingerprint in ctx.earlier
 
 
+def _determined(ctx: Context) -> bool:
+    """Two asked answers equal or opposite at their asked precision (Q5 = -Q6 when inputs are ±1)."""
+    if not ctx.config.constraints.independent:
+        return False
+    policy = ctx.config.answers.policy
+    asked = [abs(ctx.numbers[q]) for q in ctx.config.questions]
+    for position, a in enumerate(asked):
+        for b in asked[position + 1:]:
+            decimals = max(precision(a, policy).decimals, precision(b, policy).decimals)
+            if round(a, decimals) == round(b, decimals) != 0:
+                return True
+    return False
+
+
+def _wrong_answer_accepted(ctx: Context) -> bool:
+    return ctx.prove is not None and ctx.prove() is None
+
+
 CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("finite", None, "an asked answer is not a finite number", _not_finite),
     Constraint("relu_margin", "relu_margin", "a ReLU pre-activation within relu_margin of 0", _relu_near_zero),
@@ -103,6 +130,10 @@ CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("min_gradient", "min_gradient", "an asked gradient smaller in magnitude than min_gradient",
                _gradient_too_small),
     Constraint("distinct", "distinct", "the asked answers equal those of an earlier variant", _duplicate),
+    Constraint("independent", "independent", "two asked answers equal or opposite (one gives the other)",
+               _determined),
+    Constraint("wrong_answer", "answers.extra_decimals", "a known wrong answer within an answer's tolerance",
+               _wrong_answer_accepted, costly=True),
 )
 
 
@@ -167,8 +198,39 @@ def answers_fingerprint(config: ExamConfig, numbers: dict) -> str:
 
 
 def violations(ctx: Context) -> list[str]:
-    """Names of every constraint this draw violates."""
-    return [c.name for c in CONSTRAINTS if c.violated(ctx)]
+    """Names of every constraint this draw violates (the costly ones only when the others pass)."""
+    found = [c.name for c in CONSTRAINTS if not c.costly and c.violated(ctx)]
+    return found or [c.name for c in CONSTRAINTS if c.costly and c.violated(ctx)]
+
+
+class Prover:
+    """The proof of a draw: per asked answer the coarsest precision, at least the policy's, that refuses every
+    known wrong answer (checking/wrong_answers.py); None when one cannot be refused."""
+
+    def __init__(self, spec: Spec, config: ExamConfig):
+        self.config = config
+        self.policy = config.answers.policy
+        self.wrong_answers = WrongAnswers(spec, config.training)
+
+    def prove(self, values: Values, numbers: dict) -> dict[str, Precision] | None:
+        """{question: Precision} of one draw, or None."""
+        point = self.wrong_answers.at(values, numbers)
+        found = {}
+        for name in self.config.questions:
+            found[name] = point.proven(name, self.policy)
+            if found[name] is None:
+                return None
+        return found
+
+    def of(self, values: Values, numbers: dict) -> Callable[[], dict | None]:
+        """prove() of one draw, computed at most once."""
+        memo = []
+
+        def proof():
+            if not memo:
+                memo.append(self.prove(values, numbers))
+            return memo[0]
+        return proof
 
 
 @dataclass
@@ -186,6 +248,7 @@ class Drawer:
             raise SettingError("seed", f"expected a whole number >= 0, got {self.seed!r}")
         self.config = self.config or parse_exam(self.spec)
         self.engine = NumericNetwork(self.spec.network)
+        self.prover = Prover(self.spec, self.config)
         self.fingerprint = spec_fingerprint(self.spec, self.config)
         self.earlier: set[str] = set()
         self.variants: list[Variant] = []
@@ -211,11 +274,12 @@ class Drawer:
             values = draw_values(self.spec, self.config, seed)
             numbers = self.numbers(values)
             fingerprint = answers_fingerprint(self.config, numbers)
-            failed = violations(Context(self.spec, self.config, numbers, fingerprint, frozenset(self.earlier)))
+            proof = self.prover.of(values, numbers)
+            failed = violations(Context(self.spec, self.config, numbers, fingerprint, frozenset(self.earlier), proof))
             self.draws += 1
             if not failed:
                 self.earlier.add(fingerprint)
-                variant = Variant(variant_id(index), index, seed, attempt, values, numbers)
+                variant = Variant(variant_id(index), index, seed, attempt, values, numbers, proof())
                 self.variants.append(variant)
                 return variant
             caught.update(failed)
@@ -231,8 +295,9 @@ class Drawer:
         worst = ", ".join(f"{name} {count}" for name, count in caught.most_common())
         top = caught.most_common(1)[0][0] if caught else None
         culprit = next((c for c in CONSTRAINTS if c.name == top), None)
+        setting = culprit.key if culprit and "." in (culprit.key or "") else f"constraints.{culprit.key}" if culprit else ""
         blame = (f"; most were rejected by {culprit.name} ({culprit.description})"
-                 + (f": relax exam.constraints.{culprit.key}" if culprit.key else "") if culprit else "")
+                 + (f": relax exam.{setting}" if culprit.key else "") if culprit else "")
         raise SpecError(f"exam: variant {variant_id(index)}: {reason} (rejections: {worst or 'none'}){blame}; "
                         f"widen [exam.draw] or relax [exam.constraints]")
 

@@ -5,7 +5,7 @@ from typing import Callable
 
 from symbackprop.exporters import EXPORTERS
 from symbackprop.exporters.publication import Publication
-from symbackprop.files.writing import check_folder, clean_leftovers, remove_stale, write_all
+from symbackprop.files.writing import check_folder, clean_leftovers, folder_lock, remove_stale, write_all
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ def publish(publication: Publication, folder: str | Path, formats: list[str],
 
     Every file of a format that is not asked for, and every built file (a PDF made from an earlier .tex), is
     removed before the new files appear, so nothing in folder belongs to another run; what an interrupted run
-    left behind is cleaned first."""
+    left behind is cleaned first. Two runs into one folder at once: the second stops with one line."""
     exporters = [EXPORTERS[name] for name in formats]
     for exporter in exporters:
         if hasattr(exporter, "prepare"):
@@ -32,14 +32,16 @@ def publish(publication: Publication, folder: str | Path, formats: list[str],
     for exporter in exporters:
         if not exporter.BUILDS:
             texts.update(exporter.texts(publication))
-    clean_leftovers(folder)
-    replaced = [name for exporter in EXPORTERS.values() if exporter.BUILDS for name in exporter.files(publication)]
-    unasked = [name for exporter in EXPORTERS.values() if exporter not in exporters
-               for name in exporter.files(publication)]
-    removed = remove_stale(folder / name for name in dict.fromkeys(replaced + unasked))
-    written = write_all(folder, texts)
-    for exporter in exporters:
-        if exporter.BUILDS:
-            written += exporter.build(publication, folder, progress)
+    with folder_lock(folder):
+        clean_leftovers(folder)
+        replaced = [name for exporter in EXPORTERS.values() if exporter.BUILDS
+                    for name in exporter.files(publication)]
+        unasked = [name for exporter in EXPORTERS.values() if exporter not in exporters
+                   for name in exporter.files(publication)]
+        removed = remove_stale(folder / name for name in dict.fromkeys(replaced + unasked))
+        written = write_all(folder, texts)
+        for exporter in exporters:
+            if exporter.BUILDS:
+                written += exporter.build(publication, folder, progress)
     rebuilt = set(written)
     return Published(written, [path for path in removed if path not in rebuilt])

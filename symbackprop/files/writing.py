@@ -1,15 +1,25 @@
-"""Write output files atomically (a temporary name in the same folder, then a rename); drop stale ones."""
+"""Write output files atomically (a temporary name in the same folder, then a rename); drop stale ones; one
+run at a time per output folder."""
+import contextlib
 import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # not on POSIX: runs into one folder are not serialised
+    fcntl = None
+
 from symbackprop.errors import OutputError
 
 # Temporary names carry the writer's process id, so that a later run can tell an abandoned one from a live one:
-# .NAME.PID.XXXX.tmp (a file being written) and .STEM-build-PID-XXXX (a PDF being built).
+# .NAME.PID.XXXX.tmp (a file being written, in the output folder) and .symbackprop-build-PID-XXXX (a PDF being
+# built, in the system's temporary folder, never in the output folder).
 LEFTOVER = re.compile(r"\.(?:.+\.(?P<file_pid>\d+)\..+\.tmp|.+-build-(?P<build_pid>\d+)-.+)")
+BUILD_PREFIX = ".symbackprop-build-"
+BUILD_LEFTOVER = re.compile(r"\.symbackprop-build-(?P<build_pid>\d+)-.+")
 
 
 def check_folder(folder: str | Path, option: str = "output folder") -> Path:
@@ -75,6 +85,53 @@ def write_all(folder: str | Path, files: dict[str, str]) -> list[Path]:
     return [folder / name for name in files]
 
 
+def install_file(source: str | Path, target: str | Path) -> Path:
+    """Copy source (a built file, possibly on another file system) to target atomically: a temporary name beside
+    target, then a rename."""
+    target = Path(target)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream, open(source, "rb") as built:
+            shutil.copyfileobj(built, stream)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def build_folder() -> Path:
+    """A fresh private folder for one build in the system's temporary folder (the output folder never holds
+    one, even when the run is killed); the folders of builds whose process has ended are removed first."""
+    root = Path(tempfile.gettempdir())
+    clean_leftovers(root, BUILD_LEFTOVER)
+    return Path(tempfile.mkdtemp(prefix=f"{BUILD_PREFIX}{os.getpid()}-", dir=root))
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | Path, option: str = "output folder"):
+    """Hold the output folder for this run alone (created if needed): a second run into the same folder at the
+    same time stops with one OutputError instead of mixing its files with this run's."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError as err:
+        raise OutputError(f"{option} {folder}: cannot write there ({_reason(err)}); expected a folder you can "
+                          f"write to (a new or an existing one)") from err
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as err:
+                raise OutputError(f"{option} {folder}: another symbackprop run is writing there now; wait for it "
+                                  f"to finish or choose another folder") from err
+        yield folder
+    finally:
+        os.close(descriptor)  # closing the descriptor releases the lock
+
+
 def remove_stale(paths) -> list[Path]:
     """Delete earlier outputs that this run does not rewrite (a PDF of an older .tex); returns those removed."""
     removed = []
@@ -90,7 +147,7 @@ def remove_stale(paths) -> list[Path]:
     return removed
 
 
-def clean_leftovers(folder: str | Path) -> list[Path]:
+def clean_leftovers(folder: str | Path, pattern: re.Pattern = LEFTOVER) -> list[Path]:
     """Remove what an interrupted run left in folder (temporary files, build folders) whose process has ended."""
     folder = Path(folder)
     removed = []
@@ -99,8 +156,9 @@ def clean_leftovers(folder: str | Path) -> list[Path]:
     except OSError:
         return removed
     for entry in entries:
-        match = LEFTOVER.fullmatch(entry.name)
-        if not match or _alive(int(match.group("file_pid") or match.group("build_pid"))):
+        match = pattern.fullmatch(entry.name)
+        groups = match.groupdict() if match else {}
+        if not match or _alive(int(groups.get("file_pid") or groups["build_pid"])):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from symbackprop.model import functions, symbols
-from symbackprop.errors import QuantityError
+from symbackprop.errors import QuantityError, shown
 from symbackprop.model.spec import Network
 
 
@@ -118,18 +118,18 @@ class Names:
 
     def parse(self, name: str, steps: int = 0) -> Quantity:
         """Parse a quantity name; unknown names fail with the closest valid ones."""
-        match = re.fullmatch(r"step(\d+)\.(.+)", name)
+        match = re.fullmatch(r"step([1-9]\d{0,8})\.(.+)", name)  # a step count fits an int, whatever is typed
         if match and 1 <= int(match.group(1)) <= steps:
             inner = self.table.get(match.group(2))
             if inner is not None and inner.kind in ("W", "b", "L"):
                 return Quantity(inner.kind, inner.layer, inner.indices, int(match.group(1)))
         if name in self.table:
             return self.table[name]
-        raise QuantityError(f"unknown quantity {name!r}; {self.suggest(name)}")
+        raise QuantityError(f"unknown quantity {shown(name)}; {self.suggest(name)}")
 
     def suggest(self, name: str) -> str:
         """A hint naming the closest valid names."""
-        close = difflib.get_close_matches(name, list(self.table), n=3, cutoff=0.5)
+        close = difflib.get_close_matches(name[:200], list(self.table), n=3, cutoff=0.5)
         if close:
             return "did you mean " + " or ".join(repr(c) for c in close) + "?"
         return "expected names such as " + ", ".join(repr(n) for n in list(self.table)[:4]) + " (see README: quantity names)"

@@ -1,6 +1,8 @@
 """The batched numeric network: code generated from the derivation, run over row chunks on all cores."""
 import contextlib
+import ctypes
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -11,8 +13,8 @@ from symbackprop.model.derivation import Derivation
 from symbackprop.model.spec import Network, Training, Values
 from symbackprop.numeric import codegen, training as descent
 
-CHUNK_ROWS = 4096  # rows per chunk: a layer's arrays stay in cache, and chunks run in parallel
-PARALLEL_ROWS = 4 * CHUNK_ROWS  # smaller batches run in one call: the pool would cost more than it saves
+CHUNK_ROWS = 2048  # rows per chunk: a layer's arrays stay in cache, and chunks run in parallel
+PARALLEL_ROWS = 2 * CHUNK_ROWS  # smaller batches run in one call: the pool would cost more than it saves
 _POOL: ThreadPoolExecutor | None = None
 
 
@@ -66,6 +68,25 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL
 
 
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+KEPT_FREE_BYTES = 64 * 2**20  # freed memory glibc keeps for reuse instead of returning it to the system
+HEAP_ARRAY_BYTES = 32 * 2**20  # arrays up to this size come from the heap (glibc's largest mmap threshold)
+
+
+@lru_cache(maxsize=1)
+def keep_freed_memory() -> bool:
+    """Ask glibc to reuse freed memory for the next array instead of returning it to the system and faulting
+    fresh pages in again: each pass allocates and frees the same large temporaries (V, Y, δ per layer), and
+    without this the page faults cost more than the arithmetic. Only on Linux with glibc; True when set."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, HEAP_ARRAY_BYTES)) and bool(mallopt(M_TRIM_THRESHOLD, KEPT_FREE_BYTES))
+
+
 @lru_cache(maxsize=1)
 def _blas_controller():
     """threadpoolctl's view of the loaded BLAS (scanned once), or None without threadpoolctl."""
@@ -93,6 +114,7 @@ class NumericNetwork:
         self.derivation = network if isinstance(network, Derivation) else Derivation(network)
         self.network = self.derivation.network
         self.generated = codegen.generate(self.derivation)
+        keep_freed_memory()
 
     @property
     def source(self) -> str:
@@ -124,22 +146,18 @@ class NumericNetwork:
     def gradients(self, params: Parameters, X, T):
         """(∂L/∂W per layer, ∂L/∂b per layer), summed over the batch: ∂L/∂W^l = (Y^{l-1})^T δ^l.
 
-        Large batches run as row chunks on a thread pool; the gradients are sums over rows, so the chunks' add up.
+        BLAS stays on one thread (its threads cost more than they save on a network's skinny products, and far
+        more on a busy machine); large batches run as row chunks of a fixed size on a thread pool instead, and
+        the chunks' gradients add up (the same chunks on every machine, so the same sums).
         """
         X, T = _batch(X, T)
         arrays = params.arrays()
         function = self.generated.namespace["gradients"]
-        if X.shape[0] < PARALLEL_ROWS:
-            with np.errstate(all="ignore"):
+        with _one_blas_thread(), np.errstate(all="ignore"):
+            if X.shape[0] < PARALLEL_ROWS:
                 return function(X, T, *arrays)
-        starts = range(0, X.shape[0], CHUNK_ROWS)
-
-        def chunk(start):
-            with np.errstate(all="ignore"):
-                return function(X[start:start + CHUNK_ROWS], T[start:start + CHUNK_ROWS], *arrays)
-
-        with _one_blas_thread():
-            parts = list(_pool().map(chunk, starts))
+            parts = list(_pool().map(lambda start: function(X[start:start + CHUNK_ROWS], T[start:start + CHUNK_ROWS],
+                                                            *arrays), range(0, X.shape[0], CHUNK_ROWS)))
         return ([sum(part[0][layer] for part in parts) for layer in range(self.network.depth)],
                 [sum(part[1][layer] for part in parts) for layer in range(self.network.depth)])
 

@@ -221,6 +221,8 @@ CASES: tuple[Case, ...] = (
     option("--decimals 1e3", "wrong type", ["slides", "--decimals", "1e3", "-o", "{tmp}/out"],
            "--decimals: expected a whole number"),
     option("--decimals 99", "out of range", ["derive", "--decimals", "99"], "decimals"),
+    option("--gradient with a 5000-digit step", "oversized", ["handout", "--gradient", f"step{HUGE_INT}.L",
+                                                              "-o", "{tmp}/out"], "unknown quantity 'step999"),
     option("--lang xx", "out of range", ["slides", "--lang", "xx", "-o", "{tmp}/out"], "xx"),
     option("--consistent-credit x", "wrong type", ["grade", "a.csv", "--manifest", "m.json",
                                                    "--consistent-credit", "x"], "--consistent-credit"),
