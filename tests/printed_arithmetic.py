@@ -188,3 +188,13 @@ def claims(tex: str) -> list[Claim]:
                 if computed is not None:
                     out.append(Claim(left, right, computed, first, last))
     return out
+
+
+def filled_chains(tex: str) -> list[tuple[list[float], float]]:
+    """(factors, product) of each filled chain row of a handout with solutions (blanks in a tabular row)."""
+    rows = re.findall(r"^\$\\displaystyle \\frac\{\\partial L\}.*\\\\\[2ex\]$", tex, re.M)
+    out = []
+    for row in rows:
+        numbers = [float(v.replace("{,}", ".")) for v in re.findall(r"\\answerfilled\{(-?[\d.{},]+)\}", row)]
+        out.append((numbers[:-1], numbers[-1]))
+    return out

@@ -1,6 +1,7 @@
 """Printed numbers: every arithmetic line of every generated document reproduces from its printed operands,
 `symbackprop lint` finds nothing wrong and reads the lines, and numbers print as a lecturer writes them."""
 import json
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,7 @@ from symbackprop.model.spec import load_spec
 from symbackprop.notation.derivation_tex import derive
 from symbackprop.numeric.values import quantity_values
 from tests import reference
-from tests.printed_arithmetic import claims
+from tests.printed_arithmetic import claims, filled_chains
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 WITH_VALUES = [None] + sorted(p.name for p in EXAMPLES.glob("*.toml")
@@ -61,6 +62,8 @@ def test_slides_and_handouts_reproduce_and_lint_clean(tmp_path, capsys, name, la
     for path in paths:
         if path.name != "slides_body.tex":
             _check(path, capsys)
+    chains = filled_chains(paths[-1].read_text(encoding="utf-8"))
+    assert chains and all(abs(math.prod(factors) - product) <= 0.5e-4 + 1e-12 for factors, product in chains)
 
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])
@@ -152,3 +155,22 @@ def test_exam_prints_one_title_and_the_moodle_note_only_with_moodle(tmp_path):
     answers = re.findall(r"= (-?[\d.]+)\$(?: \\quad \{\(\}carried forward: \$-?[\d.]+\$\))? \\quad \(\$\\pm ([\d.]+)\$\)", key)
     assert len(answers) == 2 * computed  # each tolerance at its answer's decimals
     assert all(len(value.split(".")[1]) == len(tolerance.split(".")[1]) for value, tolerance in answers)
+
+
+@pytest.mark.tex
+def test_each_variant_has_an_even_number_of_pages_and_its_values_face_the_questions(tmp_path):
+    import shutil
+    import subprocess
+    if shutil.which("latexmk") is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs latexmk and pdftotext")
+    folder = tmp_path / "exam"
+    assert main(["exam", str(EXAMPLES / "exam_relu.toml"), "--variants", "2", "--seed", "5", "-o", str(folder),
+                 "--pdf"]) == 0
+    text = subprocess.run(["pdftotext", str(folder / "exam.pdf"), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")[:-1]
+    starts = [n for n, page in enumerate(pages) if "Name:" in page]  # each variant's first page
+    assert len(starts) == 2 and starts[0] == 0 and len(pages) % 2 == 0
+    assert starts[1] % 2 == 0  # the second variant starts on the front of a sheet
+    for start in starts:
+        assert "The values of this variant" in pages[start + 1]  # page 2, facing page 3 when opened
+        assert "Compute" in pages[start + 1] and "Compute" in pages[start + 2]
