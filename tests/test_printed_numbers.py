@@ -102,22 +102,28 @@ def test_the_key_prints_the_carried_result_and_the_manifest_accepts_it():
 
 
 def _two_steps_numpy(spec):
-    """W0[0][0] after each of two gradient-descent steps, from central differences of the NumPy reference."""
-    net, values, rate = spec.network, spec.values, spec.training.learning_rate
+    """W0[0][0] after each of two gradient-descent steps with momentum (Δw = -η g + α Δw_before), from central
+    differences of the NumPy reference."""
+    net, values, training = spec.network, spec.values, spec.training
     weights = [np.array(w, float) for w in values.weights]
     biases = [np.array(b, float) for b in values.biases]
+    change_w = [np.zeros_like(w) for w in weights]
+    change_b = [np.zeros_like(b) for b in biases]
     history = []
     for _ in range(2):
         d_w, d_b = reference.finite_difference(net.activations, net.loss, weights, biases, values.x, values.y)
-        weights = [w - rate * g for w, g in zip(weights, d_w)]
-        biases = [b - rate * g for b, g in zip(biases, d_b)]
+        change_w = [-training.learning_rate * g + training.momentum * c for g, c in zip(d_w, change_w)]
+        change_b = [-training.learning_rate * g + training.momentum * c for g, c in zip(d_b, change_b)]
+        weights = [w + c for w, c in zip(weights, change_w)]
+        biases = [b + c for b, c in zip(biases, change_b)]
         history.append(weights[0][0, 0])
     return history
 
 
-def test_the_second_step_shows_its_own_working():
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_the_second_step_shows_its_own_working(momentum):
     spec = load_spec()
-    spec = replace(spec, training=replace(spec.training, steps=2))
+    spec = replace(spec, training=replace(spec.training, steps=2, momentum=momentum))
     first, second = _two_steps_numpy(spec)
     d = derive(spec)
     steps = solution_steps(d, quantity_values(spec.network, spec.values, spec.training), "step2.W0[0][0]",
@@ -128,6 +134,8 @@ def test_the_second_step_shows_its_own_working():
     before, result = re.match(r"(-?[\d.]+) - .* = (-?[\d.]+)$", numbers).groups()
     assert abs(float(before) - first) < 5e-5  # starts from w after step 1, not from the spec's w
     assert abs(float(result) - second) < 2e-4 and abs(float(result) - first) > 1e-3
+    assert (r"\alpha" in update.lines[0].tex) == bool(momentum)
+    assert claims(rf"\begin{{align*}} a &= {numbers} \end{{align*}}")[0].reproduces
 
 
 def test_numbers_print_as_a_lecturer_writes_them(tmp_path):
