@@ -182,3 +182,15 @@ def test_each_variant_has_an_even_number_of_pages_and_its_values_face_the_questi
     for start in starts:
         assert "The values of this variant" in pages[start + 1]  # page 2, facing page 3 when opened
         assert "Compute" in pages[start + 1] and "Compute" in pages[start + 2]
+
+
+def test_decimal_comma_documents_reproduce_and_lint_clean(tmp_path, capsys):
+    paths = (_documents(tmp_path, "slides", "relu_3layer.toml", "pt-BR", "--decimal-comma")
+             + _documents(tmp_path, "handout", "softmax_4663.toml", "pt-BR", "--solutions", "--decimal-comma"))
+    folder = tmp_path / "exam"
+    assert main(["exam", str(EXAMPLES / "exam_relu.toml"), "--variants", "6", "--seed", "2", "--lang", "pt-BR",
+                 "--decimal-comma", "-o", str(folder)]) == 0
+    for path in [p for p in paths if p.name != "slides_body.tex"] + [folder / "key.tex"]:
+        assert "{,}" in path.read_text(encoding="utf-8")
+        _check(path, capsys)
+        assert _lint(path, capsys)["summary"]["decimal_comma"] is True
