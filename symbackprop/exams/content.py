@@ -1,5 +1,6 @@
 """What every exam variant shows: its values, its questions with points and answers, and their worked solutions."""
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from symbackprop.documents import diagram
 from symbackprop.model import symbols
@@ -59,6 +60,12 @@ class VariantContent:
     def numeric_points(self) -> int:
         """Points of the computed questions: the Moodle quiz's total."""
         return self.total_points - self.hand_points
+
+
+def _rounded(value: float, printed: int, decimals: int) -> float:
+    """A value printed with `printed` decimals, rounded as on paper (half up) to `decimals`: 0.02235 -> 0.0224."""
+    text = Decimal(f"{value:.{printed}f}")
+    return float(text.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def _paren(expr, text: str) -> str:
@@ -181,7 +188,7 @@ class ExamContent:
             asked = variant.precision(name)
             tolerance = asked.tolerance
             shown = NumberFormat(asked.decimals, self.fmt.decimal_comma)
-            carried = shown.tex(worker.shown(name))
+            carried = shown.tex(_rounded(worker.shown(name), worker.fmt.decimals, asked.decimals))
             questions.append(Question(number, name, tex, self._compute(tex, asked), c.points_of(name),
                                       value, tolerance, self._solution(worker, name, solved),
                                       shown.tex(tolerance), carried if carried != shown.tex(value) else "",
