@@ -241,7 +241,8 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
     context, d, worker = _common(spec, options, HANDOUT_BUDGET)
     messages, net, names = context["t"], spec.network, d.names
     if spec.training is not None:
-        context["eta"] = as_written(spec.training.learning_rate, options.decimal_comma, math=True)
+        context["eta"] = as_written(spec.training.learning_rate, options.decimal_comma, math=True)  # as the spec writes it
+        context["alpha"] = as_written(spec.training.momentum, options.decimal_comma, math=True)
     asked = asked_gradients(d, options.gradients, chosen_gradients(d))
     questions = []
     if worker is not None:
