@@ -162,7 +162,8 @@ async def student(number: int, port: int, tally: Tally, symbolic: bool, record: 
             claims = {name: text}
         body = {"claims": claims, "entry": name}
         if record:
-            body.update({"student": f"s{number:03d}", "submission": f"s{number:03d}-{step:05d}"})
+            body.update({"student": f"s{number:03d}", "secret": f"bench-secret-{number:06d}",
+                         "submission": f"s{number:03d}-{step:05d}"})
         await post(client, tally, kind, body, record)
         step += 1
         if until is None and step >= len(plan):
@@ -218,16 +219,19 @@ def in_process_ms() -> tuple[float, float]:
     """Median time of one numeric and one symbolic check in process, no HTTP (the work itself)."""
     from symbackprop.model.spec import load_spec
     from symbackprop.web.checks import Entry, run_check
+    from symbackprop.web.exercise import from_spec
     from symbackprop.web.worker import Checkers
-    checker = Checkers({"spec": load_spec(ROOT / "examples/course_232.toml")}).get("spec")
+    exercise = from_spec(load_spec(ROOT / "examples/course_232.toml")).get(None)
+    checker = Checkers({"spec": exercise.spec}).get("spec")
     numeric = [Entry(name, text) for name, text in FORWARD]
+    judged = {name: exercise.judged(name) for name, _ in FORWARD}
     result = []
     for entries in (numeric, [Entry(*EXPRESSIONS[0])]):
-        run_check(checker, entries, False)
+        run_check(checker, entries, False, judged)
         times = []
         for _ in range(30):
             start = time.perf_counter()
-            run_check(checker, entries, False)
+            run_check(checker, entries, False, judged)
             times.append((time.perf_counter() - start) * 1000)
         result.append(statistics.median(times))
     return result[0], result[1]

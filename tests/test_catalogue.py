@@ -49,7 +49,7 @@ def test_course_vocabulary():
     assert pt["functions"] == "Funções e derivadas"
     assert catalogue.function_name(pt, "loss", "mse") == "Erro quadrático médio"
     assert pt["example"] == "Exemplo"
-    assert pt["forward"] == "FORWARD"
+    assert pt["forward"] == "Propagação direta"  # titles in sentence case
     assert catalogue.function_name(pt, "activation", "sigmoid") == "Função sigmoide"
     assert catalogue.function_name(pt, "activation_derivative", "relu") == "Derivada da função ReLU"
     assert catalogue.function_name(pt, "activation_short", "sigmoid") == "sigmoide"

@@ -228,3 +228,59 @@ def test_the_course_232_example(capsys):
     rows = json.loads(capsys.readouterr().out)["claims"]
     wrong = {row["name"]: row["mistake"] for row in rows if row["verdict"] != "correct"}
     assert wrong == {"dL/dy0[0]": "index_transposed", "dL/dW0[0][0]": "missing_sum"}
+
+
+# -- whole numbers and --answers ----------------------------------------------------------------------
+ONE_AND_A_HALF = "[network]\nlayers = [1, 1]\nactivations = \"sigmoid\"\nloss = \"mse\"\n" \
+                 "[values]\nx = [1.0]\ny = [1.0]\nW0 = [[1.0]]\nb0 = [0.5]\n"  # v = 1·1 + 0.5 = 1.5
+
+
+def test_a_whole_number_is_exact_when_nothing_else_is_printed():
+    assert verdicts('"v0[0]" = 1\n', ONE_AND_A_HALF)["v0[0]"].verdict == "wrong"  # not 1 ± 0.5
+    assert verdicts('"v0[0]" = 2\n', ONE_AND_A_HALF)["v0[0]"].verdict == "wrong"
+    assert verdicts('"dL/dW0[0][0]" = "0"\n')["dL/dW0[0][0]"].verdict == "wrong"  # -0.1435, not 0 ± 0.5
+    exact = verdicts('"dv0[0]/db0[0]" = 1\n')["dv0[0]/db0[0]"]
+    assert (exact.verdict, exact.detail["tolerance"]) == ("correct", pytest.approx(0, abs=1e-11))
+
+
+def test_a_whole_number_has_the_precision_of_the_other_printed_numbers():
+    sigma = 1 / (1 + math.exp(-1.5))
+    got = verdicts(f'"v0[0]" = 1\n"y0[0]" = {sigma:.4f}\n', ONE_AND_A_HALF)
+    assert got["v0[0]"].verdict == "wrong" and got["v0[0]"].detail["tolerance"] == pytest.approx(5e-5)
+    claims = parse_claims(claims_text('"dv0[0]/db0[0]" = 1\n"v0[0]" = 0.32\n"y0[0]" = "0.579"\nL = 0\n'))
+    half_units = {c.name: c.number.half_unit for c in claims.claims}
+    assert half_units == {"dv0[0]/db0[0]": pytest.approx(5e-4), "v0[0]": pytest.approx(5e-3),
+                          "y0[0]": pytest.approx(5e-4), "L": pytest.approx(5e-4)}
+
+
+def page_cases(tmp_path, body: str, *flags: str, capsys) -> dict:
+    path = tmp_path / "answers.toml"
+    path.write_text(claims_text(body, SINGLE_NEURON + "[training]\nlearning_rate = 0.5\n"), encoding="utf-8")
+    main(["check", str(path), "--json", *flags])
+    return {r["name"]: r for r in json.loads(capsys.readouterr().out)["claims"]}
+
+
+def test_answers_are_judged_by_the_tolerance_policy(tmp_path, capsys):
+    """The student page's cases: "1" for ŷ, "-1" for ∂L/∂ŷ, "0" for ∂L/∂w, and 0.58 for ŷ = 0.5793."""
+    body = '"y0[0]" = "1"\n"dL/dy0[0]" = "-1"\n"dL/dW0[0][0]" = "0"\n'
+    assert {n: r["verdict"] for n, r in page_cases(tmp_path, body, "--answers", capsys=capsys).items()} == {
+        "y0[0]": "wrong", "dL/dy0[0]": "wrong", "dL/dW0[0][0]": "consistent"}  # 0 follows from ŷ = 1
+    body = '"dL/dW0[0][0]" = "0"\n"y0[0]" = "0.58"\n'
+    printed = page_cases(tmp_path, body, capsys=capsys)
+    policy = page_cases(tmp_path, body, "--answers", capsys=capsys)
+    assert (printed["y0[0]"]["verdict"], policy["y0[0]"]["verdict"]) == ("correct", "wrong")  # ±0.005, ±0.0001
+    assert policy["y0[0]"]["detail"]["tolerance"] == pytest.approx(1e-4)
+    assert policy["dL/dW0[0][0]"]["verdict"] == "wrong"
+    step = W - 0.5 * DL_DW
+    body = f'"y0[0]" = "{YHAT:.4f}"\n"dL/dW0[0][0]" = "{DL_DW:.4f}"\n"step1.W0[0][0]" = "{step:.4f}"\n'
+    assert {r["verdict"] for r in page_cases(tmp_path, body, "--answers", capsys=capsys).values()} == {"correct"}
+    got = page_cases(tmp_path, '"step1.W0[0][0]" = "0.1"\n', "--answers", capsys=capsys)["step1.W0[0][0]"]
+    assert (got["verdict"], got["mistake"]) == ("wrong", "update_not_applied")
+
+
+def test_answers_leave_no_room_for_other_tolerances(tmp_path, capsys):
+    path = tmp_path / "answers.toml"
+    path.write_text(claims_text('L = "0.1770"\n'), encoding="utf-8")
+    assert main(["check", str(path), "--answers", "--abs-tol", "0.1"]) == 2
+    assert capsys.readouterr().err == ("symbackprop: error: --answers: the tolerance policy sets every tolerance; "
+                                       "leave out --abs-tol and --rel-tol\n")

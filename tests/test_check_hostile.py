@@ -213,8 +213,11 @@ def test_report_cells_from_students_are_spreadsheet_safe(tmp_path, capsys):
     assert report[1:] == ['"\'=HYPERLINK(""http://x"")",v01,1,1,correct', "'+1,v01,1,1,correct",
                           "'-2,v01,0,1,wrong",
                           "'@sum,v01,1,1,correct", "x,v01,1,1,correct", "plain,v01,0,1,wrong"]
-    leftovers = [p.name for p in (tmp_path / "out").iterdir() if p.name != "report.csv"]
-    assert leftovers == []  # written atomically: no temporary file left behind
+    points = (tmp_path / "out" / "report_points.csv").read_text(encoding="utf-8").splitlines()
+    assert points[1:] == ['"\'=HYPERLINK(""http://x"")",v01,1', "'+1,v01,1", "'-2,v01,0", "'@sum,v01,1", "x,v01,1",
+                          "plain,v01,0"]
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["report.csv", "report_points.csv", "report_questions.csv"]  # no temporary file left behind
 
 
 def test_spreadsheet_safe_cells():

@@ -12,7 +12,7 @@ def _publication(tmp_path, **extra):
     return Publication({"tiny.tex": "tiny.tex.j2"}, {"word": "hello"}, ("tiny.tex",), str(templates), **extra)
 
 def test_the_table_names_every_built_in_format():
-    assert sorted(EXPORTERS) == ["manifest", "moodle", "pdf", "tex"]
+    assert sorted(EXPORTERS) == ["canvas", "manifest", "moodle", "pdf", "prairielearn", "qti", "tex"]
 
 def test_tex_is_rendered_and_an_old_pdf_of_another_tex_is_removed(tmp_path):
     out = tmp_path / "out"
@@ -50,3 +50,17 @@ def test_a_new_format_is_one_module_and_one_table_entry(tmp_path, monkeypatch):
     assert (out / "tiny.md").read_text() == "*hello*\n"
     publish(_publication(tmp_path), out, ["tex"])
     assert not (out / "tiny.md").exists()
+
+def test_a_format_may_write_bytes_into_a_folder_of_its_own(tmp_path, monkeypatch):
+    elsewhere = tmp_path / "question"
+    package = types.SimpleNamespace(
+        NAME="package", BUILDS=False,
+        files=lambda publication: [],
+        destination=lambda publication: elsewhere,
+        texts=lambda publication: {"data.zip": b"PK\x03\x04\x00\xff"})
+    monkeypatch.setitem(EXPORTERS, "package", package)
+    out = tmp_path / "out"
+    published = publish(_publication(tmp_path), out, ["tex", "package"])
+    assert (elsewhere / "data.zip").read_bytes() == b"PK\x03\x04\x00\xff"
+    assert published.written == [out / "tiny.tex", elsewhere / "data.zip"]
+    assert not (out / "data.zip").exists()

@@ -124,7 +124,7 @@ def test_the_exam_tolerance_is_authoritative(tmp_path, manifest, capsys):
 
 
 @pytest.mark.parametrize("rows, questions, message", [
-    ([["x", "v99", "0.3", "", "", "", ""]], QUESTIONS, r"unknown variant id in row 2 \(x\): 'v99'"),
+    ([["x", "v99", "0.3", "", "", "", ""]], QUESTIONS, r"unknown variant id in line 2 \(x\): 'v99'"),
     ([["x", "v01", "0.3"]], ["v[0]"], r"column 'v\[0\]': unknown quantity 'v\[0\]'; did you mean 'v0\[0\]'"),
     ([["x", "v01", "0.3", "0.3"]], ["L", "L"], "appears more than once"),
 ])
@@ -203,3 +203,151 @@ def test_a_symbolic_question(tmp_path, capsys):
     assert graded["p"]["dL/db0[0]"] == "correct" and graded["p"]["points"] == "4"
     assert graded["q"]["dL/db0[0]"] == "wrong:missing_activation_derivative"
     assert graded["r"]["dL/db0[0]"] == "invalid"
+
+
+# -- grading input: columns, rows, students, ids ---------------------------------------------------------
+def grade_text(tmp_path, manifest, text: str, capsys):
+    """(exit code, stdout, stderr, report rows) of grading answers CSV text."""
+    path = tmp_path / "answers.csv"
+    path.write_text(text, encoding="utf-8")
+    report = tmp_path / "report.csv"
+    code = main(["grade", str(path), "--manifest", manifest, "-o", str(report)])
+    out, err = capsys.readouterr()
+    return code, out, err, read_report(report) if code == 0 else None
+
+
+def csv_text(rows, header=("student", "variant", *QUESTIONS)) -> str:
+    return "\n".join(",".join(row) for row in [header, *rows]) + "\n"
+
+
+def right(student: str, variant: str = "v01") -> list[str]:
+    return [student, variant, *map(fmt, (KEY[variant.strip().lower()][q] for q in QUESTIONS))]
+
+
+def test_a_missing_question_column_is_an_error(tmp_path, manifest, capsys):
+    header = ["student", "variant", *[q for q in QUESTIONS if q not in ("L", "step1.W0[0][0]")]]
+    rows = [[r[0], r[1], *(r[2 + QUESTIONS.index(q)] for q in header[2:])] for r in [right("ana")]]
+    code, _, err, _ = grade_text(tmp_path, manifest, csv_text(rows, header), capsys)
+    assert code == 2
+    assert err == (f"symbackprop: error: {tmp_path / 'answers.csv'}: no column for the asked 'L', "
+                   f"'step1.W0[0][0]'; add a column headed by each asked quantity (an empty cell is unanswered)\n")
+    assert not (tmp_path / "report.csv").exists()
+
+
+def test_unknown_and_duplicated_columns_are_named_in_one_line(tmp_path, manifest, capsys):
+    header = ["student", "variant", *QUESTIONS, "v[0]", "dL/db[0]"]
+    code, _, err, _ = grade_text(tmp_path, manifest, csv_text([right("ana") + ["", ""]], header), capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert err == (f"symbackprop: error: {tmp_path / 'answers.csv'}: column 'v[0]': unknown quantity 'v[0]'; "
+                   f"did you mean 'v0[0]' or 'y[0]' or 'x[0]'?; column 'dL/db[0]': unknown quantity 'dL/db[0]'; "
+                   f"did you mean 'dL/db0[0]' or 'dL/dy0[0]' or 'dL/dv0[0]'?\n")
+    header = ["student", "variant", *QUESTIONS, "L", "v0[0]"]
+    code, _, err, _ = grade_text(tmp_path, manifest, csv_text([right("ana") + ["", ""]], header), capsys)
+    assert code == 2
+    assert err == (f"symbackprop: error: {tmp_path / 'answers.csv'}: columns 'v0[0]', 'L' appear more than once; "
+                   f"keep one column per quantity\n")
+
+
+def test_an_unclosed_quote_is_an_error_naming_its_line(tmp_path, manifest, capsys):
+    """150 students in: a quote left open on line 41 swallows the rows up to the next quote (148 would be out)."""
+    rows = [",".join(right(f"s{n:03d}", ("v01", "v02")[n % 2])) for n in range(150)]
+    rows[39] = rows[39].replace(",0.", ',"0.', 1)  # line 41: the quote opens and is never closed on its line
+    rows[41] = rows[41].replace(",0.", ',0."', 1)  # closed on line 43
+    text = "student,variant," + ",".join(QUESTIONS) + "\n" + "\n".join(rows) + "\n"
+    code, _, err, _ = grade_text(tmp_path, manifest, text, capsys)
+    assert code == 2
+    assert err == (f"symbackprop: error: {tmp_path / 'answers.csv'}: line 41: a quote opened on this line runs to "
+                   f"line 43, so 3 lines read as one row; close the quote (or remove it)\n")
+    text = text.replace('0."', "0.")  # never closed: it runs to the end of the file
+    code, _, err, _ = grade_text(tmp_path, manifest, text, capsys)
+    assert code == 2 and "line 41: a quote opened on this line runs to line 151, so 111 lines read as one row" in err
+    code, out, _, report = grade_text(tmp_path, manifest, text.replace('"', ""), capsys)
+    assert code == 0 and len(report) == 150 and "150 students: mean 8 of 8 points" in out
+
+
+def test_a_quantity_the_exam_does_not_ask_keeps_an_empty_column(tmp_path, manifest, capsys):
+    header = ["student", "variant", *QUESTIONS, "dL/db0[0]"]
+    code, _, err, report = grade_text(tmp_path, manifest, csv_text([right("ana") + ["0.1"]], header), capsys)
+    assert code == 0 and err == ""
+    assert report[0]["dL/db0[0]"] == "" and report[0]["points"] == "8"
+
+
+def test_a_student_with_two_rows_is_an_error(tmp_path, manifest, capsys):
+    code, _, err, _ = grade_text(tmp_path, manifest, csv_text([right("ana"), right("bia"), right("ana", "v02")]),
+                                 capsys)
+    assert code == 2
+    assert err == (f"symbackprop: error: {tmp_path / 'answers.csv'}: more than one row for student 'ana' "
+                   f"(lines 2, 4); keep one row per student\n")
+
+
+def test_an_exports_own_columns_are_ignored_with_one_warning(tmp_path, manifest, capsys):
+    """An LMS export: its comment (over two lines), email and Q1 columns beside the quantities."""
+    header = ["student", "variant", "email", *QUESTIONS, "Q1", "comment"]
+    rows = [right("ana")[:2] + ["ana@example.org"] + right("ana")[2:] + ["7", '"late,\nsee me"'],
+            right("bia", "v02")[:2] + ["bia@example.org"] + right("bia", "v02")[2:] + ["", "ok"]]
+    code, out, err, report = grade_text(tmp_path, manifest, csv_text(rows, header), capsys)
+    assert code == 0
+    assert err == (f"symbackprop: warning: {tmp_path / 'answers.csv'}: ignoring columns 'email', 'Q1', 'comment' "
+                   f"(not quantity names)\n")
+    assert list(report[0]) == ["student", "variant", "points", "max_points", *QUESTIONS]
+    assert [(r["student"], r["points"]) for r in report] == [("ana", "8"), ("bia", "8")]
+    assert "2 students: mean 8 of 8 points" in out
+
+
+def test_variant_ids_ignore_case(tmp_path, manifest, capsys):
+    code, _, err, report = grade_text(tmp_path, manifest, csv_text([right("ana", "V01"), right("bia", " v02 ")]),
+                                      capsys)
+    assert code == 0 and err == ""
+    assert [(r["variant"], r["points"]) for r in report] == [("v01", "8"), ("v02", "8")]
+
+
+def test_two_signs_in_a_row_is_an_invalid_answer_not_a_symbolic_claim(tmp_path, manifest, capsys):
+    row = ["ana", "v01", "", "", "", "--3", "--3"]
+    code, _, err, report = grade_text(tmp_path, manifest, csv_text([row]), capsys)
+    assert code == 0
+    assert report[0]["dL/dW0[0][0]"] == report[0]["step1.W0[0][0]"] == "invalid"
+    assert err.splitlines() == [
+        "symbackprop: invalid answer: ana (v01) dL/dW0[0][0]: '--3' is not a number: two signs in a row; "
+        "write one sign",
+        "symbackprop: invalid answer: ana (v01) step1.W0[0][0]: '--3' is not a number: two signs in a row; "
+        "write one sign"]
+    code, _, err, report = grade_text(tmp_path, manifest, csv_text([["ana", "v01", "", "", "", "", "0.1 - 0.5*0.2"]]),
+                                      capsys)
+    assert report[0]["step1.W0[0][0]"] == "wrong" and "training steps" not in err
+
+
+def test_per_question_statistics_and_points_beside_the_report(tmp_path, manifest, capsys):
+    report = tmp_path / "out" / "report.csv"
+    assert main(["grade", answers_file(tmp_path, class_rows()), "--manifest", manifest, "-o", str(report)]) == 0
+    with open(tmp_path / "out" / "report_questions.csv", newline="", encoding="utf-8") as handle:
+        stats = {row["question"]: row for row in csv.DictReader(handle)}
+    assert list(stats) == QUESTIONS
+    assert stats["dL/dW0[0][0]"] == {"question": "dL/dW0[0][0]", "asked": "4", "answered": "4", "correct": "2",
+                                     "consistent": "0", "wrong": "2", "invalid": "0", "unanswered": "0",
+                                     "points": "3", "mean_points": "1.5",
+                                     "most_common_mistakes": "sign_flipped (2)"}
+    assert (stats["y0[0]"]["correct"], stats["y0[0]"]["consistent"], stats["y0[0]"]["invalid"]) == ("2", "1", "1")
+    assert (stats["step1.W0[0][0]"]["answered"], stats["step1.W0[0][0]"]["mean_points"]) == ("3", "0.5")
+    with open(tmp_path / "out" / "report_points.csv", newline="", encoding="utf-8") as handle:
+        points = {row["student"]: row for row in csv.DictReader(handle)}
+    assert points["ana"] == {"student": "ana", "variant": "v01", "v0[0]": "0", "y0[0]": "1", "L": "2",
+                             "dL/dW0[0][0]": "3", "step1.W0[0][0]": "1"}
+    assert points["caio"]["dL/dW0[0][0]"] == "0" and points["caio"]["L"] == "2"
+    totals = {row["student"]: row["points"] for row in read_report(report)}
+    assert all(sum(float(v) for k, v in points[s].items() if k in QUESTIONS) == float(totals[s]) for s in totals)
+
+
+def test_a_whole_number_is_a_wrong_input_not_one_within_a_half(tmp_path, manifest, capsys):
+    """ŷ answered "1" (true 0.5793): the loss "0" that follows from it is consistent, the gradient "0" too."""
+    row = ["wes", "v01", "", "1", "0", "0", ""]
+    code, _, _, report = grade_text(tmp_path, manifest, csv_text([row]), capsys)
+    assert code == 0
+    assert (report[0]["y0[0]"], report[0]["L"], report[0]["dL/dW0[0][0]"]) == ("wrong", "consistent", "consistent")
+    assert report[0]["points"] == "5"  # L 2 + ∂L/∂w 3, full credit for consistent answers
+
+
+def test_one_ignored_column_and_windows_line_ends(tmp_path, manifest, capsys):
+    text = csv_text([right("ana") + ['"two\r\nlines"']], ("student", "variant", *QUESTIONS, "comment"))
+    code, _, err, report = grade_text(tmp_path, manifest, text.replace("\n", "\r\n"), capsys)
+    assert code == 0 and report[0]["points"] == "8"
+    assert err == f"symbackprop: warning: {tmp_path / 'answers.csv'}: ignoring column 'comment' (not a quantity name)\n"

@@ -58,6 +58,25 @@ def page_fills(pdf: Path) -> list[float]:
     return fills
 
 
+LATEX_SIZES = (5, 6, 7, 8, 9, 10, 10.95, 12, 14.4, 17.28, 20.74, 24.88)  # every size \\tiny..\\Huge and the
+# math script sizes of an 11pt beamer deck; a frame scaled to fit prints its glyphs at some other size
+BODY = 10.95
+
+
+def font_sizes(pdf: Path) -> list[set[float]]:
+    """Per page: the sizes (pt) at which its glyphs are printed, transformation matrices included."""
+    layout = pytest.importorskip("pdfminer.layout")
+    from pdfminer.high_level import extract_pages
+
+    def chars(box):
+        if isinstance(box, layout.LTChar):
+            yield box
+        elif isinstance(box, layout.LTContainer):
+            for inner in box:
+                yield from chars(inner)
+    return [{round(char.size, 2) for char in chars(page)} for page in extract_pages(str(pdf))]
+
+
 def _pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))
@@ -84,6 +103,32 @@ def test_every_content_frame_at_least_a_third_full(decks, name, lang):
     fills = page_fills(pdf)[1:]  # the title page is centred by design
     thin = [(page + 2, round(fill, 2)) for page, fill in enumerate(fills) if fill < 1 / 3]
     assert not thin, f"frames under a third full (page, fill): {thin}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", list(DECKS))
+def test_no_frame_is_scaled(decks, name, lang):
+    """Every glyph of every page at a size LaTeX sets for an 11pt deck: nothing was shrunk (or blown up) to fit,
+    the body text and math at 10.95pt, sub- and superscripts at their script sizes, nothing under 6pt."""
+    pdf, _ = decks[name, lang]
+    sizes = font_sizes(pdf)
+    off = [(page + 1, size) for page, found in enumerate(sizes) for size in sorted(found)
+           if not any(abs(size - standard) < 0.1 for standard in LATEX_SIZES)]
+    assert not off, f"glyphs at a scaled size (page, pt): {off[:5]}"
+    assert min(min(found) for found in sizes if found) > 5.9
+    assert all(any(abs(size - BODY) < 0.06 or size > BODY for size in found) for found in sizes[1:] if found)
+
+
+def test_a_scaled_frame_is_seen(tmp_path):
+    """The size measure itself: a frame shrunk by \\scalebox prints its glyphs at a size LaTeX never sets."""
+    if not shutil.which("pdflatex"):
+        pytest.skip("pdflatex not installed")
+    (tmp_path / "t.tex").write_text(r"""\documentclass[aspectratio=169,11pt]{beamer}
+\begin{document}\begin{frame}{T}body\end{frame}\begin{frame}{T}\scalebox{0.7}{shrunk}\end{frame}\end{document}""")
+    subprocess.run(["pdflatex", "-interaction=nonstopmode", "t.tex"], cwd=tmp_path, capture_output=True, check=True)
+    plain, scaled = font_sizes(tmp_path / "t.pdf")
+    assert all(any(abs(size - standard) < 0.1 for standard in LATEX_SIZES) for size in plain)
+    assert any(all(abs(size - standard) >= 0.1 for standard in LATEX_SIZES) for size in scaled)
 
 
 def test_fill_is_read_from_the_pdf(tmp_path):

@@ -44,16 +44,19 @@ def test_natural_logarithm_is_ln(tmp_path):
 
 def test_updated_parameter_has_step_apart_from_layer(tmp_path):
     slides = _write(tmp_path, "slides")["slides.tex"]
-    assert r"w^{1}_{0,0} &\leftarrow 0.7000 - 0.5 \times" in slides  # one update sign: w ← w − η ∂L/∂w
-    assert r"^{(1)\," not in slides and r"\prime" not in slides
+    assert r"w^{1}_{0,0} &\leftarrow w^{1}_{0,0} - \eta \frac{\partial L}{\partial w^{1}_{0,0}} \\" in slides
+    assert r"\;\to\; L^{+} = 0.2515" in slides  # one step notation: + after the update, no (1) beside the layer
+    assert "^{(1)" not in slides and r"\prime" not in slides
 
 
 def test_delta_defined_before_it_is_used(tmp_path):
     slides = _write(tmp_path, "slides", str(EXAMPLES / "relu_3layer.toml"))["slides.tex"]
+    general = slides.index(r"\delta^{l} = \frac{\partial L}{\partial v^{l}}")  # on the algorithm frame
+    assert r"y^{-1} = x" in slides and r"\delta^{l} = \left(\delta^{l+1} (W^{l+1})^{\top}\right) \odot" in slides
     for layer in range(3):
         definition = slides.index(rf"\delta^{{{layer}}}_{{j}} = \frac{{\partial L}}{{\partial v^{{{layer}}}_{{j}}}}")
-        first_use = slides.index(rf"\delta^{{{layer}}}")
-        assert definition == first_use, layer
+        first_entry = slides.index(rf"\delta^{{{layer}}}_")
+        assert general < slides.index(rf"\delta^{{{layer}}}") and definition == first_entry, layer
 
 
 def test_loss_derivative_with_this_networks_n(tmp_path):
@@ -82,7 +85,7 @@ def test_portuguese_wording(tmp_path):
     assert r"\begin{frame}{Exemplo: parâmetros atualizados, novo erro}" in slides
     assert (r"\framesubtitle{Uma nova propagação (forward) com os parâmetros atualizados resulta no novo erro "
             "(última linha).}") in slides
-    assert r"L &= 0.2745 \;\to\; L^{(1)} = 0.2515" in slides
+    assert r"L &= 0{,}2745 \;\to\; L^{+} = 0{,}2515" in slides  # pt-BR: the decimal comma by default
     assert "médio quadrático" not in slides and "classes" not in slides
 
 
@@ -154,11 +157,13 @@ def _default_carried():
 def test_matrix_form_is_the_numeric_outer_product(tmp_path):
     h, delta1, W1 = _default_carried()
     slides = _write(tmp_path, "slides")["slides.tex"]
-    column = r" \\ ".join(f"{value:.4f}" for value in h)
     row = " & ".join(f"{value:.4f}" for value in delta1)
     outer = r" \\ ".join(" & ".join(f"{hi * dk:.4f}" for dk in delta1) for hi in h)
-    assert (rf"&= \left[\begin{{matrix}}{column}\end{{matrix}}\right] \left[\begin{{matrix}}{row}\end{{matrix}}\right] \\"
-            + "\n" + rf" &= \left[\begin{{matrix}}{outer}\end{{matrix}}\right]") in slides
+    # three inputs: the outer product's factors are the vectors just shown, so only its result is written out
+    assert (r"\frac{\partial L}{\partial W^{1}} &= (y^{0})^{\top} \delta^{1} \\" + "\n"
+            + rf" &= \left[\begin{{matrix}}{outer}\end{{matrix}}\right]") in slides
+    assert rf"\frac{{\partial L}}{{\partial b^{{1}}}} &= \delta^{{1}} \\" + "\n" + \
+        rf" &= \left[\begin{{matrix}}{row}\end{{matrix}}\right]" in slides
     updated = r" \\ ".join(" & ".join(f"{W1[i][k] - 0.5 * round(h[i] * delta1[k], 4):.4f}" for k in range(2))
                           for i in range(3))
     assert rf"W^{{1}} &\leftarrow W^{{1}} - \eta \frac{{\partial L}}{{\partial W^{{1}}}} = \left[\begin{{matrix}}{updated}" in slides

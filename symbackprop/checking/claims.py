@@ -4,7 +4,7 @@ import os
 import re
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from symbackprop.errors import ClaimsError, SpecError
@@ -20,6 +20,7 @@ MAX_FILE_BYTES = 4_000_000  # a claims file or the spec it names, at most
 
 _NUMBER = r"[+-]?(?:\d[\d_]*(?:\.\d[\d_]*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _TEXT_NUMBER = re.compile(r"\s*([+\-\u2212]?)\s*(\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE]([+-]?\d+))?\s*")
+_WHOLE = re.compile(r"\s*[+\-\u2212]?\s*\d[\d_]*\s*")
 _HEADER = re.compile(r"^\s*\[\s*(.+?)\s*\]\s*(?:#.*)?$")
 _ENTRY = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$""")
 _BARE_VALUE = re.compile(rf"({_NUMBER})\s*(?:#.*)?$")
@@ -197,8 +198,24 @@ def parse_claims(text: str, source: str = "claims", base: Path | None = None,
         raise ClaimsError(f"{source}: claims: expected a table [claims], got {type(table).__name__}")
     spec = _spec(data, source, base, allow_spec_outside)
     literals = claim_literals(text)
-    claims = tuple(parse_claim(name, raw, literals.get(name), source) for name, raw in table.items())
-    return Claims(spec, claims, _global_tolerance(data, source), source)
+    claims = whole_numbers_at_printed_precision(
+        [parse_claim(name, raw, literals.get(name), source) for name, raw in table.items()])
+    return Claims(spec, tuple(claims), _global_tolerance(data, source), source)
+
+
+def is_whole(number: Number) -> bool:
+    """Whether a number is written as digits alone, without a decimal point or an exponent (1, 0, -2)."""
+    return bool(_WHOLE.fullmatch(number.text))
+
+
+def whole_numbers_at_printed_precision(claims: list[Claim]) -> list[Claim]:
+    """Claims whose whole numbers have the precision of the other printed numbers (the finest half unit among
+    those with decimals), or are exact when there are none: `1` never stands for 1 ± 0.5 (it would "match" 1.5,
+    and `0` would match −0.144)."""
+    printed = [c.number.half_unit for c in claims if not c.symbolic and not is_whole(c.number)]
+    half_unit = min(printed, default=0.0)
+    return [replace(c, number=replace(c.number, half_unit=half_unit)) if not c.symbolic and is_whole(c.number)
+            else c for c in claims]
 
 
 def load_claims(path: str | Path, allow_spec_outside: bool = False) -> Claims:

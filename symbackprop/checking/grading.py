@@ -3,17 +3,19 @@ import csv
 import io
 import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from symbackprop.checking.claims import (MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, Number, number_from_text,
-                                         read_regular)
+                                         read_regular, whole_numbers_at_printed_precision)
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.checking.graph import Graph
 from symbackprop.checking.mistakes import Candidates
-from symbackprop.checking.tolerance import Precision
-from symbackprop.checking.verdicts import Checker
+from symbackprop.checking.tolerance import Policy, Precision, precision
+from symbackprop.checking.verdicts import Checker, parse_claim_expression
+from symbackprop.checking.wrong_answers import carried_value, parameter_change
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SettingError, SymbackpropError
 from symbackprop.files.writing import write_atomic
 from symbackprop.notation.derivation_tex import derive
@@ -25,6 +27,10 @@ from symbackprop.model.spec import Spec, Values, spec_from_dict, values_to_dict
 ID_COLUMNS = ("student", "variant")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so opens as a formula in a spreadsheet
 VERDICTS = ("correct", "consistent", "wrong", "invalid", "unanswered")
+QUANTITY_MARKS = re.compile(r"[\[\]/.{}^_\\]")  # a header with one of these is meant as a quantity name
+DOUBLE_SIGN = re.compile(r"[+\-\u2212]\s*[+\-\u2212]")
+SIDE_FILES = {"questions": "_questions.csv", "points": "_points.csv"}  # written beside report.csv
+MOST_COMMON = 3  # mistakes listed per question
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ class Graded:
     verdicts: dict = field(default_factory=dict)  # name -> "correct" | ... | "wrong:<mistake>" | "" (not asked)
     results: dict = field(default_factory=dict)  # name -> Result, for answered cells that parsed
     problems: dict = field(default_factory=dict)  # name -> why an answer is invalid
+    scores: dict = field(default_factory=dict)  # name -> points for that answer (asked quantities only)
+    possible: dict = field(default_factory=dict)  # name -> the question's points
 
 
 # -- manifest --------------------------------------------------------------------------------------
@@ -99,8 +107,8 @@ def manifest_variants(data, source: str = "manifest") -> dict[str, Variant]:
                 entry.get("answers"), dict) or "id" not in entry:
             raise ClaimsError(f"{where}: expected an object with \"id\", \"values\" and \"answers\"")
         variant_id = str(entry["id"])
-        if variant_id in variants:
-            raise ClaimsError(f"{where}: duplicate variant id {variant_id!r}")
+        if variant_key(variant_id) in {variant_key(known) for known in variants}:
+            raise ClaimsError(f"{where}: duplicate variant id {variant_id!r} (ids are compared ignoring case)")
         values = _values(entry["values"], names, where)
         spec = spec_from_dict({**base, "values": values_to_dict(network, values)}, where)
         answers = {_answer_name(name, names, steps, f"{where}.answers"): _answer(name, raw, f"{where}.answers")
@@ -109,6 +117,11 @@ def manifest_variants(data, source: str = "manifest") -> dict[str, Variant]:
     if not variants:
         raise ClaimsError(f"{source}: the manifest has no variants")
     return variants
+
+
+def variant_key(variant_id: str) -> str:
+    """A variant id as compared: without surrounding spaces, ignoring case (v001 is V001)."""
+    return variant_id.strip().casefold()
 
 
 def _values(table: dict, names: Names, where: str) -> Values:
@@ -164,6 +177,35 @@ def _precision(raw: dict, tolerance: float, where: str) -> Precision | None:
     return Precision(decimals, tolerance, significant)
 
 
+def policy_tolerance(checker: Checker, policy: Policy = Policy()):
+    """tolerance_of(name, reference) for Checker.check that judges a student's answers by the tolerance policy:
+    each quantity's tolerance fixed by its true value (an updated parameter's by its step), widened for the
+    value carried from intermediates rounded at the asked decimals; never by the digits typed."""
+    truths = _Truths(checker)
+    found: dict[str, float] = {}
+
+    def tolerance_of(name: str, reference: float) -> float:
+        if name not in found:
+            def carried(decimals: int):
+                return carried_value(checker.graph, checker.point, name,
+                                     lambda node, value: max(decimals, precision(value, policy).decimals))
+
+            found[name] = precision(checker.truth(name), policy, change=parameter_change(name, truths),
+                                    carried=carried).tolerance
+        return found[name]
+    return tolerance_of
+
+
+class _Truths:
+    """A checker's true values read by name (what parameter_change reads)."""
+
+    def __init__(self, checker: Checker):
+        self.checker = checker
+
+    def __getitem__(self, name: str) -> float:
+        return self.checker.truth(name)
+
+
 # -- answers ---------------------------------------------------------------------------------------
 def read_answers(path: str | Path) -> tuple[list[str], list[dict]]:
     """(question columns, rows) of an answers CSV; the delimiter (, ; or tab) is detected."""
@@ -172,31 +214,69 @@ def read_answers(path: str | Path) -> tuple[list[str], list[dict]]:
 
 
 def parse_answers(text: str, source: str = "answers") -> tuple[list[str], list[dict]]:
-    """Parse answers CSV text: student, variant, then one column per asked quantity."""
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    """Parse answers CSV text: student, variant, then one column per asked quantity (other columns are kept for
+    Grader.validate to sort out). Every row is one line: a row that runs over several lines (an unclosed quote)
+    is an error naming the line where the quote opened."""
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first.strip():
         raise ClaimsError(f"{source}: empty file; expected a header row student,variant,<quantity>,...")
-    delimiter = max(",;\t", key=lines[0].count)
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        reader = csv.reader(lines, delimiter=delimiter)
         header = [cell.strip() for cell in next(reader)]
-        rows = [row for row in reader if any(cell.strip() for cell in row)]
+        rows, line = [], reader.line_num
+        for row in reader:
+            rows.append((line + 1, reader.line_num, row))
+            line = reader.line_num
     except csv.Error as err:
-        raise ClaimsError(f"{source}: malformed CSV: {err}") from err
+        raise ClaimsError(f"{source}: malformed CSV at line {reader.line_num}: {err}") from err
     if [h.lower() for h in header[:2]] != list(ID_COLUMNS):
         raise ClaimsError(f"{source}: the first columns must be student,variant; got {','.join(header[:2])}")
     questions = header[2:]
     duplicated = [name for name, count in Counter(questions).items() if count > 1]
     if duplicated:
-        raise ClaimsError(f"{source}: column {duplicated[0]!r} appears more than once")
+        raise ClaimsError(f"{source}: column{'s' * (len(duplicated) > 1)} {_listed(duplicated)} "
+                          f"appear{'s' * (len(duplicated) == 1)} more than once; keep one column per quantity")
     records = []
-    for number, row in enumerate(rows, start=2):
+    for start, end, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if end > start and not _multiline_note(header, row, delimiter):
+            raise ClaimsError(f"{source}: line {start}: a quote opened on this line runs to line {end}, so "
+                              f"{end - start + 1} lines read as one row; close the quote (or remove it)")
         if len(row) > len(header):
-            raise ClaimsError(f"{source}: row {number} has {len(row)} cells; the header has {len(header)}")
+            raise ClaimsError(f"{source}: line {start} has {len(row)} cells; the header has {len(header)}")
         cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
-        records.append({"row": number, "student": cells[0], "variant": cells[1],
+        records.append({"row": start, "student": cells[0], "variant": cells[1],
                         "answers": dict(zip(questions, cells[2:]))})
     return questions, records
+
+
+def is_question(column: str) -> bool:
+    """Whether a column header is meant as a quantity name (brackets, a slash, a dot, TeX marks) or is one
+    (L); a header without them (comment, email, Q1) is an export's own column."""
+    return bool(QUANTITY_MARKS.search(column)) or column == "L"
+
+
+def _multiline_note(header: list[str], row: list[str], delimiter: str) -> bool:
+    """Whether a row over several lines is a note written over lines (a cell of a column that is no question,
+    none of whose lines holds a whole row), not rows merged by a quote left open."""
+    for position, cell in enumerate(row):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        column = header[position] if position < len(header) else ""
+        if position < len(ID_COLUMNS) or not column or is_question(column):
+            return False
+        if any(line.count(delimiter) >= len(header) - 1 for line in cell.splitlines()):
+            return False
+    return True
+
+
+def _listed(names, limit: int = 8) -> str:
+    """'a', 'b' and 'c' (the first `limit` of them, then how many more)."""
+    shown = [repr(name[:40]) for name in list(names)[:limit]]
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 # -- grading ---------------------------------------------------------------------------------------
@@ -216,6 +296,7 @@ class Grader:
         self.warnings: list[str] = []
         self._checkers: dict[str, Checker] = {}
         self._expressions: dict = {}  # (name, cell, symbolic) -> what _claim() made of it
+        self._by_key: dict | None = None  # variant_key(id) -> variant
 
     def checker(self, variant: Variant) -> Checker:
         """The variant's checker, built once (its true values are computed once)."""
@@ -227,29 +308,64 @@ class Grader:
             self._compare_key(variant, found)
         return found
 
-    def validate(self, questions: list[str], records: list[dict], source: str = "answers") -> None:
-        """Fail on unknown quantity columns or variant ids, naming them."""
+    def variant(self, variant_id: str) -> Variant | None:
+        """The variant of an id as a student wrote it (ignoring case and surrounding spaces), or None."""
+        if self._by_key is None:
+            self._by_key = {variant_key(key): variant for key, variant in self.variants.items()}
+        return self._by_key.get(variant_key(variant_id))
+
+    def validate(self, questions: list[str], records: list[dict], source: str = "answers") -> list[str]:
+        """The question columns to grade (a quantity the exam does not ask keeps its column, empty in the report).
+        Fails, naming them all, on columns meant as quantities that are not quantities of the network, on asked
+        quantities without a column, on unknown variant ids and on students with more than one row; other
+        columns (comment, email, Q1) are ignored with a warning."""
         steps = next(iter(self.variants.values())).spec.training
         steps = steps.steps if steps else 0
-        for name in questions:
+        asked = list(dict.fromkeys(name for variant in self.variants.values() for name in variant.answers))
+        ignored = [name for name in questions if not is_question(name) and name not in asked]
+        graded = [name for name in questions if name not in ignored]
+        unknown = []
+        for name in graded:
             if len(name) > MAX_NAME_CHARS:
-                raise QuantityError(f"{source}: a column name is {len(name)} characters long; quantity names have "
-                                    f"at most {MAX_NAME_CHARS}")
+                unknown.append(f"a column name is {len(name)} characters long; quantity names have at most "
+                               f"{MAX_NAME_CHARS}")
+                continue
             try:
                 self.derivation.names.parse(name, steps)
             except QuantityError as err:
-                raise QuantityError(f"{source}: column {name!r}: {err}") from err
-            except (ValueError, OverflowError) as err:
-                raise QuantityError(f"{source}: column {name[:40]!r}: an index is out of range") from err
-        unknown = [f"row {r['row']} ({r['student'][:40] or 'no name'}): {r['variant'][:40]!r}"
-                   for r in records if r["variant"] not in self.variants]
+                unknown.append(f"column {name!r}: {err}")
+            except (ValueError, OverflowError):
+                unknown.append(f"column {name[:40]!r}: an index is out of range")
         if unknown:
+            raise QuantityError(f"{source}: {'; '.join(unknown[:5])}" + (f"; and {len(unknown) - 5} more"
+                                                                         if len(unknown) > 5 else ""))
+        missing = [name for name in asked if name not in graded]
+        if missing:
+            raise ClaimsError(f"{source}: no column for the asked {_listed(missing)}; add a column headed by each "
+                              f"asked quantity (an empty cell is unanswered)")
+        strangers = [f"line {r['row']} ({r['student'][:40] or 'no name'}): {r['variant'][:40]!r}"
+                     for r in records if self.variant(r["variant"]) is None]
+        if strangers:
             known = ", ".join(list(self.variants)[:5]) + (", ..." if len(self.variants) > 5 else "")
-            raise ClaimsError(f"{source}: unknown variant id in {'; '.join(unknown[:5])}; the manifest has {known}")
+            raise ClaimsError(f"{source}: unknown variant id in {'; '.join(strangers[:5])}; the manifest has "
+                              f"{known}")
+        lines: dict[str, list[int]] = {}
+        for record in records:
+            lines.setdefault(record["student"], []).append(record["row"])
+        twice = [f"{student[:40]!r} (lines {', '.join(map(str, rows))})" for student, rows in lines.items()
+                 if len(rows) > 1]
+        if twice:
+            raise ClaimsError(f"{source}: more than one row for student {', '.join(twice[:5])}; keep one row per "
+                              f"student")
+        if ignored:
+            several = len(ignored) > 1
+            self.warnings.append(f"{source}: ignoring column{'s' * several} {_listed(ignored)} "
+                                 f"({'not quantity names' if several else 'not a quantity name'})")
+        return graded
 
     def grade(self, record: dict) -> Graded:
         """One student's row: verdict and points per asked quantity."""
-        variant = self.variants[record["variant"]]
+        variant = self.variant(record["variant"])
         checker = self.checker(variant)
         graded = Graded(record["student"], variant.id)
         claims, invalid, expressions = [], {}, {}
@@ -263,11 +379,13 @@ class Grader:
             claims.append(claim)
             if claim.symbolic:
                 expressions[name] = expr
+        claims = whole_numbers_at_printed_precision(claims)  # "0" is no 0 ± 0.5 among the student's inputs
         results = checker.check(claims, lambda name, ref: variant.answers[name].tolerance(ref), expressions)
         graded.results = {r.name: r for r in results}
         for name, answer in variant.answers.items():
             graded.max_points += answer.points
             result = graded.results.get(name)
+            graded.scores[name], graded.possible[name] = 0.0, answer.points
             if name in invalid:
                 graded.verdicts[name] = "invalid"
                 graded.problems[name] = invalid[name]
@@ -276,7 +394,8 @@ class Grader:
             else:
                 graded.verdicts[name] = result.verdict + (f":{result.mistake}" if result.mistake else "")
                 credit = {"correct": 1.0, "consistent": self.consistent_credit}.get(result.verdict, 0.0)
-                graded.points += credit * answer.points
+                graded.scores[name] = credit * answer.points
+                graded.points += graded.scores[name]
         for name in record["answers"]:
             graded.verdicts.setdefault(name, "")
         return graded
@@ -297,13 +416,15 @@ class Grader:
         number = number_from_text(cell)
         if number is not None:
             return Claim(name, number), None, ""
+        if DOUBLE_SIGN.search(cell):
+            return None, None, f"{cell[:40]!r} is not a number: two signs in a row; write one sign"
         claim = Claim(name, text=cell)
         try:
-            expr = checker.expression(claim)
+            if isinstance(answer.value, str):
+                return claim, checker.expression(claim), ""
+            expr = parse_claim_expression(cell, checker.spec.network, name)
         except (LatexParseError, ClaimsError) as err:
             return None, None, str(err)
-        if isinstance(answer.value, str):
-            return claim, expr, ""
         if expr.free_symbols:
             return None, None, "expected a number, got an expression with symbols"
         value = to_float(expr, {})  # a number written as arithmetic, e.g. 0.7*0.1 + 0.25: taken as exact
@@ -349,13 +470,63 @@ def report_csv(questions: list[str], graded: list[Graded]) -> str:
     return buffer.getvalue()
 
 
-def write_report(path: str | Path, questions: list[str], graded: list[Graded]) -> None:
-    """The report CSV, written atomically (a reader never sees half of it)."""
+def question_rows(questions: list[str], graded: list[Graded]) -> list[dict]:
+    """Per question: how many were asked it and answered it, how many got each verdict, its points, the mean
+    points, and the most common mistakes."""
+    found = []
+    for name in questions:
+        asked = [g for g in graded if g.verdicts.get(name)]
+        counts = Counter(g.verdicts[name].split(":")[0] for g in asked)
+        mistakes = Counter(g.verdicts[name].split(":", 1)[1] for g in asked if ":" in g.verdicts[name])
+        row = {"question": name, "asked": len(asked), "answered": len(asked) - counts["unanswered"]}
+        row |= {verdict: counts[verdict] for verdict in VERDICTS}
+        row["points"] = max((g.possible[name] for g in asked), default=0.0)
+        row["mean_points"] = sum(g.scores[name] for g in asked) / len(asked) if asked else 0.0
+        row["most_common_mistakes"] = "; ".join(f"{m} ({n})" for m, n in mistakes.most_common(MOST_COMMON))
+        found.append(row)
+    return found
+
+
+def questions_csv(questions: list[str], graded: list[Graded]) -> str:
+    """report_questions.csv: one row per question with question_rows()'s columns."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    columns = ["question", "asked", "answered", *VERDICTS, "points", "mean_points", "most_common_mistakes"]
+    writer.writerow(columns)
+    for row in question_rows(questions, graded):
+        writer.writerow([spreadsheet_safe(row["question"]), *(row[c] for c in columns[1:-3]),
+                         _points(row["points"]), _points(row["mean_points"]), row["most_common_mistakes"]])
+    return buffer.getvalue()
+
+
+def points_csv(questions: list[str], graded: list[Graded]) -> str:
+    """report_points.csv: student, variant, then each asked question's points (empty where not asked)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["student", "variant", *map(spreadsheet_safe, questions)])
+    for g in graded:
+        writer.writerow([spreadsheet_safe(g.student), spreadsheet_safe(g.variant),
+                         *(_points(g.scores[q]) if q in g.scores else "" for q in questions)])
+    return buffer.getvalue()
+
+
+def side_file(path: str | Path, kind: str) -> Path:
+    """The file beside the report: report.csv -> report_questions.csv, report_points.csv."""
     path = Path(path)
-    try:
-        write_atomic(path, report_csv(questions, graded))
-    except OSError as err:
-        raise SymbackpropError(f"{path}: cannot write the report ({err.strerror or err})") from err
+    return path.with_name(path.stem + SIDE_FILES[kind])
+
+
+def write_report(path: str | Path, questions: list[str], graded: list[Graded]) -> None:
+    """The report CSV and the two files beside it (per-question statistics, per-question points), each written
+    atomically (a reader never sees half of one)."""
+    path = Path(path)
+    texts = {path: report_csv(questions, graded), side_file(path, "questions"): questions_csv(questions, graded),
+             side_file(path, "points"): points_csv(questions, graded)}
+    for target, text in texts.items():
+        try:
+            write_atomic(target, text)
+        except OSError as err:
+            raise SymbackpropError(f"{target}: cannot write the report ({err.strerror or err})") from err
 
 
 def summary(questions: list[str], graded: list[Graded]) -> list[str]:

@@ -29,6 +29,7 @@ class Mistake:
     id: str
     wrong_rules: Callable[[Rules, str, Quantity], dict[str, sympy.Expr]]  # variant key -> wrong rule
     texts: dict[str, Texts]  # language code -> Texts (en always; another language falls back to en)
+    rounding: tuple[int, ...] = ()  # a mistake in the numbers, not a rule: intermediates rounded to these decimals
 
     @property
     def description(self) -> str:
@@ -126,6 +127,8 @@ def _transposed(rules, name, q):
         wrong = rules.rule[name].xreplace(mapping)
         return {"": wrong} if mapping else {}
 
+    if q.step is not None:
+        return {}
     if q.kind == "v":
         return swapped_rule(q.layer)
     if q.kind == "dL/dy" and q.layer < net.output_layer:
@@ -165,6 +168,40 @@ def _preactivation(rules, name, q):
         if parsed and parsed.kind == "activation":
             mapping[symbol] = symbols.preactivation(*parsed.indices)
     return {"": rules.rule[name].xreplace(mapping)} if mapping else {}
+
+
+def _no_rule(rules, name, q):
+    """A mistake made in the numbers, not in a rule."""
+    return {}
+
+
+def _update_skipped(rules, name, q):
+    """w after the step -> w before it."""
+    if q.step is None or name not in rules.rule:
+        return {}
+    return {"": rules.symbol[name.partition(".")[2]]}
+
+
+def _update_reversed(rules, name, q):
+    """w - η ∂L/∂w -> w + η ∂L/∂w (twice the parameter minus the correct update)."""
+    if q.step is None or name not in rules.rule:
+        return {}
+    return {"": 2 * rules.symbol[name.partition(".")[2]] - rules.rule[name]}
+
+
+def _derivative_at_output(rules, name, q):
+    """g'(v) -> g'(y): the derivative's formula evaluated at the unit's output (σ(ŷ)(1 − σ(ŷ)) for ŷ(1 − ŷ))."""
+    if q.kind not in ("dy/dv", "dL/dv") or not rules.derivation.activations[q.layer].elementwise:
+        return {}
+    j = q.indices[0]
+    if q.kind == "dy/dv" and q.indices[1] != j:
+        return {}
+    entry, options = rules.derivation.activations[q.layer], rules.derivation.options
+    output = symbols.activation(q.layer, j)
+    at_output = entry.derivative(output, entry.expression(output, **options), **options)
+    if q.kind == "dy/dv":
+        return {"": at_output}
+    return {"": product(_s(rules, rules.names.d_act(q.layer, j)), at_output)}
 
 
 MISTAKES: dict[str, Mistake] = {m.id: m for m in [
@@ -252,6 +289,56 @@ MISTAKES: dict[str, Mistake] = {m.id: m for m in [
             hint='Você usou a entrada líquida v no lugar da ativação y = g(v).',
         ),
     }),
+    Mistake("rounded_early", _no_rule, {
+        "en": Texts(
+            name='rounded too early',
+            description='an intermediate value is rounded to too few decimals before the next step',
+            hint='An intermediate was rounded too early: keep at least 4 decimals in every step and round only '
+                 'the answer.',
+        ),
+        "pt-BR": Texts(
+            name='arredondamento precoce',
+            description='um valor intermediário foi arredondado com poucas casas decimais antes do passo seguinte',
+            hint='Um valor intermediário foi arredondado cedo demais: mantenha ao menos 4 casas decimais em cada '
+                 'passo e arredonde só a resposta.',
+        ),
+    }, rounding=(1, 2, 3)),
+    Mistake("update_not_applied", _update_skipped, {
+        "en": Texts(
+            name='update not applied',
+            description='the parameter after the training step is given as it was before the update',
+            hint='This is the parameter before the step: apply the update w − η ∂L/∂w.',
+        ),
+        "pt-BR": Texts(
+            name='atualização não aplicada',
+            description='o parâmetro depois do passo de treinamento foi dado como era antes da atualização',
+            hint='Este é o parâmetro antes do passo: aplique a atualização w − η ∂L/∂w.',
+        ),
+    }),
+    Mistake("derivative_at_output", _derivative_at_output, {
+        "en": Texts(
+            name="g'(y) for g'(v)",
+            description="the activation's derivative is evaluated at the output y instead of the net input v",
+            hint="g' is evaluated at v, not at y: for the sigmoid ∂y/∂v = y(1−y), not σ(y)(1−σ(y)).",
+        ),
+        "pt-BR": Texts(
+            name="g'(y) no lugar de g'(v)",
+            description='a derivada da ativação foi calculada na saída y em vez da entrada líquida v',
+            hint="g' é calculada em v, não em y: na sigmoide ∂y/∂v = y(1−y), não σ(y)(1−σ(y)).",
+        ),
+    }),
+    Mistake("update_sign", _update_reversed, {
+        "en": Texts(
+            name='sign of the update',
+            description='the update adds the gradient (w + η ∂L/∂w) instead of subtracting it',
+            hint='Gradient descent subtracts the gradient: w − η ∂L/∂w.',
+        ),
+        "pt-BR": Texts(
+            name='sinal da atualização',
+            description='a atualização soma o gradiente (w + η ∂L/∂w) em vez de subtraí-lo',
+            hint='A descida do gradiente subtrai o gradiente: w − η ∂L/∂w.',
+        ),
+    }),
 ]}
 
 
@@ -270,11 +357,18 @@ class Candidates:
                 self._by_kind.setdefault((q.kind, q.layer), []).append(node)
                 self._by_kind.setdefault((q.kind,), []).append(node)
 
+    def _quantity(self, node: str) -> Quantity | None:
+        """The parsed quantity of a node: a named one, or a parameter after the training step."""
+        q = self._table.get(node)
+        if q is None and node in self.rules.rule and self.rules.training is not None:
+            q = self.rules.kind(node)
+        return q
+
     def _wrong(self, node: str) -> list[tuple[str, str, sympy.Expr]]:
         """(mistake id, variant key, wrong rule) for every mistake made at one node, in catalogue order."""
         found = self._singles.get(node)
         if found is None:
-            q, found = self._table.get(node), []
+            q, found = self._quantity(node), []
             if q is not None:
                 own = self.rules.rule.get(node, self.rules.symbol[node])
                 for mistake in MISTAKES.values():

@@ -11,7 +11,7 @@ from symbackprop.checking.claims import MAX_CLAIM_CHARS, MAX_NAME_CHARS, Claim, 
 from symbackprop.expressions.parser import parse_expression
 from symbackprop.checking.float_evaluator import evaluate as evaluate_float
 from symbackprop.checking.graph import Graph, Layered as _Layered
-from symbackprop.checking.mistakes import Candidates
+from symbackprop.checking.mistakes import MAX_SITES, MISTAKES, Candidates
 from symbackprop.checking.probe_points import Point, random_points
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError, SymbackpropError
 from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
@@ -26,6 +26,8 @@ CARRIED_BUDGET = 200  # node evaluations per answer for a mistake on top of a st
 TABLE_BUDGET = 20_000  # node evaluations tabulating every mistake's value once per quantity (grading a class)
 SCREEN = 0.5  # a mistake is recomputed when its first-order value is this close (relative to its change)
 SEED = 20_240_601  # the random probe points: the same for every claim, run and machine
+ROUNDED_EARLY = next(m.id for m in MISTAKES.values() if m.rounding)  # the catalogue's mistake in the numbers
+ROUNDING_DECIMALS = MISTAKES[ROUNDED_EARLY].rounding
 
 
 
@@ -253,15 +255,15 @@ class Checker:
             return Result(name, value, truth, "wrong", None, detail, claim.shown)
         inside = self.graph.ancestry_set(name)
         others = {node: v for node, (v, _) in claimed.items() if node != name and node in inside}
+        wrong_inputs = frozenset(node for node in others if self._off(node, claimed))
         carried_values: dict[str, float] = {}
-        off = any(abs(v - self.truth(node)) > half + ROUNDING * max(1.0, abs(v))
-                  for node, (v, half) in claimed.items() if node in others)
         carried = self.graph.what_if(name, self._truth, self.point, others, keep=carried_values)[0] \
-            if off else truth
+            if wrong_inputs else truth
         if math.isfinite(carried) and abs(carried - truth) > tol(truth) and abs(value - carried) <= tol(carried):
             detail.update({"carried_forward": carried, "from": self._wrong_inputs(name, claimed)})
             return Result(name, value, truth, "consistent", None, detail, claim.shown)
-        mistake, mistaken = self._diagnose_number(name, value, truth, others, carried_values, tol, sharp, printed)
+        mistake, mistaken = self._diagnose_number(claim, truth, others, wrong_inputs, carried_values, tol, sharp,
+                                                  printed)
         if mistake:
             detail["mistake_value"] = mistaken
         return Result(name, value, truth, "wrong", mistake, detail, claim.shown)
@@ -280,55 +282,117 @@ class Checker:
                 stack.extend(self.graph.sources(node))
         return sorted(found, key=self.graph.position.__getitem__)
 
+    def _off(self, node: str, claimed: dict) -> bool:
+        """Whether a claimed value is off by more than its printed precision."""
+        value, half_unit = claimed[node]
+        return abs(value - self.truth(node)) > half_unit + ROUNDING * max(1.0, abs(value))
+
     def _wrong_inputs(self, name: str, claimed: dict) -> list[str]:
         """Those claimed inputs that are off by more than their printed precision."""
-        def off(node):
-            value, half_unit = claimed[node]
-            return abs(value - self.truth(node)) > half_unit + ROUNDING * max(1.0, abs(value))
+        return [node for node in self.claimed_inputs(name, claimed) if self._off(node, claimed)]
 
-        return [node for node in self.claimed_inputs(name, claimed) if off(node)]
-
-    def _diagnose_number(self, name, value, truth, others, carried_values, tol, sharp, printed):
+    def _diagnose_number(self, claim, truth, others, wrong_inputs, carried_values, tol, sharp, printed):
         """The first catalogued mistake whose value (from the truth, else from the author's own inputs) the claim
-        matches within `sharp`, and that value. A first-order estimate (∂name/∂node × the change a mistake makes
-        at its nodes) screens each candidate; those it keeps are recomputed exactly. At most
-        NUMERIC_DIAGNOSIS_BUDGET node evaluations."""
-        fixed = frozenset(others)
+        matches within `sharp` and more closely than any early rounding does (two values within the claim's
+        printed digits of it are alike; a claim equal to the mistake's nonzero value is named by it), and that
+        value; else rounded_early when early rounding matches. A first-order estimate (∂name/∂node × the change a mistake
+        makes at its nodes) screens each candidate; those it keeps are recomputed exactly. At most
+        NUMERIC_DIAGNOSIS_BUDGET node evaluations.
+
+        Only wrong inputs (`wrong_inputs`, off by more than their printed precision) rule out a mistake at or
+        before them: a correct answer elsewhere never changes the name of a mistake, so an entry gets the same
+        name checked alone or with the others."""
+        name, value, fixed = claim.name, claim.number.value, wrong_inputs
         contexts = [({}, self._truth, truth)]
-        if self.tabulate:
-            off = tol(truth)
-            for mistake, wrong, nodes in self._mistake_table(name):
-                near = abs(value - wrong)  # first a bound sharp() never exceeds, then sharp() itself
-                if near > printed + (DIAGNOSIS_REL + ROUNDING) * abs(wrong) + ROUNDING:
-                    continue
-                if abs(wrong - truth) > off and near <= sharp(wrong) and not (nodes & fixed and name not in nodes):
-                    return mistake, wrong
-            contexts = []
         if carried_values:
             carried = carried_values.get(name, truth)
             contexts.append((others, _Layered({**others, **carried_values}, self._truth), carried))
-        if not contexts:
-            return None, None
         slopes = self.graph.sensitivities(name, self._partials_of)
-        spent, budget = 0, CARRIED_BUDGET if self.tabulate else NUMERIC_DIAGNOSIS_BUDGET
-        near = self.candidates.near_list(name, fixed) if self.tabulate else self.candidates.near(name, fixed)
-        for candidate in near:
-            if len(candidate.mutation) > budget - spent:
-                continue  # a systematic mistake larger than what is left of the budget
-            for overrides, base, reference in contexts:
-                estimate, cost = self._estimate(name, candidate.mutation, base, reference, slopes)
-                spent += cost
-                if not (math.isfinite(estimate) and abs(value - estimate) <= SCREEN * abs(estimate - reference)
-                        + sharp(estimate)):
-                    continue
-                wrong, cost = self.graph.what_if(name, base, self.point, mutation=candidate.mutation,
-                                                 fixed=overrides)
-                spent += cost
-                if math.isfinite(wrong) and abs(wrong - truth) > tol(truth) and abs(value - wrong) <= sharp(wrong):
-                    return candidate.mistake, wrong
-            if spent > budget:
-                break
+        rounding, rounded = self._early_rounding(name, value, contexts, slopes, sharp)
+
+        half = claim.number.half_unit
+
+        def explains(wrong):  # a mistake, told from the truth, that early rounding does not explain as well
+            near = abs(value - wrong)
+            if not (abs(wrong - truth) > tol(truth) and near <= sharp(wrong)):
+                return False
+            exact = near <= ROUNDING * max(1.0, abs(wrong)) < abs(wrong)  # the claim is the mistake's value (not 0)
+            return exact or max(near, half) < max(rounding, half)  # within the printed digits both are alike
+
+        if self.tabulate:
+            for mistake, wrong, nodes in self._mistake_table(name):
+                if abs(value - wrong) > printed + (DIAGNOSIS_REL + ROUNDING) * abs(wrong) + ROUNDING:
+                    continue  # a bound sharp() never exceeds, before sharp() itself
+                if explains(wrong) and not (nodes & fixed and name not in nodes):
+                    return mistake, wrong
+            contexts = contexts[1:]
+        if contexts:
+            spent, budget = 0, CARRIED_BUDGET if self.tabulate else NUMERIC_DIAGNOSIS_BUDGET
+            near = self.candidates.near_list(name, fixed) if self.tabulate else self.candidates.near(name, fixed)
+            for candidate in near:
+                if len(candidate.mutation) > budget - spent:
+                    continue  # a systematic mistake larger than what is left of the budget
+                for overrides, base, reference in contexts:
+                    estimate, cost = self._estimate(name, candidate.mutation, base, reference, slopes)
+                    spent += cost
+                    if not (math.isfinite(estimate) and abs(value - estimate) <= SCREEN * abs(estimate - reference)
+                            + sharp(estimate)):
+                        continue
+                    wrong, cost = self.graph.what_if(name, base, self.point, mutation=candidate.mutation,
+                                                     fixed=overrides)
+                    spent += cost
+                    if math.isfinite(wrong) and explains(wrong):
+                        return candidate.mistake, wrong
+                if spent > budget:
+                    break
+        if rounded is not None and abs(rounded - truth) > tol(truth):
+            return ROUNDED_EARLY, rounded
         return None, None
+
+    def _early_rounding(self, name, value, contexts, slopes, sharp) -> tuple[float, float | None]:
+        """(distance, value) of the early rounding closest to the claim among those within `sharp`, or (inf,
+        None): the nearest intermediates (MAX_SITES of them; the claim itself is no intermediate) each rounded
+        alone, and every intermediate rounded, to each of the catalogue's decimals, from the truth and from the
+        author's own inputs. A lone rounding is screened to first order, then recomputed exactly."""
+        best, found = math.inf, None
+
+        def consider(wrong):
+            nonlocal best, found
+            near = abs(value - wrong)
+            if math.isfinite(wrong) and near <= sharp(wrong) and near < best:
+                best, found = near, wrong
+
+        nodes = [node for node in self.graph.nearest_first(name, MAX_SITES)[1:] if not self.graph.is_leaf(node)]
+        for decimals in ROUNDING_DECIMALS:
+            for overrides, base, reference in contexts:
+                consider(self._rounded_throughout(name, decimals, overrides))
+                for node in nodes:
+                    if node in overrides:
+                        continue  # the author's own number: its rounding is what they claimed
+                    exact = base[node]
+                    change = round(exact, decimals) - exact
+                    if not (change and math.isfinite(change)):
+                        continue
+                    estimate = reference + slopes.get(node, 0.0) * change
+                    if abs(value - estimate) > SCREEN * abs(estimate - reference) + sharp(estimate):
+                        continue
+                    wrong, _ = self.graph.what_if(name, base, self.point, {node: exact + change}, fixed=overrides)
+                    consider(wrong)
+        return best, found
+
+    def _rounded_throughout(self, name: str, decimals: int, overrides: dict) -> float:
+        """`name` computed with every intermediate rounded to `decimals` and carried forward (the author's own
+        numbers, `overrides`, kept as claimed)."""
+        local: dict = {}
+        for node in self.graph.ancestry(name):
+            if node in overrides:
+                local[node] = overrides[node]
+            elif self.graph.is_leaf(node):
+                local[node] = self.point.get(node, math.nan)
+            else:
+                value = evaluate_float(self.graph.function(node), local)
+                local[node] = round(value, decimals) if node != name and math.isfinite(value) else value
+        return local[name]
 
     def _mistake_table(self, name: str) -> list:
         """(mistake, value, nodes it changes) of every candidate from the true values, computed once per quantity

@@ -3,7 +3,8 @@
 CLAIMS is a TOML file: a spec inline ([network], [values]) or `spec = "path.toml"`, and a [claims] table
 mapping quantity names to a number or to a LaTeX/ASCII expression. Each claim is correct, consistent
 (wrong, but exactly what follows from the author's own earlier claims) or wrong, with a diagnosed mistake.
-Exit status: 0 when every claim is correct, 1 when any is not, 2 for invalid input.
+A number is judged by its printed precision (a worked example), or with --answers by the tolerance policy
+(a student's answers). Exit status: 0 when every claim is correct, 1 when any is not, 2 for invalid input.
 """
 import json
 import math
@@ -11,6 +12,8 @@ import sys
 
 from symbackprop.checking.verdicts import Checker, finite
 from symbackprop.checking.claims import Tolerance, load_claims
+from symbackprop.checking.grading import policy_tolerance
+from symbackprop.exams.config import parse_exam
 from symbackprop.errors import ClaimsError
 from symbackprop.notation.number_format import number
 from symbackprop.checking.mistakes import MISTAKES
@@ -23,6 +26,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument("--abs-tol", type=finite_number, help="accept |claimed - correct| <= this (overrides [tolerance])")
     parser.add_argument("--rel-tol", type=finite_number, help="accept |claimed - correct| <= this × |correct|")
+    parser.add_argument("--answers", action="store_true",
+                        help="judge the numbers as a student's answers: within the tolerance policy of each "
+                             "quantity (the spec's [exam.answers], see README), not within their printed precision")
     parser.add_argument("--allow-spec-outside", action="store_true",
                         help="let `spec = \"...\"` name a file outside the claims file's folder")
 
@@ -36,7 +42,13 @@ def run(args) -> int:
             if value is not None and not (math.isfinite(value) and value >= 0):
                 raise ClaimsError(f"{flag}: expected a number >= 0, got {value!r}")
         tolerance = Tolerance(args.abs_tol, args.rel_tol)
-    results = Checker(claims.spec, tolerance).check(claims.claims)
+        if args.answers:
+            raise ClaimsError("--answers: the tolerance policy sets every tolerance; leave out --abs-tol and "
+                              "--rel-tol")
+    checker = Checker(claims.spec, tolerance)
+    tolerance_of = policy_tolerance(checker, parse_exam(claims.spec, claims.source).answers.policy) \
+        if args.answers else None
+    results = checker.check(claims.claims, tolerance_of)
     if args.json:
         json.dump({"claims": [finite(r.as_dict()) for r in results]}, sys.stdout, indent=1, ensure_ascii=False)
         print()

@@ -16,13 +16,29 @@ def add_document_arguments(parser) -> None:
     parser.add_argument("--template-dir", metavar="DIR",
                         help="templates here override the built-in ones of the same name")
     parser.add_argument("--decimals", type=whole_number, default=4, help="decimals of every number (default 4)")
-    parser.add_argument("--decimal-comma", action="store_true", help="write 0,1900 instead of 0.1900")
+    add_decimal_sign_arguments(parser)
+
+
+def add_decimal_sign_arguments(parser) -> None:
+    """--decimal-comma / --decimal-point; without either, the language's own sign (a comma in pt-BR)."""
+    sign = parser.add_mutually_exclusive_group()
+    sign.add_argument("--decimal-comma", dest="decimal_comma", action="store_const", const=True, default=None,
+                      help="write 0,1900 (the default with --lang pt-BR)")
+    sign.add_argument("--decimal-point", dest="decimal_comma", action="store_const", const=False,
+                      help="write 0.1900 (the default with --lang en)")
+
+
+def decimal_comma(args) -> bool:
+    """The decimal sign of the parsed arguments: as asked, else the language's own."""
+    if args.decimal_comma is not None:
+        return args.decimal_comma
+    return catalogue.catalogue(args.lang)["meta"]["decimal_comma"]
 
 
 def document_options(args, **extra) -> DocumentOptions:
     """DocumentOptions from parsed arguments; the language is checked here, before any work."""
     catalogue.catalogue(args.lang)
-    return DocumentOptions(lang=args.lang, decimals=args.decimals, decimal_comma=args.decimal_comma, **extra)
+    return DocumentOptions(lang=args.lang, decimals=args.decimals, decimal_comma=decimal_comma(args), **extra)
 
 
 def publish_and_report(publication, args) -> int:

@@ -2,7 +2,9 @@
 
 Variant k (V001, V002, ...) depends only on the seed, k and the spec, so asking for more variants keeps
 the first ones unchanged. Writes DIR/exam.tex, DIR/key.tex and DIR/manifest.json; --pdf compiles exam.pdf
-and key.pdf in parallel; --moodle adds DIR/moodle.xml (Moodle XML, one cloze question per variant).
+and key.pdf in parallel; each online format of the exporter table adds its file: --moodle DIR/moodle.xml
+(Moodle XML, one cloze question per variant), --qti DIR/qti21.zip (IMS QTI 2.1), --canvas DIR/canvas.zip
+(Canvas QTI 1.2), --prairielearn QDIR a PrairieLearn question folder.
 --stress M draws M variants, checks every constraint and every answer (finite differences) and prints a
 table of rejections and of the spread of the answers; it writes nothing and exits 1 if an answer fails."""
 import sys
@@ -16,6 +18,8 @@ from symbackprop.exams.content import ExamContent, exam_context
 from symbackprop.documents.latexmk import require_tex
 from symbackprop.exams.manifest import build_manifest
 from symbackprop.exams.moodle import exam_quiz
+from symbackprop.exporters import EXPORTERS
+from symbackprop.exporters.exam_export import DIAGRAM_FILE, ExamExport
 from symbackprop.exporters.pipeline import publish
 from symbackprop.exporters.publication import Publication
 from symbackprop.files.writing import check_folder
@@ -23,6 +27,7 @@ from symbackprop.commands.progress import Progress
 from symbackprop.model.spec import load_spec
 from symbackprop.exams.stress import report_text, stress
 from symbackprop.commands.option_types import whole_number
+from symbackprop.commands.document_options import add_decimal_sign_arguments, decimal_comma
 
 MAX_VARIANTS = 10_000
 DOCUMENTS = {"exam.tex": "exam.tex.j2", "key.tex": "key.tex.j2"}
@@ -39,12 +44,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--lang", default=catalogue.DEFAULT_LANGUAGE, metavar="L",
                         help=f"language of the fixed words: {', '.join(catalogue.languages())} (default en)")
     parser.add_argument("--pdf", action="store_true", help="also compile exam.pdf and key.pdf (in parallel)")
-    parser.add_argument("--moodle", action="store_true", help="also write moodle.xml for Moodle's XML importer")
+    for exporter in _online_formats():
+        if getattr(exporter, "METAVAR", None):
+            parser.add_argument(exporter.OPTION, metavar=exporter.METAVAR, dest=exporter.NAME, help=exporter.HELP)
+        else:
+            parser.add_argument(exporter.OPTION, action="store_true", dest=exporter.NAME, help=exporter.HELP)
     parser.add_argument("--stress", type=whole_number, metavar="M",
                         help="stress test: draw M variants, check them, print the tables; writes nothing")
     parser.add_argument("--template-dir", metavar="DIR",
                         help="templates here override the built-in ones of the same name")
-    parser.add_argument("--decimal-comma", action="store_true", help="write 0,1900 instead of 0.1900")
+    add_decimal_sign_arguments(parser)
 
 
 def run(args) -> int:
@@ -57,26 +66,33 @@ def run(args) -> int:
         raise SpecError("--variants: expected the number of variants, e.g. --variants 30 (or --stress M)")
     _check_count("--variants", args.variants)
     catalogue.catalogue(args.lang)
-    formats = ["tex", "manifest"] + (["pdf"] if args.pdf else []) + (["moodle"] if args.moodle else [])
+    online = [exporter.NAME for exporter in _online_formats() if getattr(args, exporter.NAME)]
+    formats = ["tex", "manifest"] + (["pdf"] if args.pdf else []) + online
     if args.pdf:
         require_tex()
     check_folder(args.output)
     with Progress("drawing  ", args.variants) as bar:
         variants = Drawer(spec, args.seed, config).draw(args.variants, bar.update)
-    content = ExamContent(spec, config, args.lang, args.decimal_comma)
+    content = ExamContent(spec, config, args.lang, decimal_comma(args))
     with Progress("solving  ", len(variants)) as bar:
         contents = []
         for variant in variants:
             contents.append(content.variant(variant))
             bar.update()
     context = exam_context(content, args.seed, contents, moodle=args.moodle)
+    manifest = build_manifest(spec, config, args.seed, variants)
+    folders = {exporter.NAME: getattr(args, exporter.NAME) for exporter in _online_formats()
+               if getattr(exporter, "METAVAR", None) and getattr(args, exporter.NAME)}
+    export = ExamExport(context["exam"]["title"], args.seed, args.lang, context["statement"], contents,
+                        content.messages, content.fmt, config, manifest, spec.network, context["diagram"],
+                        content.derivation, {v.id: v.numbers for v in variants}, folders)
 
     def quiz() -> bytes:
-        return exam_quiz(context["exam"]["title"], args.seed, context["statement"], contents, content.messages,
-                         content.fmt, config.moodle)
+        return exam_quiz(export.title, args.seed, export.pages(src=f"@@PLUGINFILE@@/{DIAGRAM_FILE}"),
+                         content.messages, config.moodle, export.image(f"@@PLUGINFILE@@/{DIAGRAM_FILE}"))
 
-    publication = Publication(DOCUMENTS, context, tuple(DOCUMENTS), args.template_dir,
-                              manifest=build_manifest(spec, config, args.seed, variants), quiz=quiz)
+    publication = Publication(DOCUMENTS, context, tuple(DOCUMENTS), args.template_dir, manifest=manifest, quiz=quiz,
+                              extra={"exam": export})
     if args.pdf:
         with Progress("compiling", len(DOCUMENTS)) as bar:
             published = publish(publication, args.output, formats, bar.update)
@@ -98,6 +114,11 @@ def run_stress(spec, config, args) -> int:
     print(report_text(report, config))
     print(f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _online_formats() -> list:
+    """The exporters that an option of their own adds (--moodle, --qti, ...), from the exporter table."""
+    return [exporter for exporter in EXPORTERS.values() if getattr(exporter, "OPTION", None)]
 
 
 def _check_count(option: str, count: int) -> None:

@@ -1,5 +1,5 @@
 """Template contexts for slides and handouts: the spec's network as equations, steps and numbers."""
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sympy
 
@@ -13,15 +13,15 @@ from symbackprop.numeric.values import finite_values
 from symbackprop.notation.number_format import as_written, check_decimals
 from symbackprop.notation.numbers_in_math import NumberFormat, closed_tex
 from symbackprop.model.spec import Spec, weights_as_written
-from symbackprop.documents.lecture_example import LectureExample
+from symbackprop.documents.exercises import lecture_exercises
+from symbackprop.documents.lecture_example import LectureExample, live_gradients
+from symbackprop.documents import slide_layout
+from symbackprop.documents.slide_layout import FRAME_LINES, sections_by
 from symbackprop.documents.theory import (factors_tex, equation_step, algorithm, architecture, backprop_elements,
-                                          backprop_groups, backprop_matrix, chosen_gradients, forward_elements,
+                                          backprop_groups, chosen_gradients, forward_elements,
                                           forward_matrix)
-from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique, pages
+from symbackprop.documents.worked_steps import Layout, Line, Step, Worker, _unique
 
-SLIDE_BUDGET = 14.0  # display lines per frame at \Large (a fraction counts 1.8); LaTeX scales a fuller frame to fit
-DENSE = 1.3  # reference frames (vectors and matrices, chain products, matrix form) take this much more, smaller
-HANDOUT_BUDGET = 1000.0  # the handout's displays break across pages by themselves
 PLOT_POINTS = 101
 TABLE_STEPS = 10
 
@@ -32,7 +32,7 @@ class DocumentOptions:
 
     lang: str = catalogue.DEFAULT_LANGUAGE
     decimals: int = 4
-    decimal_comma: bool = False
+    decimal_comma: bool | None = None  # None: the language's own (a comma in pt-BR)
     solutions: bool = False
     gradients: tuple[str, ...] = ()  # handout questions / worked slides; default a weight (and bias) per layer
     all_gradients: bool = False  # slides: work every gradient element by element
@@ -146,13 +146,23 @@ def training_context(spec: Spec, values: dict[str, float], d: Derivation) -> dic
     }
 
 
-def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, Derivation, Worker | None]:
+def mid_sentence(name: str) -> str:
+    """A function's name inside a sentence: lowercase first letter, acronyms (ReLU, MSE) as written."""
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+
+
+def decimal_comma(options: DocumentOptions, messages: dict) -> bool:
+    """The decimal sign asked for, else the language's own (a comma in pt-BR)."""
+    return messages["meta"]["decimal_comma"] if options.decimal_comma is None else options.decimal_comma
+
+
+def _common(spec: Spec, options: DocumentOptions) -> tuple[dict, Derivation, Worker | None]:
     messages = catalogue.catalogue(options.lang)
     check_decimals(options.decimals)
     d = derive(spec)
     note = CourseNotation(d.network, messages["if"])
     layout = Layout()
-    fmt = NumberFormat(options.decimals, options.decimal_comma)
+    fmt = NumberFormat(options.decimals, decimal_comma(options, messages))
     values = finite_values(spec.network, spec.values, spec.training) if spec.values else None
     worker = Worker(d, values, fmt, layout, spec.training, messages["if"], messages["worked"]) if values else None
     net = spec.network
@@ -165,25 +175,13 @@ def _common(spec: Spec, options: DocumentOptions, budget: float) -> tuple[dict, 
                  **{key: spec.text(key, options.lang) for key in ("author", "course", "institution", "date")}},
         "network": {
             "layers": "--".join(str(n) for n in net.layers),
-            "activations": [catalogue.function_name(messages, "activation_short", a, net) for a in net.activations],
-            "loss": catalogue.function_name(messages, "loss", net.loss, net),
+            "activations": [mid_sentence(catalogue.function_name(messages, "activation_short", a, net))
+                            for a in net.activations],
+            "loss": mid_sentence(catalogue.function_name(messages, "loss", net.loss, net)),
             "parameters": net.n_parameters,
             "depth": net.depth,
         },
         "diagram": diagram.layout(net, messages["diagram"]),
-        "architecture": pages(architecture(d, note), budget * DENSE),
-        "forward_matrix": forward_matrix(d, note),
-        "forward_pages": pages(forward_matrix(d, note) + [s for layer in range(net.depth)
-                                                         for s in forward_elements(d, note, layout, layer)], budget),
-        "forward_layers": [{"layer": layer + net.index_base, "pages": pages(forward_elements(d, note, layout, layer),
-                                                                              budget)}
-                           for layer in range(net.depth)],
-        "algorithm": algorithm(d, note, messages),
-        "backprop_groups": pages(backprop_groups(d, note), budget * DENSE),
-        "backprop_layers": [{"layer": layer + net.index_base,
-                             "pages": pages(backprop_elements(d, note, layout, layer), budget)}
-                            for layer in reversed(range(net.depth))],
-        "backprop_matrix": pages(backprop_matrix(d, note), budget * DENSE),
         "functions": function_blocks(d, note, messages),
         "values": value_pages(value_matrices(spec, note), budget=12.0) if spec.values else None,
         "training": training_context(spec, values, d) if values else None,
@@ -200,27 +198,90 @@ def asked_gradients(d: Derivation, asked: tuple[str, ...], default: list[str]) -
     return list(dict.fromkeys(asked)) or default
 
 
+def _by_group(steps: list[Step]) -> list[list[Step]]:
+    """Steps as sections of one group each (a layer's vectors and matrices, a layer's chain products)."""
+    return sections_by(steps, lambda step: step.group)
+
+
+def _function_pages(blocks: list[dict]) -> list[list[dict]]:
+    """Function blocks (definition and derivative) on frames, a block never split."""
+    def height(block):
+        steps = block["steps"] + block["derivative_steps"]
+        equations = sum(slide_layout.step_height(step) for step in steps)
+        return 2 * slide_layout.TEXT_LINE + equations + slide_layout.text_height(block["note"])
+    return [[blocks[n] for n in page] for page in slide_layout.pack([height(b) for b in blocks])]
+
+
+def theory_frames(d: Derivation, note: CourseNotation, layout: Layout) -> dict:
+    """The theory part of the deck on frames: vectors and matrices, forward pass, backpropagation."""
+    net = d.network
+    forward = [forward_matrix(d, note)] + [forward_elements(d, note, layout, layer) for layer in range(net.depth)]
+    return {
+        "architecture": slide_layout.frames(_by_group(architecture(d, note))),
+        "forward_pages": slide_layout.frames(forward),
+        # one layer: its element frame shows the same chains, so no separate frame of parameter groups
+        "backprop_groups": slide_layout.frames(_by_group(backprop_groups(d, note))) if net.depth > 1 else [],
+        "backprop_layers": [{"layer": layer + net.index_base,
+                             "pages": slide_layout.frames([backprop_elements(d, note, layout, layer)])}
+                            for layer in reversed(range(net.depth))],
+    }
+
+
+def _worked_frames(example, lecture: LectureExample | None, d: Derivation, update_texts: list[str]) -> dict:
+    """The worked example on frames: forward by layer and the loss, each layer's backward pass, the updates."""
+    network = d.network
+
+    def layer_of(step):  # the lecture's steps carry their layer in the group (forward0, vectors0), the rest by name
+        return step.group.lstrip("abcdefghijklmnopqrstuvwxyz") if step.group else d.names.parse(step.name).layer
+
+    forward = sections_by(example.forward, layer_of) + [example.loss]
+    backward = []
+    for part in example.backward:
+        notes = lecture.dead_notes(part.layer) if lecture else []
+        matrix_notes = lecture.matrix_notes(part.layer) if lecture else []
+        note_lines = sum(slide_layout.text_height(n) for n in notes)
+        matrix_lines = sum(slide_layout.text_height(n) for n in matrix_notes)
+        backward.append({
+            "layer": part.layer + network.index_base,
+            "factors": slide_layout.frames([part.factors], FRAME_LINES - note_lines),
+            "notes": notes,
+            "gradients": slide_layout.frames([part.gradients] if lecture else sections_by(
+                part.gradients, lambda s: s.name.rsplit("[", 1)[-1]), FRAME_LINES - matrix_lines),
+            "matrix_notes": matrix_notes,
+        })
+    updates = example.updates + ([example.new_loss] if example.updates and example.new_loss else [])
+    return {
+        "forward": slide_layout.frames(forward),
+        "backward": backward,
+        "updates": slide_layout.frames(_by_group(updates)),  # the notes go in the frame's subtitle
+        "update_notes": update_texts,
+    }
+
+
 def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> dict:
     """Everything slides.tex.j2 and slides_body.tex.j2 use."""
-    context, d, worker = _common(spec, options, SLIDE_BUDGET)
-    worked = None
+    context, d, worker = _common(spec, options)
+    messages = context["t"]
+    note = CourseNotation(d.network, messages["if"])
+    context.update(theory_frames(d, note, Layout()))
+    context["algorithm"] = algorithm(d, note, messages)
+    context["functions"] = _function_pages(context["functions"])
+    context["values"] = value_pages(value_matrices(spec, note), columns=6, budget=FRAME_LINES) if spec.values else None
+    if context["values"] and len(context["values"]) == 1 and len(context["values"][0]) == 1:  # a tiny network:
+        context["values"] = [[[item] for item in context["values"][0][0]]]  # one value a line, not one lone line
+    context["references"] = list(messages["slides"]["references"])
+    worked, exercises = None, []
     if worker is not None:
-        default = [d.names.d_weight(layer, 0, 0) for layer in reversed(range(d.network.depth))]
-        chosen = asked_gradients(d, options.gradients, default)
-        lecture = LectureExample(worker, CourseNotation(d.network, context["t"]["if"]), chosen)
-        example = worker.example() if options.all_gradients else lecture.example()
-        worked = {
-            "forward": pages(example.forward + [replace(step, group="loss") for step in example.loss], SLIDE_BUDGET),
-            "loss": [],  # with the forward pass: a loss alone would leave a nearly empty frame
-            "backward": [{"layer": part.layer + spec.network.index_base,
-                          "factors": pages(part.factors, SLIDE_BUDGET),
-                          "gradients": pages(part.gradients, SLIDE_BUDGET)} for part in example.backward],
-            "updates": pages(example.updates + ([lecture.new_loss()] if example.updates else []),
-                             SLIDE_BUDGET * DENSE),
-            "new_loss": lecture.new_loss(),
-            "all_gradients": options.all_gradients,
-        }
+        chosen = asked_gradients(d, options.gradients, live_gradients(d, worker.values))
+        lecture = LectureExample(worker, note, chosen, messages)
+        example = lecture.every_gradient() if options.all_gradients else lecture.example()
+        update_texts = [messages["new_loss_text"]] + ([messages["momentum_first_step"]]
+                                                      if spec.training and spec.training.momentum else [])
+        worked = {**_worked_frames(example, None if options.all_gradients else lecture, d, update_texts),
+                  "all_gradients": options.all_gradients}
+        exercises = lecture_exercises(spec, d, context["fmt"], messages, chosen)
     context["worked"] = worked
+    context["exercises"] = exercises
     return context
 
 
@@ -238,7 +299,7 @@ def needed_deltas(d: Derivation, asked: list[str]) -> list[tuple[int, int]]:
 
 def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> dict:
     """Everything handout.tex.j2 uses: the network, the questions, their blanks and (solutions) steps."""
-    context, d, worker = _common(spec, options, HANDOUT_BUDGET)
+    context, d, worker = _common(spec, options)
     messages, net, names = context["t"], spec.network, d.names
     if spec.training is not None:
         context["eta"] = as_written(spec.training.learning_rate, options.decimal_comma, math=True)  # as the spec writes it

@@ -15,7 +15,7 @@ NEAR_SOURCE = (0.22, 0.18, 0.27, 0.32)  # crowded layers: labels where the edges
 GAP = 0.08
 SPACING = 1.9  # vertical distance between units, cm, at most
 MAX_LABELLED = 12  # a layer with more weights than this labels only the weights into its first unit
-HEIGHT = 5.6  # the tallest column spans at most this, cm
+HEIGHT = 3.9  # the tallest column spans at most this, cm
 
 
 @dataclass(frozen=True)

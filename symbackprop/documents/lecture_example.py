@@ -3,20 +3,42 @@ element, the rest of each layer in numeric vectors and matrices (values, δ, ∂
 from dataclasses import replace
 
 from symbackprop.documents import output_delta
+from symbackprop.model.symbols import delta as symbols_delta
 from symbackprop.documents.worked_steps import LayerBackward, Line, Step, WorkedExample, Worker, _unique
+from symbackprop.notation.catalogue import fill
+
+SHOWN_ZERO = 5e-5  # below this a number prints as 0.0000 at 4 decimals: a worked element through it teaches nothing
+WIDE_UPDATE = 4  # columns of an updated matrix above which it goes on a line of its own
+WIDE_PRODUCT = 2  # inputs of a layer above which the outer product's numbers are not written out (x^T δ = result)
 
 
-def number_matrix(rows: list[list[float]], fmt) -> str:
-    """A bracketed matrix of numbers in the document's number format."""
-    body = r" \\ ".join(" & ".join(fmt.tex(value) for value in row) for row in rows)
+def live_gradients(d, values: dict[str, float]) -> list[str]:
+    """The default worked weight of each layer, output first: the first unit with a nonzero δ and its first
+    nonzero input, so every factor of the worked product is nonzero (the first weight when none is)."""
+    names, net = d.names, d.network
+    chosen = []
+    for layer in reversed(range(net.depth)):
+        inputs = ([names.x(i) for i in range(net.layers[0])] if layer == 0
+                  else [names.act(layer - 1, i) for i in range(net.width(layer - 1))])
+        live = [names.d_weight(layer, i, j) for j in range(net.width(layer)) for i in range(len(inputs))
+                if abs(values[names.d_v(layer, j)]) >= SHOWN_ZERO and abs(values[inputs[i]]) >= SHOWN_ZERO]
+        chosen.append(live[0] if live else names.d_weight(layer, 0, 0))
+    return chosen
+
+
+def number_matrix(rows: list[list[float]], fmt, exact: bool = False) -> str:
+    """A bracketed matrix of numbers in the document's number format (exact: whole numbers as 1, not 1.0000)."""
+    def shown(value):
+        return str(int(value)) if exact and value == int(value) else fmt.tex(value)
+    body = r" \\ ".join(" & ".join(shown(value) for value in row) for row in rows)
     return rf"\left[\begin{{matrix}}{body}\end{{matrix}}\right]"
 
 
 class LectureExample:
     """Builds the compact worked example for the chosen gradients (names such as dL/dW1[0][0])."""
 
-    def __init__(self, worker: Worker, note, chosen: list[str]):
-        self.worker, self.note, self.chosen = worker, note, chosen
+    def __init__(self, worker: Worker, note, chosen: list[str], messages: dict | None = None):
+        self.worker, self.note, self.chosen, self.messages = worker, note, chosen, messages or {}
         self.d, self.net, self.names, self.values = worker.d, worker.net, worker.names, worker.carried  # as printed
         self.row = self.net.convention == "row"
 
@@ -94,46 +116,90 @@ class LectureExample:
             product, numbers = rf"{delta} {x_t}", rf"{self._tex(delta_rows)} {self._tex(inputs_t)}"
         gradient = self._matrix(layer, names.d_weight)
         frac = lambda top: rf"\frac{{\partial L}}{{\partial {top}}}"  # noqa: E731
+        written = (Line("=", numbers),) if self.net.fan_in(layer) <= WIDE_PRODUCT else ()
         return [
             Step("", rf"{delta} = {frac(note.layer('v', layer))}", (Line("=", self._tex(delta_rows)),), group=group),
-            Step("", frac(W), (Line("=", product), Line("=", numbers), Line("=", self._tex(gradient))), group=group),
-            Step("", frac(note.layer("b", layer)), (Line("=", delta),), group=group),
+            Step("", frac(W), (Line("=", product),) + written + (Line("=", self._tex(gradient)),), group=group),
+            Step("", frac(note.layer("b", layer)), (Line("=", delta), Line("=", self._tex(delta_rows))), group=group),
         ]
+
+    def _inactive(self, layer: int) -> list[int]:
+        """Units of a layer whose activation has derivative 0 at this point (a ReLU unit with v <= 0)."""
+        if not self.d.activations[layer].elementwise:
+            return []
+        return [j for j in range(self.net.width(layer)) if self.values[self.names.local(layer, j, j)] == 0]
+
+    def dead_notes(self, layer: int) -> list[str]:
+        """One sentence per worked unit that is inactive: why its δ and its gradients are 0."""
+        text = self.messages.get("slides", {}).get("inactive_unit", "")
+        out = []
+        for j in self._units(layer):
+            if j in self._inactive(layer):
+                v = self.d.name_tex(self.names.v(layer, j))
+                out.append(fill(text, v=f"{v} = {self.worker.number(self.names.v(layer, j))}",
+                                delta=self.d.tex(symbols_delta(layer, j))))
+        return out
+
+    def matrix_notes(self, layer: int) -> list[str]:
+        """One sentence naming the layer's inactive units, whose δ (and gradient columns) are 0."""
+        inactive = self._inactive(layer)
+        text = self.messages.get("slides", {}).get("inactive_units", "")
+        if not inactive or not text:
+            return []
+        units = "$j = " + ", ".join(str(self.note.n(j)) for j in inactive) + "$"
+        return [fill(text, units=units, delta=self.note.layer(r"\delta", layer), W=self.note.layer("W", layer),
+                     part=self.messages["slides"]["columns" if self.row else "rows"])]
 
     def backward(self) -> list[LayerBackward]:
         """Per layer from the output back: the worked gradients, then the layer in numeric matrix form."""
         return [LayerBackward(layer, self.worked(layer), self.matrix_form(layer))
                 for layer in reversed(range(self.net.depth))]
 
-    def updates(self) -> list[Step]:
-        """The rule, the first worked parameter's update in numbers, then every layer's update as a matrix equation."""
-        worker, names, note = self.worker, self.names, self.note
-        if worker.training is None:
+    def update_element(self, parameter: str) -> Step:
+        """p ← p − η ∂L/∂p = numbers = result: one parameter's update (the numbers line as the worker prints it)."""
+        numbers = self.worker.update_step(parameter).lines[-1]  # = numbers = result
+        p, gradient = self.d.name_tex(parameter), self.d.name_tex("dL/d" + parameter)
+        return Step(self.names.step(1, parameter), p,
+                    (Line(r"\leftarrow", rf"{p} - \eta {gradient}"), numbers), group="element")
+
+    def updates(self, parameters: list[str] | None = None) -> list[Step]:
+        """The given parameters' updates in numbers (default the first worked one), then every layer's update
+        as a matrix equation W ← W − η ∂L/∂W = numbers."""
+        names, note = self.names, self.note
+        if self.worker.training is None:
             return []
-        steps = [worker.update_rule()]
-        steps.append(worker.update_step(self.chosen[0][len("dL/d"):], symbolic=False))  # one element in numbers
+        parameters = parameters if parameters is not None else [self.chosen[0][len("dL/d"):]]
+        steps = [self.update_element(p) for p in parameters]
         for layer in range(self.net.depth):
             W, b = note.layer("W", layer), note.layer("b", layer)
             after = self._matrix(layer, lambda la, i, j: names.step(1, names.weight(la, i, j)))
             biases = self._vector([names.step(1, names.bias(layer, j)) for j in range(self.net.width(layer))])
             group = f"update{layer}"
-            steps += [
-                Step("", W, (Line(r"\leftarrow", rf"{W} - \eta \frac{{\partial L}}{{\partial {W}}} = "
-                                  + self._tex(after)),), group=group),
-                Step("", b, (Line(r"\leftarrow", rf"{b} - \eta \frac{{\partial L}}{{\partial {b}}} = "
-                                  + self._tex(biases)),), group=group),
-            ]
+            steps += [self._matrix_update(W, after, group), self._matrix_update(b, biases, group)]
         return steps
 
+    def _matrix_update(self, name: str, rows, group: str) -> Step:
+        """W ← W − η ∂L/∂W = numbers, the numbers on a line of their own when the matrix is wide."""
+        rule = rf"{name} - \eta \frac{{\partial L}}{{\partial {name}}}"
+        if len(rows[0]) > WIDE_UPDATE:
+            return Step("", name, (Line(r"\leftarrow", rule), Line("=", self._tex(rows))), group=group)
+        return Step("", name, (Line(r"\leftarrow", f"{rule} = {self._tex(rows)}"),), group=group)
+
     def new_loss(self) -> Step | None:
-        """The loss before and after the step: L = 0.2745 → L^{(1)} = 0.2515."""
+        """The loss before and after the step: L = 0.2745 → L⁺ = 0.2515 (⁺: after the update)."""
         if self.worker.training is None:
             return None
         name = self.names.step(1, "L")
-        return Step(name, "L", (Line("=", rf"{self.worker.number('L')} \;\to\; L^{{(1)}} = "
+        return Step(name, "L", (Line("=", rf"{self.worker.number('L')} \;\to\; L^{{+}} = "
                                           + self.worker.number(name)),))
 
     def example(self) -> WorkedExample:
         """The whole compact worked example."""
         return WorkedExample(self.forward(), self.worker.loss(), self.backward(), self.updates(), self.new_loss())
+
+    def every_gradient(self) -> WorkedExample:
+        """Every gradient element by element (the worker's full example), with every update written p ← ..."""
+        full = self.worker.example()
+        parameters = [name for name, _ in self.names.parameters()]
+        return replace(full, updates=self.updates(parameters) if full.updates else [], new_loss=self.new_loss())
 

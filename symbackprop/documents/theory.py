@@ -1,7 +1,5 @@
 """The theory part of a deck as steps: the architecture with shapes, the forward pass, the algorithm, the chain
-rule per parameter group, per element (δ defined first) and in matrix form."""
-from dataclasses import replace
-
+rule per parameter group and per element (δ defined first); the matrix form is on the algorithm frame."""
 import sympy
 
 from symbackprop.documents import output_delta
@@ -11,9 +9,9 @@ from symbackprop.model.derivation import Derivation
 from symbackprop.notation.course import CourseNotation
 
 
-def equation_step(lhs: str, *texts: str, name: str = "") -> Step:
+def equation_step(lhs: str, *texts: str, name: str = "", group: str = "") -> Step:
     """lhs = text = text ...: a step of the theory, each text on its own display line."""
-    return Step(name, lhs, tuple(Line("=", text) for text in texts))
+    return Step(name, lhs, tuple(Line("=", text) for text in texts), group=group)
 
 
 def _wrap(expr, show, per_line: int) -> tuple[Line, ...]:
@@ -34,7 +32,7 @@ def factors_tex(d: Derivation, note: CourseNotation, chain: list[str]) -> str:
 
 
 def architecture(d: Derivation, note: CourseNotation) -> list[Step]:
-    """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries."""
+    """x, W^l, b^l, v^l, y^l, ŷ, y, l, L with their entries; a layer's four are one group."""
     net = d.network
     row = net.convention == "row"
 
@@ -44,21 +42,23 @@ def architecture(d: Derivation, note: CourseNotation) -> list[Step]:
         matrix = sympy.Matrix(rows, cols, entries)
         return rf"{note.tex(matrix if row else matrix.T)} \quad ({shape[0]} \times {shape[1]})"
 
-    steps = [equation_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]))]
+    steps = [equation_step("x", shaped([symbols.x(i) for i in range(net.layers[0])]), group="input")]
     for layer in range(net.depth):
         width, fan_in = net.width(layer), net.fan_in(layer)
         weights = [symbols.weight(layer, i, j) for i in range(fan_in) for j in range(width)]
+        group = f"layer{layer}"
         steps += [
-            equation_step(note.layer("W", layer), shaped(weights, fan_in)),
-            equation_step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)])),
-            equation_step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)])),
-            equation_step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)])),
+            equation_step(note.layer("W", layer), shaped(weights, fan_in), group=group),
+            equation_step(note.layer("b", layer), shaped([symbols.bias(layer, j) for j in range(width)]), group=group),
+            equation_step(note.layer("v", layer), shaped([symbols.preactivation(layer, j) for j in range(width)]),
+                          group=group),
+            equation_step(note.act(layer), shaped([symbols.activation(layer, j) for j in range(width)]), group=group),
         ]
     n_out = net.layers[-1]
     steps += [
-        equation_step("y", shaped([symbols.target(k) for k in range(n_out)])),
-        equation_step("l", shaped([symbols.loss_term(k) for k in range(n_out)])),
-        equation_step("L", note.tex(d.expression("L"))),
+        equation_step("y", shaped([symbols.target(k) for k in range(n_out)]), group="loss"),
+        equation_step("l", shaped([symbols.loss_term(k) for k in range(n_out)]), group="loss"),
+        equation_step("L", note.tex(d.expression("L")), group="loss"),
     ]
     return steps
 
@@ -99,26 +99,42 @@ def backprop_groups(d: Derivation, note: CourseNotation) -> list[Step]:
         head = [frac("L", y), frac(y, v)]
         targets = [note.layer("W", layer), note.layer("b", layer)] + ([note.act(layer - 1)] if layer else [])
         for target in targets:
-            steps.append(equation_step(frac("L", target), r" \times ".join(head + [frac(v, target)])))
+            steps.append(equation_step(frac("L", target), r" \times ".join(head + [frac(v, target)]),
+                                       group=f"layer{layer}"))
     return steps
 
 
 def algorithm(d: Derivation, note: CourseNotation, messages: dict) -> list[dict]:
-    """One training step in four lines: forward, loss, backward, update (the rule W^l ← W^l − η ∂L/∂W^l)."""
-    row = d.network.convention == "row"
-    l, previous = "l", "l-1"
-    W, b, v, delta = (f"{letter}^{{{l}}}" for letter in ("W", "b", "v", r"\delta"))
-    y_before = f"y^{{{previous}}}"
+    """One training step in four items: forward from y^{-1} = x, the loss, backward (δ at the output, the
+    recursion δ^l = (δ^{l+1} (W^{l+1})^T) ⊙ g'(v^l) below it, the gradients) and the update W^l ← W^l − η ∂L/∂W^l."""
+    net = d.network
+    row = net.convention == "row"
+    out_layer = note.n(net.output_layer)
+    W, b, v, delta, y = (f"{letter}^{{l}}" for letter in ("W", "b", "v", r"\delta", "y"))
+    y_before, W_next, delta_next = "y^{l-1}", "W^{l+1}", r"\delta^{l+1}"
+    frac = lambda top, bottom: rf"\frac{{\partial {top}}}{{\partial {bottom}}}"  # noqa: E731
     product = f"{y_before} {W}" if row else f"{W} {y_before}"
     gradient = rf"({y_before})^{{\top}} {delta}" if row else rf"{delta} ({y_before})^{{\top}}"
-    frac = lambda top, bottom: rf"\frac{{\partial {top}}}{{\partial {bottom}}}"  # noqa: E731
-    return [
-        {"word": messages["forward_pass"], "tex": rf"{v} = {product} + {b},\ y^{{{l}}} = g^{{{l}}}({v})"},
-        {"word": messages["loss_word"], "tex": rf"L = \sum_k l_k(y_k, \hat{{y}}_k)"},
-        {"word": messages["backward_pass"], "tex": rf"{delta} = {frac('L', v)},\ {frac('L', W)} = {gradient},\ "
-                                                   rf"{frac('L', b)} = {delta}"},
-        {"word": messages["update_word"], "tex": rf"{W} \leftarrow {W} - \eta {frac('L', W)},\ "
-                                                 rf"{b} \leftarrow {b} - \eta {frac('L', b)}"},
+    recursion = (rf"\left({delta_next} ({W_next})^{{\top}}\right)" if row
+                 else rf"\left(({W_next})^{{\top}} {delta_next}\right)")
+    output, p = note.layer(r"\delta", net.output_layer), note.act(net.output_layer)
+    if output_delta.collapses(net):
+        output_rule = rf"{output} = {frac('L', note.layer('v', net.output_layer))} = {p} - y"
+    else:
+        output_rule = (rf"{output} = {frac('L', p)} \odot (g^{{{out_layer}}})'"
+                       rf"({note.layer('v', net.output_layer)})")
+    first = note.n(0)
+    return [  # each item: rows of formulas, a row on one line
+        {"word": messages["forward_pass"], "rows": [[rf"y^{{{first - 1}}} = x", rf"{v} = {product} + {b}",
+                                                     rf"{y} = g^{{l}}({v})"]], "note": ""},
+        {"word": messages["loss_word"], "rows": [[r"L = \sum_k l_k(y_k, \hat{y}_k)"]], "note": ""},
+        {"word": messages["backward_pass"], "rows": [[rf"{delta} = {frac('L', v)}", output_rule],
+                                                     [rf"{delta} = {recursion} \odot (g^{{l}})'({v})"],
+                                                     [rf"{frac('L', W)} = {gradient}", rf"{frac('L', b)} = {delta}"]],
+         "note": messages["slides"]["odot"]},
+        {"word": messages["update_word"], "rows": [[rf"{W} \leftarrow {W} - \eta {frac('L', W)}",
+                                                    rf"{b} \leftarrow {b} - \eta {frac('L', b)}"]],
+         "note": messages["slides"]["eta"]},
     ]
 
 
@@ -166,29 +182,12 @@ def backprop_elements(d: Derivation, note: CourseNotation, layout: Layout, layer
         steps.append(Step(name, d.name_tex(name), lines))
     for name in (names.d_weight(layer, 0, 0), names.d_bias(layer, 0)):
         chain = d.chain(name)
-        steps.append(equation_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), factors_tex(d, note, chain),
-                           name=name))
+        # a hidden layer keeps ∂L/∂y (written out just above) as a symbol; the other factors in closed form
+        kept = d.name_tex(chain[0]) + r" \times " if layer < net.output_layer else ""
+        closed = factors_tex(d, note, chain[1:] if kept else chain)
+        if name == names.d_bias(layer, 0):  # the first two factors are δ, defined at the top of the frame
+            closed = rf"{note.entry(chr(92) + 'delta', layer, note.n(0))} \times 1"
+            kept = ""
+        steps.append(equation_step(d.name_tex(name), r" \times ".join(d.name_tex(f) for f in chain), kept + closed,
+                                   name=name))
     return steps
-
-
-def backprop_matrix(d: Derivation, note: CourseNotation) -> list[Step]:
-    """δ^l, ∂L/∂W^l, ∂L/∂b^l and ∂L/∂y^{l-1} with named vectors and matrices."""
-    row = d.network.convention == "row"
-    out = []
-    for layer in reversed(range(d.network.depth)):
-        steps = []
-        delta, y = note.layer(r"\delta", layer), note.act(layer)
-        dy = rf"\frac{{\partial L}}{{\partial {y}}}"
-        if d.activations[layer].elementwise:
-            steps.append(equation_step(rf"{delta} = \frac{{\partial L}}{{\partial {note.layer('v', layer)}}}",
-                               rf"{dy} \odot (g^{{{note.n(layer)}}})'({note.layer('v', layer)})"))
-        inputs, W = note.inputs(layer), note.layer("W", layer)
-        transposed = rf"{inputs}^{{\top}}" if layer == 0 else rf"({inputs})^{{\top}}"
-        gradient = rf"{transposed} {delta}" if row else rf"{delta} {transposed}"
-        steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {W}}}", gradient))
-        steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {note.layer('b', layer)}}}", delta))
-        if layer:
-            back = rf"{delta} ({W})^{{\top}}" if row else rf"({W})^{{\top}} {delta}"
-            steps.append(equation_step(rf"\frac{{\partial L}}{{\partial {note.act(layer - 1)}}}", back))
-        out += [replace(step, group=f"matrix{layer}") for step in steps]
-    return out

@@ -405,13 +405,12 @@ class Worker:
     def _product_lines(self, name: str, chain: list[str]) -> list[Line]:
         """= named factors [= δ × last factor] = their printed numbers multiplied = result."""
         factors = self.product_factors(name)
-        lines = [Line("=", TIMES.join(self.d.name_tex(f) for f in chain))]
-        if factors != chain:
+        numbers = TIMES.join(self.operand(f) for f in factors) + f" = {self.number(name)}"
+        if factors != chain:  # = δ × last factor = numbers, on one line
             q = self._parse(factors[0])
-            lines.append(Line("=", TIMES.join([self.d.tex(symbols.delta(q.layer, q.indices[0]))]
-                                              + [self.d.name_tex(f) for f in factors[1:]])))
-        lines.append(Line("=", TIMES.join(self.operand(f) for f in factors) + f" = {self.number(name)}"))
-        return lines
+            numbers = TIMES.join([self.d.tex(symbols.delta(q.layer, q.indices[0]))]
+                                 + [self.d.name_tex(f) for f in factors[1:]]) + " = " + numbers
+        return [Line("=", TIMES.join(self.d.name_tex(f) for f in chain)), Line("=", numbers)]
 
     def delta_step(self, layer: int, j: int) -> Step:
         """δ^l_j = ∂L/∂v^l_j = ∂L/∂y^l_j × ∂y^l_j/∂v^l_j = numbers = result (ŷ − y for a matched output pair)."""

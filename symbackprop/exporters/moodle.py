@@ -3,6 +3,8 @@ from symbackprop.exporters.publication import Publication
 
 NAME = "moodle"
 BUILDS = False
+OPTION = "--moodle"
+HELP = "also write moodle.xml for Moodle's XML importer (one cloze question per variant, the diagram embedded)"
 
 
 def files(publication: Publication) -> list[str]:

@@ -18,7 +18,8 @@ class Published:
 
 def publish(publication: Publication, folder: str | Path, formats: list[str],
             progress: Callable[[int], None] | None = None) -> Published:
-    """Write the publication in the named formats (EXPORTERS keys) into folder.
+    """Write the publication in the named formats (EXPORTERS keys) into folder (a format with a destination()
+    writes into the folder it names instead).
 
     Every file of a format that is not asked for, and every built file (a PDF made from an earlier .tex), is
     removed before the new files appear, so nothing in folder belongs to another run; what an interrupted run
@@ -28,10 +29,16 @@ def publish(publication: Publication, folder: str | Path, formats: list[str],
         if hasattr(exporter, "prepare"):
             exporter.prepare()
     folder = check_folder(folder)
-    texts: dict[str, str] = {}
+    texts: dict[str, str | bytes] = {}
+    elsewhere: dict[Path, dict[str, str | bytes]] = {}  # formats that write a folder of their own
     for exporter in exporters:
-        if not exporter.BUILDS:
+        if exporter.BUILDS:
+            continue
+        own = exporter.destination(publication) if hasattr(exporter, "destination") else None
+        if own is None:
             texts.update(exporter.texts(publication))
+        else:
+            elsewhere.setdefault(check_folder(own), {}).update(exporter.texts(publication))
     with folder_lock(folder):
         clean_leftovers(folder)
         replaced = [name for exporter in EXPORTERS.values() if exporter.BUILDS
@@ -40,6 +47,8 @@ def publish(publication: Publication, folder: str | Path, formats: list[str],
                    for name in exporter.files(publication)]
         removed = remove_stale(folder / name for name in dict.fromkeys(replaced + unasked))
         written = write_all(folder, texts)
+        for own, files in elsewhere.items():
+            written += write_all(own, files)
         for exporter in exporters:
             if exporter.BUILDS:
                 written += exporter.build(publication, folder, progress)

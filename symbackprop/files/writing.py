@@ -52,8 +52,8 @@ def write_atomic(path: str | Path, text: str) -> Path:
     return write_all(Path(path).parent, {Path(path).name: text})[0]
 
 
-def write_all(folder: str | Path, files: dict[str, str]) -> list[Path]:
-    """Write {name: text} into folder: every file to a temporary name first, then all renamed; on any failure
+def write_all(folder: str | Path, files: dict[str, str | bytes]) -> list[Path]:
+    """Write {name: text or bytes} into folder: every file to a temporary name first, then all renamed; on any failure
     nothing of this call remains (earlier versions of the files stay as they were)."""
     folder = Path(folder)
     temporaries: list[tuple[str, Path]] = []
@@ -66,8 +66,12 @@ def write_all(folder: str | Path, files: dict[str, str]) -> list[Path]:
         for name, text in files.items():
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmp", dir=folder)
             temporaries.append((name, Path(temporary)))
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
+            if isinstance(text, bytes):  # a binary file (a zip package) is written as it is
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(text)
+            else:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                    stream.write(text)
             os.chmod(temporary, mode)
         for name, temporary in temporaries:
             os.replace(temporary, folder / name)

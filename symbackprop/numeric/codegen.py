@@ -6,7 +6,7 @@ import sympy
 from sympy.printing.numpy import NumPyPrinter
 
 from symbackprop.model.derivation import Derivation
-from symbackprop.numeric.forms import LayerForms, T, U, V, layer_forms
+from symbackprop.numeric.forms import G, LayerForms, T, U, V, layer_forms
 
 
 def elementwise(expr: sympy.Expr, args):
@@ -51,6 +51,10 @@ def _functions(forms: list[LayerForms], output: int) -> dict:
             if layer == output:
                 namespace["term"] = elementwise(f.term, (T, V))
                 namespace["d_output"] = elementwise(f.d_output, (T, V))
+            else:  # the lean pass: g and g' in one call (their shared work done once), then δ from U and g'
+                namespace[f"forward{layer}"] = sympy.lambdify((V,), [f.value, f.derivative], modules="numpy",
+                                                              cse=True)
+                namespace[f"backward{layer}"] = elementwise(f.delta_in_slope, (U, G))
             continue
         width = len(f.vs)
         namespace[f"value{layer}"] = by_columns(f.value, (f.vs,))
@@ -80,8 +84,10 @@ def generate(derivation: Derivation) -> Generated:
         lines = []
         for layer in range(depth):
             lines.append(f"V{layer} = {batch[layer]['v']} + b{layer}")
-            if keep or layer != output:  # the lean passes read the output layer through V alone
+            if keep:
                 lines.append(f"Y{layer} = value{layer}(V{layer})")
+            elif layer != output:  # the lean passes read the output layer through V alone
+                lines.append(f"Y{layer}, G{layer} = forward{layer}(V{layer})")
         lines.append(f"D{output} = delta{output}(T, V{output})")
         if keep:
             lines += ["terms = term(T, V{0})".format(output), f"dY{output} = d_output(T, V{output})",
@@ -92,11 +98,12 @@ def generate(derivation: Derivation) -> Generated:
             if layer:
                 below = layer - 1
                 lines.append(f"U{below} = {batch[layer]['upstream']}")
-                lines.append(f"D{below} = delta{below}(U{below}, V{below})")
                 if keep:
-                    lines += [f"dY{below} = U{below}", f"local{below} = derivative{below}(V{below})"]
+                    lines += [f"D{below} = delta{below}(U{below}, V{below})", f"dY{below} = U{below}",
+                              f"local{below} = derivative{below}(V{below})"]
                 else:
-                    lines.append(f"del U{below}, V{below}, Y{below}")
+                    lines += [f"D{below} = backward{below}(U{below}, G{below})",
+                              f"del U{below}, V{below}, Y{below}, G{below}"]
         return lines
 
     def listed(prefix: str, first: int = 0) -> str:

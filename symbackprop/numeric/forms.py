@@ -6,8 +6,8 @@ import sympy
 from symbackprop.model import functions, symbols
 from symbackprop.model.derivation import Derivation
 
-# the generic array symbols of a whole layer: V^l, the targets T, the upstream ∂L/∂Y^l
-V, T, U = (sympy.Symbol(name, real=True) for name in ("V", "T", "U"))
+# the generic array symbols of a whole layer: V^l, the targets T, the upstream ∂L/∂Y^l, the slope g'(V^l)
+V, T, U, G = (sympy.Symbol(name, real=True) for name in ("V", "T", "U", "G"))
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class LayerForms:
     term: object = None  # output only: l in T, V (or a list in ts, vs)
     d_output: object = None  # output only: ∂L/∂ŷ in T, V (or a list in ts, vs)
     ts: tuple = ()  # the target symbols a vector output form reads
+    delta_in_slope: sympy.Expr | None = None  # hidden element-wise only: δ in U and the slope G = g'(V)
 
 
 def _activation_forms(entry, v, options):
@@ -49,9 +50,10 @@ def layer_forms(derivation: Derivation, layer: int) -> LayerForms:
     if entry.elementwise:
         value, derivative = _activation_forms(entry, V, options)
         if not output:  # δ^l = ∂L/∂y^l · ∂y^l/∂v^l, read from the graph at unit 0 (every unit has the same form)
-            delta = chained(derivation, names.d_v(layer, 0), {names.d_act(layer, 0): U,
-                                                              names.local(layer, 0, 0): derivative})
-            return LayerForms(False, (), value, derivative, delta)
+            chain = {names.d_act(layer, 0): U, names.local(layer, 0, 0): G}
+            in_slope = chained(derivation, names.d_v(layer, 0), chain)
+            return LayerForms(False, (), value, derivative, in_slope.xreplace({G: derivative}),
+                              delta_in_slope=in_slope)
         outputs, terms, d_outputs, deltas = _output_forms(entry, derivation.loss, (T,), (V,), net.layers[-1], options)
         return LayerForms(False, (), outputs[0], derivative, deltas[0], terms[0], d_outputs[0])
     vs = tuple(sympy.Symbol(f"V_{j}", real=True) for j in range(width))

@@ -1,4 +1,5 @@
 """The ASGI application: the student page, the JSON API and, in class mode, the lecturer's dashboard."""
+import asyncio
 import contextlib
 import json
 import re
@@ -19,6 +20,7 @@ from symbackprop.web.checks import MAX_ENTRY_CHARS, NumberVerdicts, RequestError
 from symbackprop.web.exercise import ExerciseSet, UnknownVariant
 from symbackprop.web.messages import fill, languages, messages, negotiate
 from symbackprop.web.pool import JobTimeout, PoolBusy, WorkerPool
+from symbackprop.web.records import keys
 from symbackprop.web.records.committer import GroupCommitter
 from symbackprop.web.records.store import StorageError, rows_for
 from symbackprop.web.worker import Checkers
@@ -26,6 +28,7 @@ from symbackprop.web.worker import Checkers
 MAX_BODY = 16 * 1024
 MAX_ID_CHARS = 80
 MAX_REMEMBERED_SLOW = 10_000
+MAX_REMEMBERED_STUDENTS = 100_000
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -111,6 +114,7 @@ class Server:
         self.checkers = Checkers(specs)
         self.numbers: dict[str, NumberVerdicts] = {}
         self.slow: set = set()  # expressions that ran past the hard limit, answered at once when sent again
+        self.digests: dict[str, str] = {}  # student id -> digest of their secret (never changes once stored)
         self.committer = GroupCommitter(store) if store is not None else None
         self.pool = WorkerPool(specs, size=options.workers, limit=options.limit)
 
@@ -140,8 +144,10 @@ class Server:
         keep = {key: value for key, value in (("variant", variant), ("student", student)) if value}
         links = [{"code": code, "name": messages(code)["language_name"], "current": code == lang,
                   "href": "?" + urlencode({**keep, "lang": code})} for code in languages()]
-        html = pages.student_page(self.exercises, exercise, lang, links, variant=variant, student=student,
-                                  problem=problem, record=self.store is not None, reveal=self.options.reveal)
+        # a variant's first view computes its precisions (tens of milliseconds): off the event loop
+        html = await asyncio.to_thread(
+            pages.student_page, self.exercises, exercise, lang, links, variant=variant, student=student,
+            problem=problem, record=self.store is not None, reveal=self.options.reveal)
         return HTMLResponse(html)
 
     @property
@@ -152,7 +158,7 @@ class Server:
     async def api_exercise(self, request: Request) -> Response:
         lang = negotiate(request.query_params.get("lang"), request.headers.get("accept-language"), self.default_lang)
         exercise = self.exercise(request.query_params.get("variant") or None)
-        return JSONResponse(pages.view(self.exercises, exercise, lang))
+        return JSONResponse(await asyncio.to_thread(pages.view, self.exercises, exercise, lang))
 
     async def api_check(self, request: Request) -> Response:
         body = await read_json(request)
@@ -165,21 +171,58 @@ class Server:
         validate_names(self.checkers.get(exercise.id), entries)
         answer = await self.check(exercise.id, entries)
         if self.store is not None and body.get("record", True) is not False:
-            answer.update(await self.record(request, body, exercise.id, student, entries, entry, answer))
+            issued = await self.admit(request, student, body.get("secret"))
+            try:
+                answer.update(await self.record(request, body, exercise.id, student, entries, entry, answer))
+            except RequestError as err:
+                if issued:  # the student is registered: the secret must reach them even though this is not saved
+                    return error(err.status, err.message, secret=issued)
+                raise
+            if issued:
+                answer["secret"] = issued
         return JSONResponse(answer)
+
+    async def admit(self, request, student: str, secret) -> str | None:
+        """Check the secret of a student id (403 when it is not theirs); a student id used for the first time is
+        registered with the secret sent, or with a new one, which is returned to be shown once."""
+        if secret is not None and (not isinstance(secret, str) or not keys.SECRET.fullmatch(secret)):
+            raise RequestError(400, '"secret": expected 16 to 128 letters, digits, - or _')
+        stored = self.digests.get(student)
+        try:
+            if stored is None:
+                stored = await asyncio.to_thread(self.store.digest, student)
+            issued = None
+            if stored is None:
+                issued = secret or keys.new_secret()
+                stored = await asyncio.to_thread(self.store.register, student, keys.digest(issued))
+                secret, issued = issued, (issued if secret is None else None)
+        except StorageError:
+            raise RequestError(503, self.words(request)["not_saved"]) from None
+        if not keys.matches(secret, stored):
+            raise RequestError(403, fill(self.words(request)["student_taken"], student=student))
+        if len(self.digests) < MAX_REMEMBERED_STUDENTS:
+            self.digests[student] = stored
+        return issued
+
+    def words(self, request) -> dict:
+        """The page words in the language of a request's Accept-Language."""
+        return messages(negotiate(None, request.headers.get("accept-language"), self.default_lang))
 
     async def check(self, variant: str, entries) -> dict:
         """Numbers in process (fast); anything with an expression in a worker under the hard limit."""
         reveal = self.options.reveal
+        exercise = self.exercises.exercises[variant]
         if not any(e.symbolic for e in entries):
             if variant not in self.numbers:
-                self.numbers[variant] = NumberVerdicts(self.checkers.get(variant))
+                self.numbers[variant] = NumberVerdicts(self.checkers.get(variant), exercise.judged,
+                                                       frozenset(exercise.answers))
             return self.numbers[variant].check(entries, reveal)
         slow_key = (variant, tuple(sorted((e.name, e.value) for e in entries if e.symbolic)))
         try:
             if slow_key in self.slow:  # ran past the limit before: not run again
                 raise JobTimeout()
-            outcome = await self.pool.run(("check", variant, entries, reveal))
+            judged = {e.name: exercise.judged(e.name) for e in entries if not e.symbolic}
+            outcome = await self.pool.run(("check", variant, (entries, judged), reveal))
         except JobTimeout:
             if len(self.slow) < MAX_REMEMBERED_SLOW:
                 self.slow.add(slow_key)
@@ -206,8 +249,7 @@ class Server:
         try:
             await self.committer.record(rows)
         except StorageError:
-            lang = negotiate(None, request.headers.get("accept-language"), self.default_lang)
-            raise RequestError(503, messages(lang)["not_saved"]) from None
+            raise RequestError(503, self.words(request)["not_saved"]) from None
         return {"saved": True, "submission": submission}
 
     async def api_preview(self, request: Request) -> Response:

@@ -1,14 +1,17 @@
 """A check request's claims read and checked as `check --json` does; with invalid entries reported one by one."""
 import math
 from dataclasses import dataclass
+from typing import Callable
 
+from symbackprop.checking import equivalence
 from symbackprop.checking.claims import Claim, number_from_literal, number_from_text
 from symbackprop.checking.verdicts import Checker, finite
 from symbackprop.errors import ClaimsError, LatexParseError, QuantityError
 
 MAX_ENTRY_CHARS = 2_000
 MAX_CLAIMS = 200
-REDACTED_DETAIL = ("mistake_value",)  # a value that would give the answer away without --reveal
+REDACTED_DETAIL = ("mistake_value", "carried_forward")  # values that would give answers away without --reveal
+ELSEWHERE = "random"  # where a counterexample is shown without --reveal: a point unrelated to the exercise's
 
 
 class RequestError(ValueError):
@@ -76,13 +79,32 @@ def validate_names(checker: Checker, entries: list[Entry]) -> None:
 def redact(result: dict) -> dict:
     """A result without the correct value (and what would give it away), for a server without --reveal."""
     detail = {key: value for key, value in result["detail"].items() if key not in REDACTED_DETAIL}
-    if detail.get("at") == "values":  # the correct expression at the exercise's own values is the answer
-        detail.pop("correct_value", None)
+    if "point" in detail and detail.get("at") != ELSEWHERE:  # the exercise's values, or a point beside them
+        detail = {"at": "values"}
     return {**result, "correct": None, "detail": detail}
 
 
-def run_check(checker: Checker, entries: list[Entry], reveal: bool) -> dict:
-    """{"claims": [check --json results, in order], "invalid": [{"name", "error"}]} for a list of entries."""
+def counterexample_elsewhere(checker: Checker, name: str, expressions: dict) -> dict:
+    """Where a wrong expression differs from the truth at a random point, not at the exercise's values (whose
+    quantities are the answers): that point's values, or {"at": "values"} when it differs only there."""
+    elsewhere = [(point, memo) for point, memo in checker.shared_points() if point.at == ELSEWHERE]
+    others = {other: expr for other, expr in expressions.items() if other != name}
+    probe = equivalence.probe(expressions[name], name, checker.graph, elsewhere, others)
+    differing = [s for s in probe.samples if s.at == ELSEWHERE and not equivalence.close(s.claimed, s.correct)]
+    return equivalence.Probe(differing).counterexample if differing else {"at": "values"}
+
+
+def tolerance_rule(judged: dict) -> Callable[[str, float], float]:
+    """The checker's tolerance_of from {name: (absolute, relative)}: |a - v| <= max(absolute, relative |v|)."""
+    def tolerance_of(name: str, reference: float) -> float:
+        absolute, relative = judged[name]
+        return max(absolute, relative * abs(reference))
+    return tolerance_of
+
+
+def run_check(checker: Checker, entries: list[Entry], reveal: bool, judged: dict) -> dict:
+    """{"claims": [check --json results, in order], "invalid": [{"name", "error"}]} for a list of entries, each
+    number judged with judged[name] = (absolute, relative) tolerance."""
     claims, expressions, invalid = [], {}, []
     for entry in entries:
         claim = entry.claim()
@@ -94,19 +116,30 @@ def run_check(checker: Checker, entries: list[Entry], reveal: bool) -> dict:
                 continue
         claims.append(claim)
     try:
-        results = checker.check(claims, expressions=expressions) if claims else []
+        results = checker.check(claims, tolerance_rule(judged), expressions) if claims else []
     except (LatexParseError, ClaimsError, QuantityError) as err:
         raise RequestError(400, str(err)) from err
     shown = [finite(r.as_dict()) for r in results]
-    return {"claims": shown if reveal else [redact(r) for r in shown], "invalid": invalid}
+    if reveal:
+        return {"claims": shown, "invalid": invalid}
+    for result in shown:
+        if result["name"] in expressions and "point" in result["detail"] and result["detail"]["at"] != ELSEWHERE:
+            result["detail"] = finite(counterexample_elsewhere(checker, result["name"], expressions))
+    return {"claims": [redact(r) for r in shown], "invalid": invalid}
 
 
 class NumberVerdicts:
     """Verdicts on numbers, remembered between requests: a number's verdict depends only on it and on the claimed
-    numbers it is computed from, so a student's earlier entries (and the class's common values) are checked once."""
+    numbers it is computed from, so a student's earlier entries (and the class's common values) are checked once.
 
-    def __init__(self, checker: Checker, size: int = 50_000):
+    Each number is judged as grade judges it: with its question's tolerance, and an answer the exam grades
+    (graded) with the student's other graded answers only, as grade's report.csv carries errors forward."""
+
+    def __init__(self, checker: Checker, judged: Callable[[str], tuple[float, float]], graded: frozenset,
+                 size: int = 50_000):
         self.checker = checker
+        self.judged = judged
+        self.graded = graded
         self.size = size
         self._results: dict = {}
         self._ancestry: dict[str, frozenset] = {}
@@ -120,9 +153,12 @@ class NumberVerdicts:
     def check(self, entries: list[Entry], reveal: bool) -> dict:
         """What run_check answers for numbers only, reusing every verdict whose inputs are unchanged."""
         claims = [entry.claim() for entry in entries]
-        claimed = {c.name: (c.number.value, c.number.half_unit) for c in claims}
+        everything = {c.name: (c.number.value, c.number.half_unit) for c in claims}
+        graded = {name: value for name, value in everything.items() if name in self.graded}
+        tolerance_of = tolerance_rule({c.name: self.judged(c.name) for c in claims})
         results = []
         for claim in claims:
+            claimed = graded if claim.name in self.graded else everything
             sources = self._sources(claim.name)
             key = (claim.name, claimed[claim.name], claim.number.text,
                    tuple(sorted((n, claimed[n]) for n in sources if n in claimed)))
@@ -130,7 +166,7 @@ class NumberVerdicts:
             if result is None:
                 if self.checker.point is None:
                     raise RequestError(400, "numeric claims need the exercise's values")
-                result = finite(self.checker.check_numeric(claim, claimed).as_dict())
+                result = finite(self.checker.check_numeric(claim, claimed, tolerance_of).as_dict())
                 if len(self._results) >= self.size:
                     self._results.pop(next(iter(self._results)))
                 self._results[key] = result

@@ -2,15 +2,18 @@
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from symbackprop.checking import grading
+from symbackprop.checking.tolerance import Policy
+from symbackprop.checking.wrong_answers import WrongAnswers
 from symbackprop.errors import ClaimsError, SpecError
 from symbackprop.exams.config import parse_exam
 from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.model.spec import Spec, spec_to_dict
 from symbackprop.notation.printer import quantity_tex
+from symbackprop.web.precisions import Asked, PagePrecisions, from_policy, from_tolerance, numbers_of
 
 SPEC_VARIANT = "spec"  # the variant id of the single exercise a SPEC gives (records and exports use it)
 SECTIONS = ("forward", "loss", "backward", "update")
@@ -31,16 +34,37 @@ class Question:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One variant as a student works it: the spec with its values, the questions and the exam's answer key."""
+    """One variant as a student works it: the spec with its values, the questions, the exam's answer key (what
+    grade's report.csv grades) and the precision every other number is asked at."""
 
     id: str
     spec: Spec
     questions: tuple[Question, ...]
     answers: dict  # name -> grading.Answer, for grade's report
+    precisions: PagePrecisions = field(compare=False, repr=False)
+    keyed: frozenset = frozenset()  # numbers whose tolerance an exam's manifest states
 
     def question(self, name: str) -> Question | None:
         """The question asking `name`, if any."""
         return next((q for q in self.questions if q.name == name), None)
+
+    def asked(self, name: str) -> Asked:
+        """How a number is asked: as the manifest records it (or in the decimals of its tolerance, for a manifest
+        without decimals), else at the policy's precision."""
+        if name in self.keyed:
+            answer = self.answers[name]
+            if answer.precision is not None:
+                return from_policy(answer.precision)
+            return from_tolerance(answer.tolerance(answer.value))
+        return self.precisions[name]
+
+    def judged(self, name: str) -> tuple[float, float]:
+        """(absolute, relative) tolerance a number claimed for `name` is judged with, as grade judges it."""
+        if name in self.keyed:
+            answer = self.answers[name]
+            return (answer.precision.tolerance, 0.0) if answer.precision is not None else (answer.abs_tol,
+                                                                                           answer.rel_tol)
+        return self.precisions[name].tolerance, 0.0
 
 
 class UnknownVariant(LookupError):
@@ -136,10 +160,25 @@ def from_spec(spec: Spec) -> ExerciseSet:
     if spec.training is None:
         spec = dataclasses.replace(spec, training=config.training)
     derivation = derive(spec.network)
-    a = config.answers
-    answers = {q: grading.Answer(0.0, a.abs_tol, a.rel_tol, float(config.points_of(q))) for q in config.questions}
-    exercise = Exercise(SPEC_VARIANT, spec, _questions(derivation, list(config.questions), config.symbolic), answers)
+    questions = _questions(derivation, list(config.questions), config.symbolic)
+    precisions = PagePrecisions(spec, policy_of(config))
+    truth = numbers_of(spec)
+    # every number of the page is graded at the precision it is asked; those the exam asks carry its points
+    answers = {q.name: grading.Answer(truth[q.name], precisions[q.name].tolerance, 0.0,
+                                      float(config.points_of(q.name)) if q.name in config.questions else 0.0)
+               for q in questions if q.expects == "number"}
+    exercise = Exercise(SPEC_VARIANT, spec, questions, answers, precisions)
     return ExerciseSet({SPEC_VARIANT: exercise}, False, derivation)
+
+
+SEPARATING_DECIMALS = 2  # a known wrong answer two more decimals cannot tell apart moves the answer by a mere trace
+
+
+def policy_of(config) -> Policy:
+    """The tolerance policy of an exam's [exam.answers]; the page cannot redraw, so it asks up to
+    SEPARATING_DECIMALS more decimals to keep a known wrong answer out."""
+    policy = config.answers.policy
+    return dataclasses.replace(policy, extra_decimals=max(policy.extra_decimals, SEPARATING_DECIMALS))
 
 
 def from_manifest(path: str | Path) -> ExerciseSet:
@@ -151,11 +190,14 @@ def from_manifest(path: str | Path) -> ExerciseSet:
     except SpecError as err:
         raise ClaimsError(f"{path}: {err}") from err
     derivation = derive(first.network)
+    policy, wrong = policy_of(config), WrongAnswers(first, first.training or config.training)
     exercises = {}
     for variant_id, variant in variants.items():
         asked = [name for name in variant.answers if not isinstance(variant.answers[name].value, str)]
         questions = _questions(derivation, asked, config.symbolic)
-        exercises[variant_id] = Exercise(variant_id, variant.spec, questions, variant.answers)
+        keyed = frozenset(name for name, answer in variant.answers.items() if not isinstance(answer.value, str))
+        exercises[variant_id] = Exercise(variant_id, variant.spec, questions, variant.answers,
+                                         PagePrecisions(variant.spec, policy, wrong), keyed)
     return ExerciseSet(exercises, True, derivation)
 
 

@@ -9,7 +9,7 @@ from symbackprop.model.quantities import Names
 from symbackprop.notation import catalogue
 from symbackprop.web import svg
 from symbackprop.web.exercise import Exercise, ExerciseSet
-from symbackprop.web.messages import messages
+from symbackprop.web.messages import fill, messages
 
 _MATH = re.compile(r"\$([^$]*)\$")
 
@@ -76,9 +76,22 @@ def exercise_view(exercises: ExerciseSet, exercise: Exercise, lang: str) -> dict
         "values_tex": values_tex(exercise, note, lang != "en"),
         "functions": function_views(exercises, lang),
         "diagram": diagram,
-        "questions": [{"name": q.name, "tex": q.tex, "section": q.section, "expects": q.expects}
-                      for q in exercise.questions],
+        "questions": [{"name": q.name, "tex": q.tex, "section": q.section, "expects": q.expects,
+                       **_precision(exercise, q, page)} for q in exercise.questions],
     }
+
+
+def _precision(exercise: Exercise, question, page: dict) -> dict:
+    """How a number question is asked ({"decimals", "significant", "tolerance"}) and that in words; None for an
+    expression."""
+    if question.expects != "number":
+        return {"precision": None, "precision_text": ""}
+    asked = exercise.asked(question.name)
+    if asked.significant is not None:
+        words = page["significant_one"] if asked.significant == 1 else fill(page["significant"], n=asked.significant)
+    else:
+        words = page["decimals_one"] if asked.decimals == 1 else fill(page["decimals"], n=asked.decimals)
+    return {"precision": asked.as_dict(), "precision_text": words}
 
 
 def _named_values(exercise: Exercise) -> dict[str, float]:

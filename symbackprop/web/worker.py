@@ -23,7 +23,9 @@ class Checkers:
     def get(self, variant: str) -> Checker:
         """The checker of one variant."""
         if variant not in self._checkers:
-            self._checkers[variant] = Checker(self.specs[variant], rules=self.rules, derivation=self.derivation)
+            checker = Checker(self.specs[variant], rules=self.rules, derivation=self.derivation)
+            checker.tabulate = True  # mistakes named from one table per quantity, as grade names them
+            self._checkers[variant] = checker
         return self._checkers[variant]
 
 
@@ -40,7 +42,8 @@ def handle(checkers: Checkers, job: tuple) -> tuple:
     kind, variant, payload, reveal = job
     try:
         if kind == "check":
-            return ("ok", run_check(checkers.get(variant), payload, reveal))
+            entries, judged = payload
+            return ("ok", run_check(checkers.get(variant), entries, reveal, judged))
         if kind == "preview":
             return ("ok", preview(checkers.specs[variant].network, payload))
         return ("refused", 400, f"unknown job {kind!r}")

@@ -37,9 +37,20 @@ CLAIMS = {
 }
 
 
-def check_json(tmp_path, claims: dict, capsys) -> dict:
-    """What `symbackprop check --json` prints for the same claims (strings, so every digit is kept)."""
-    lines = [f"{json.dumps(name)} = '{text}'" for name, text in claims.items()]
+def tolerances(client) -> dict:
+    """Each number question's tolerance, as GET /api/exercise states it."""
+    return {q["name"]: q["precision"]["tolerance"] for q in client.get("/api/exercise").json()["questions"]
+            if q["precision"]}
+
+
+def check_json(tmp_path, claims: dict, capsys, tolerance: dict | None = None) -> dict:
+    """What `symbackprop check --json` prints for the same claims (strings, so every digit is kept), each number
+    with the tolerance its question states."""
+    def line(name, text):
+        if tolerance and name in tolerance and not any(c.isalpha() or c == "\\" for c in text):
+            return f"{json.dumps(name)} = {{value = '{text}', abs_tol = {tolerance[name]!r}}}"
+        return f"{json.dumps(name)} = '{text}'"
+    lines = [line(name, text) for name, text in claims.items()]
     path = tmp_path / "claims.toml"
     training = "[training]\nlearning_rate = 0.5\n"  # what serve uses for a spec without [training], as exam does
     path.write_text(COURSE_232 + training + "\n[claims]\n" + "\n".join(lines) + "\n", encoding="utf-8")
@@ -49,7 +60,7 @@ def check_json(tmp_path, claims: dict, capsys) -> dict:
 
 def test_verdicts_equal_check_json(reveal_client, tmp_path, capsys):
     answer = reveal_client.post("/api/check", json={"claims": CLAIMS}).json()
-    expected = check_json(tmp_path, CLAIMS, capsys)
+    expected = check_json(tmp_path, CLAIMS, capsys, tolerances(reveal_client))
     assert answer["claims"] == expected["claims"]
     verdicts = {r["name"]: (r["verdict"], r["mistake"]) for r in answer["claims"]}
     assert verdicts == {"v0[0]": ("wrong", None), "y0[0]": ("consistent", None), "y0[1]": ("correct", None),
@@ -67,7 +78,7 @@ def test_correct_values_hidden_without_reveal(course_client):
 
 
 def test_numbers_as_json_numbers_and_with_a_decimal_comma(course_client):
-    claims = {"v0[0]": 0.19, "y0[0]": f"{Y0[0]:.4f}".replace(".", ","), "v1[0]": f"{V1[0]:.3f}"}
+    claims = {"v0[0]": 0.19, "y0[0]": f"{Y0[0]:.4f}".replace(".", ","), "v1[0]": f"{V1[0]:.4f}"}
     answer = course_client.post("/api/check", json={"claims": claims}).json()
     assert [(r["name"], r["verdict"]) for r in answer["claims"]] == [
         ("v0[0]", "correct"), ("y0[0]", "correct"), ("v1[0]", "correct")]
@@ -220,12 +231,12 @@ def test_numbers_alone_equal_check_json_as_entries_are_added(reveal_client, tmp_
     for name, text in typed.items():
         entries[name] = text
         answer = reveal_client.post("/api/check", json={"claims": entries}).json()
-        assert answer["claims"] == check_json(tmp_path, entries, capsys)["claims"]
+        assert answer["claims"] == check_json(tmp_path, entries, capsys, tolerances(reveal_client))["claims"]
     assert [r["verdict"] for r in answer["claims"]] == ["wrong", "consistent", "correct", "correct", "wrong", "wrong",
                                                         "wrong"]
     entries["v0[0]"] = f"{V0[0]:.4f}"  # correcting an earlier entry changes what follows from it
     answer = reveal_client.post("/api/check", json={"claims": entries}).json()
-    assert answer["claims"] == check_json(tmp_path, entries, capsys)["claims"]
+    assert answer["claims"] == check_json(tmp_path, entries, capsys, tolerances(reveal_client))["claims"]
     assert [r["verdict"] for r in answer["claims"]][:2] == ["correct", "wrong"]
 
 

@@ -7,15 +7,15 @@ import urllib.request
 
 import pytest
 
-from tests.web.conftest import ServeProcess, count_rows
+from tests.web.conftest import ServeProcess, count_rows, secret_of
 
 TOKEN = "lecturer-token-123"
 
 
 def submit(url: str, submission: str, student: str) -> bool:
     """True when the server acknowledged the submission as saved."""
-    body = json.dumps({"student": student, "submission": submission, "entry": "v0[0]",
-                       "claims": {"v0[0]": "0.19" if int(submission[-1]) % 2 else "0.25"}}).encode()
+    body = json.dumps({"student": student, "secret": secret_of(student), "submission": submission,
+                       "entry": "v0[0]", "claims": {"v0[0]": "0.19" if int(submission[-1]) % 2 else "0.25"}}).encode()
     request = urllib.request.Request(url + "/api/check", data=body, headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=20) as response:

@@ -8,7 +8,7 @@ from queue import Queue
 
 from symbackprop.errors import SymbackpropError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the students table (each student's secret, as a SHA-256 digest)
 VERDICTS = ("correct", "consistent", "wrong")  # what the dashboard counts; "invalid" rows are kept, not counted
 COLUMNS = ("submission", "student", "variant", "quantity", "entry", "verdict", "mistake", "created")
 META = "CREATE TABLE IF NOT EXISTS symbackprop_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -23,6 +23,12 @@ SUBMISSIONS = """CREATE TABLE IF NOT EXISTS submissions (
     mistake TEXT,
     created TEXT NOT NULL,
     UNIQUE (submission, quantity))"""
+STUDENTS = """CREATE TABLE IF NOT EXISTS students (
+    student TEXT PRIMARY KEY,
+    secret_sha256 TEXT NOT NULL,
+    created TEXT NOT NULL)"""
+REGISTER = "INSERT INTO students (student, secret_sha256, created) VALUES (?, ?, ?) ON CONFLICT (student) DO NOTHING"
+DIGEST = "SELECT secret_sha256 FROM students WHERE student = ?"
 INDEX = "CREATE INDEX IF NOT EXISTS submissions_latest ON submissions (student, quantity, id)"
 INSERT = (f"INSERT INTO submissions ({', '.join(COLUMNS)}) VALUES ({', '.join(['?'] * len(COLUMNS))}) "
           f"ON CONFLICT (submission, quantity) DO NOTHING")
@@ -100,6 +106,7 @@ class Store:
             raise StoreError(f"{self.target}: records another exercise (another spec, manifest or set of "
                              f"questions); use a new database for this one")
         cursor.execute(SUBMISSIONS.format(id=self.id_column))
+        cursor.execute(STUDENTS)
         cursor.execute(INDEX)
         if found is None:
             cursor.execute(self._sql("INSERT INTO symbackprop_meta (key, value) VALUES (?, ?), (?, ?) "
@@ -113,6 +120,31 @@ class Store:
             with self._connection() as connection:
                 connection.cursor().executemany(self._sql(INSERT), [astuple(row) for row in rows])
                 connection.commit()
+        except self.failures as err:
+            raise StorageError(str(err)) from err
+
+    def register(self, student: str, digest: str) -> str:
+        """The digest of a student's secret: the one stored, or `digest`, stored now for a new student."""
+        try:
+            with self._connection() as connection:
+                cursor = connection.cursor()
+                cursor.execute(self._sql(REGISTER), (student, digest, now()))
+                cursor.execute(self._sql(DIGEST), (student,))
+                stored = cursor.fetchone()[0]
+                connection.commit()
+                return stored
+        except self.failures as err:
+            raise StorageError(str(err)) from err
+
+    def digest(self, student: str) -> str | None:
+        """The digest of a student's secret, or None for a student id not used yet."""
+        try:
+            with self._connection() as connection:
+                cursor = connection.cursor()
+                cursor.execute(self._sql(DIGEST), (student,))
+                found = cursor.fetchone()
+                connection.rollback()
+                return found[0] if found else None
         except self.failures as err:
             raise StorageError(str(err)) from err
 

@@ -10,6 +10,10 @@
   const byName = new Map(forms.map((form) => [form.dataset.name, form]));
   const failed = new Set(); // expressions the server could not read or check in time: left out until edited
   const storageKey = "symbackprop:" + (data.variant || "") + ":" + (data.student || "");
+  const secretKey = "symbackprop:secret:" + (data.student || "");
+  const SECRET = /^[A-Za-z0-9_-]{16,128}$/;
+  const TIMEOUT_MS = 20000;
+  const pending = new Map(); // form -> {request, submission}: a retry of the same click keeps its submission id
 
   function renderMath(root) {
     if (!window.katex) return;
@@ -65,12 +69,65 @@
   }
 
   async function post(path, body) {
-    const response = await fetch(path, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    try {
+      const response = await fetch(path, {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+        signal: controller.signal,
+      });
+      let answer = {};
+      try { answer = await response.json(); } catch (err) { answer = { error: t.network_error }; }
+      return { ok: response.ok, status: response.status, answer };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // -- the student's secret: made here, kept in this browser, needed to record and to read answers back ------
+  function secret() {
+    try { return localStorage.getItem(secretKey) || ""; } catch (err) { return ""; }
+  }
+
+  function keepSecret(value) {
+    try { localStorage.setItem(secretKey, value); } catch (err) { /* private mode: kept for this page only */ }
+    keptSecret = value;
+    const shown = document.getElementById("key-value");
+    if (shown) shown.textContent = value;
+  }
+
+  function newSecret() {
+    const bytes = new Uint8Array(18);
+    crypto.getRandomValues(bytes);
+    return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  let keptSecret = "";
+
+  function askForKey(message) {
+    const problem = document.getElementById("key-problem");
+    const form = document.getElementById("key-form");
+    if (!problem || !form) return;
+    problem.textContent = message;
+    problem.classList.remove("hidden");
+    form.classList.remove("hidden");
+    document.getElementById("key-input").focus();
+  }
+
+  function setUpKey() {
+    if (!data.record || !data.student) return;
+    keepSecret(secret() || keptSecret || newSecret());
+    const form = document.getElementById("key-form");
+    if (!form) return;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const value = document.getElementById("key-input").value.trim();
+      if (!SECRET.test(value)) return;
+      keepSecret(value);
+      document.getElementById("key-problem").classList.add("hidden");
+      form.classList.add("hidden");
+      restore();
     });
-    let answer = {};
-    try { answer = await response.json(); } catch (err) { answer = { error: t.network_error }; }
-    return { ok: response.ok, status: response.status, answer };
   }
 
   // -- previews ------------------------------------------------------------------------------------
@@ -114,9 +171,12 @@
     }
     if (detail.point) {
       const where = Object.keys(detail.point).map((k) => k + " = " + number(detail.point[k])).join(", ");
-      let line = t.differs_at + " " + where + ": " + t.claimed_value + " " + number(detail.claimed_value);
+      const lead = detail.at === "random" ? t.differs_elsewhere : t.differs_at;
+      let line = lead + " " + where + ": " + t.claimed_value + " " + number(detail.claimed_value);
       if (detail.correct_value !== undefined) line += "; " + t.correct_value + " " + number(detail.correct_value);
       box.appendChild(text("span", line, "more"));
+    } else if (detail.at === "values") {
+      box.appendChild(text("span", t.differs_at_values, "more"));
     }
     if (detail.error) box.appendChild(text("span", detail.error, "more"));
     if (result.correct !== null && result.correct !== undefined && result.verdict !== "correct") {
@@ -173,18 +233,32 @@
     const request = { claims: claimsFor(form), entry: form.dataset.name };
     if (data.variant) request.variant = data.variant;
     if (data.student) request.student = data.student;
-    if (data.record && window.crypto && crypto.randomUUID) request.submission = crypto.randomUUID().replace(/-/g, "");
+    if (data.record) {
+      request.secret = keptSecret;
+      const key = JSON.stringify(request);
+      const last = pending.get(form);
+      request.submission = last && last.key === key ? last.submission : newSecret().slice(0, 22);
+      pending.set(form, { key: key, submission: request.submission });
+    }
     let reply;
-    try {
-      reply = await post("/api/check", request);
-    } catch (err) {
+    for (let attempt = 0; attempt < 2 && !reply; attempt++) { // one automatic retry, with the same submission id
+      try {
+        reply = await post("/api/check", request);
+      } catch (err) {
+        reply = undefined;
+      }
+    }
+    if (!reply) {
       showProblem(form, t.network_error);
       return;
     }
+    if (reply.answer.secret) keepSecret(reply.answer.secret);
     if (!reply.ok) {
-      showProblem(form, reply.answer.error || t.network_error);
+      showProblem(form, reply.status === 403 ? t.key_needed : reply.answer.error || t.network_error);
+      if (reply.status === 403) askForKey(reply.answer.error);
       return;
     }
+    pending.delete(form);
     (reply.answer.claims || []).forEach(showVerdict);
     (reply.answer.invalid || []).forEach(showInvalid);
     updateScore();
@@ -197,10 +271,13 @@
       const query = new URLSearchParams({ student: data.student });
       if (data.variant) query.set("variant", data.variant);
       try {
-        const response = await fetch("/api/answers?" + query.toString());
+        const headers = { "X-Student-Secret": keptSecret };
+        const response = await fetch("/api/answers?" + query.toString(), { headers: headers });
         if (response.ok) {
           const answer = await response.json();
           (answer.answers || []).forEach((row) => { entries[row.quantity] = row.entry; });
+        } else if (response.status === 403) {
+          askForKey(fill(t.student_taken, { student: data.student }));
         }
       } catch (err) { /* offline: the browser's copy */ }
     }
@@ -229,6 +306,7 @@
   }
 
   renderMath(document);
+  setUpKey();
   forms.forEach((form) => {
     const input = form.querySelector("input");
     input.addEventListener("input", () => schedulePreview(form));
