@@ -185,13 +185,15 @@ def test_the_exam_shows_values_and_the_key_shows_answers(runs):
     data = manifest(runs["a"])
     exam = (runs["a"] / "exam.tex").read_text(encoding="utf-8")
     key = (runs["a"] / "key.tex").read_text(encoding="utf-8")
-    assert exam.count(r"\clearpage") == 5 and r"\documentclass[11pt,a4paper,addpoints]{exam}" in exam
+    assert exam.count(r"\renewcommand{\variantid}") == len(data["variants"])
+    assert exam.count(r"\evenpages") == len(data["variants"]) + 2  # defined, before each variant, at the end
+    assert r"\documentclass[11pt,a4paper,addpoints]{exam}" in exam
     for variant in data["variants"]:
         shown = {number(v) for v in variant["values"].values()}
         assert variant["id"] in exam and variant["id"] in key
         assert all(text in exam for text in shown)
         for name, answer in variant["answers"].items():
-            text = number(answer["value"])
+            text = number(answer["value"], answer["decimals"])  # at the decimals the question asks for
             assert f"= {text}" in key, (variant["id"], name)
             if text not in shown:
                 assert f"= {text}" not in exam, (variant["id"], name)

@@ -45,7 +45,8 @@ def test_default_worked_gradients_run_through_live_units(tmp_path):
         head = rf"\frac{{\partial L}}{{\partial w^{{{layer}}}_{{{i},{j}}}}} &= "
         assert head in slides, layer
         worked = slides[slides.rindex(head):].split(r"\\" + "\n" + r"\frac")[0].split(r"\end{aligned}")[0]
-        assert worked.rstrip().endswith(f"= {gradient:.4f}"), (layer, worked[-60:])
+        printed = float(worked.rstrip().rsplit("= ", 1)[1])  # carried forward from the printed factors
+        assert abs(printed - gradient) <= 2e-4 and printed != 0, (layer, worked[-60:])
     assert r"\times 0.0000 = 0.0000" not in slides and "0.6000 - 0.1000" not in slides
 
 
@@ -114,7 +115,7 @@ def test_portuguese_decimal_comma_by_default(tmp_path):
     assert r"\eta = 0.5000" in point and "{,}" not in point
     assert r"\eta = 0{,}5000" in english
     assert main(["handout", "--lang", "pt-BR", "-o", str(tmp_path / "h")]) == 0
-    assert r"\eta = 0{,}5000" in (tmp_path / "h" / "handout.tex").read_text(encoding="utf-8")
+    assert r"\eta = 0{,}5$" in (tmp_path / "h" / "handout.tex").read_text(encoding="utf-8")  # as the spec writes it
     assert "Propagação direta" in comma and "FORWARD" not in comma and "gradiente descendente" not in comma
 
 

@@ -36,8 +36,10 @@ def test_single_neuron_gradients():
     spec, d, values = setup(EXAMPLES / "single_neuron.toml")
     (layer,) = worked_example(d, values, spec.training).backward
     w, b = layer.gradients
-    assert w.lines[1].tex == r"(-0.8414) \times 0.2437 \times 0.7000 = -0.1435"
-    assert b.lines[1].tex == r"(-0.8414) \times 0.2437 \times 1.0000 = -0.2050"
+    delta = layer.factors[-1]
+    assert delta.lines[-1].tex == r"(-0.8414) \times 0.2437 = -0.2050"  # δ first, then each gradient as δ × its last factor
+    assert w.lines[1].tex == r"\delta^{0}_{0} \times \frac{\partial v^{0}_{0}}{\partial w^{0}_{0,0}} = (-0.2050) \times 0.7000 = -0.1435"
+    assert b.lines[1].tex.endswith(r"= (-0.2050) \times 1.0000 = -0.2050")
 
 
 def test_decimal_comma():
@@ -49,8 +51,8 @@ def test_decimal_comma():
 def test_updates_start_with_the_rule():
     spec, d, values = setup()
     example = worked_example(d, values, spec.training)
-    assert example.updates[0].lhs == "w^{(1)}"
-    assert example.updates[1].lines[-1].tex == r"0.1000 - 0.5000 \times 0.0110 = 0.0945"
+    assert [example.updates[0].lhs, example.updates[0].lines[0].op] == ["w", r"\leftarrow"]
+    assert example.updates[1].lines[-1].tex == r"0.1000 - 0.5 \times 0.0110 = 0.0945"  # η as the spec writes it
     assert example.new_loss.lines[0].tex == "0.2515"
 
 
@@ -67,11 +69,11 @@ def test_solution_of_a_hidden_gradient_includes_the_deltas_above():
     names = [s.name for s in solution_steps(d, values, "dL/dW0[1][2]", spec.training)]
     assert names[-1] == "dL/dW0[1][2]"
     assert {"dL/dv1[0]", "dL/dv1[1]", "dL/dy0[2]", "dy0[2]/dv0[2]"} <= set(names)
-    assert "dL/dv0[2]" not in names  # the asked unit's own δ is not needed
+    assert names.index("dL/dv0[2]") == len(names) - 2  # the unit's own δ, just before the gradient δ × x
 
 
 @pytest.mark.parametrize("name, last", [
-    ("v0[1]", "= 0.2500"), ("y0[0]", "= 0.5474"), ("L", "= 0.2745"), ("step1.W1[0][0]", "= 0.7112"),
+    ("v0[1]", "= 0.2500"), ("y0[0]", "= 0.5473"), ("L", "= 0.2745"), ("step1.W1[0][0]", "= 0.7112"),
     ("step1.L", "0.2515"), ("x[0]", "0.5000"),
 ])
 def test_solutions_end_with_the_answer(name, last):

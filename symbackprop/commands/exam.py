@@ -79,7 +79,7 @@ def run(args) -> int:
         for variant in variants:
             contents.append(content.variant(variant))
             bar.update()
-    context = exam_context(content, args.seed, contents)
+    context = exam_context(content, args.seed, contents, moodle=args.moodle)
     manifest = build_manifest(spec, config, args.seed, variants)
     folders = {exporter.NAME: getattr(args, exporter.NAME) for exporter in _online_formats()
                if getattr(exporter, "METAVAR", None) and getattr(args, exporter.NAME)}

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 import sympy
 
 from symbackprop.documents import diagram
-from symbackprop.model import functions
+from symbackprop.model import functions, symbols
 from symbackprop.notation import catalogue
 from symbackprop.notation.course import CourseNotation
 from symbackprop.notation.derivation_tex import TexDerivation as Derivation, derive
 from symbackprop.errors import DocumentError
 from symbackprop.numeric.values import finite_values
-from symbackprop.notation.number_format import check_decimals
+from symbackprop.notation.number_format import as_written, check_decimals
 from symbackprop.notation.numbers_in_math import NumberFormat, closed_tex
 from symbackprop.model.spec import Spec, weights_as_written
 from symbackprop.documents.exercises import lecture_exercises
@@ -164,7 +164,7 @@ def _common(spec: Spec, options: DocumentOptions) -> tuple[dict, Derivation, Wor
     layout = Layout()
     fmt = NumberFormat(options.decimals, decimal_comma(options, messages))
     values = finite_values(spec.network, spec.values, spec.training) if spec.values else None
-    worker = Worker(d, values, fmt, layout, spec.training, messages["if"]) if values else None
+    worker = Worker(d, values, fmt, layout, spec.training, messages["if"], messages["worked"]) if values else None
     net = spec.network
     context = {
         "t": messages,
@@ -285,10 +285,25 @@ def slides_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> 
     return context
 
 
+def needed_deltas(d: Derivation, asked: list[str]) -> list[tuple[int, int]]:
+    """(layer, unit) of every δ the asked gradients need: their own unit's, and every δ of the layers above a
+    hidden layer (its ∂L/∂y sums them), from the output back."""
+    net, needed = d.network, set()
+    for name in asked:
+        q = d.names.parse(name)
+        if len(d.chain(name)) > 2:
+            needed.add((q.layer, q.indices[-1]))
+        needed.update((upper, k) for upper in range(q.layer + 1, net.depth) for k in range(net.width(upper)))
+    return sorted(needed, key=lambda unit: (-unit[0], unit[1]))
+
+
 def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) -> dict:
     """Everything handout.tex.j2 uses: the network, the questions, their blanks and (solutions) steps."""
     context, d, worker = _common(spec, options)
     messages, net, names = context["t"], spec.network, d.names
+    if spec.training is not None:
+        context["eta"] = as_written(spec.training.learning_rate, options.decimal_comma, math=True)  # as the spec writes it
+        context["alpha"] = as_written(spec.training.momentum, options.decimal_comma, math=True)
     asked = asked_gradients(d, options.gradients, chosen_gradients(d))
     questions = []
     if worker is not None:
@@ -303,15 +318,22 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
                           "steps": worker.forward()})
         questions.append({"text": messages["q_loss"], "columns": [], "rows": [[cell(n)] for n in loss_names],
                           "steps": worker.loss()})
-        chains = [{"result": cell(name), "factors": [cell(f) for f in d.chain(name)]} for name in asked]
+        width = max(len(d.chain(name)) for name in asked)
+        chains = [{"result": cell(name), "factors": [cell(f) for f in d.chain(name)],
+                   "padding": width - len(d.chain(name))} for name in asked]
+        deltas = [{"tex": d.tex(symbols.delta(layer, j)), "value": worker.number(names.d_v(layer, j))}
+                  for layer, j in needed_deltas(d, asked)]
         questions.append({"text": messages["q_gradients"], "columns": [], "rows": [], "chains": chains,
+                          "deltas": deltas, "width": width,
                           "steps": _unique([s for name in asked for s in worker.solution(name)])})
         if spec.training is not None:
-            parameters = [name[len("dL/d"):] for name in asked]
+            parameters = [names.parse(name) for name in asked]
+            after = [names.step(1, names.weight(q.layer, *q.indices) if q.kind == "dL/dW" else names.bias(q.layer, *q.indices))
+                     for q in parameters]
             questions.append({
-                "text": catalogue.fill(messages["q_update"], eta=context["fmt"].tex(spec.training.learning_rate)),
-                "columns": [], "rows": [[cell(names.step(1, p))] for p in parameters],
-                "steps": [worker.update_step(p) for p in parameters]})
+                "text": catalogue.fill(messages["q_update"], eta=context["eta"]),
+                "columns": [], "rows": [[cell(name)] for name in after],
+                "steps": [step for name in after for step in worker.solution(name)[-1:]]})
     else:
         note = CourseNotation(d.network, messages["if"])
         layout = Layout()
@@ -327,6 +349,7 @@ def handout_context(spec: Spec, options: DocumentOptions = DocumentOptions()) ->
                           "rows": [], "steps": chains + extra})
     for question in questions:
         question.setdefault("chains", [])
+        question.setdefault("deltas", [])
     context["questions"] = questions
     context["solutions"] = options.solutions
     return context

@@ -39,7 +39,7 @@ class LectureExample:
 
     def __init__(self, worker: Worker, note, chosen: list[str], messages: dict | None = None):
         self.worker, self.note, self.chosen, self.messages = worker, note, chosen, messages or {}
-        self.d, self.net, self.names, self.values = worker.d, worker.net, worker.names, worker.values
+        self.d, self.net, self.names, self.values = worker.d, worker.net, worker.names, worker.carried  # as printed
         self.row = self.net.convention == "row"
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ class LectureExample:
 
     def update_element(self, parameter: str) -> Step:
         """p ← p − η ∂L/∂p = numbers = result: one parameter's update (the numbers line as the worker prints it)."""
-        numbers = self.worker.update_step(parameter, symbolic=False).lines[-1]
+        numbers = self.worker.update_step(parameter).lines[-1]  # = numbers = result
         p, gradient = self.d.name_tex(parameter), self.d.name_tex("dL/d" + parameter)
         return Step(self.names.step(1, parameter), p,
                     (Line(r"\leftarrow", rf"{p} - \eta {gradient}"), numbers), group="element")

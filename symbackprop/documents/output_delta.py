@@ -1,6 +1,6 @@
 """The output δ of a loss with its matching output activation (softmax + cce, sigmoid + bce) shown collapsing
 to ŷ − y: the three-factor chain and the sum over the outputs stay visible until the last line."""
-from symbackprop.documents.worked_steps import Line, Step
+from symbackprop.documents.worked_steps import Line, Step, collapses
 from symbackprop.model import functions
 
 TIMES = r" \times "
@@ -8,11 +8,6 @@ TIMES = r" \times "
 
 def _frac(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
-
-
-def collapses(network) -> bool:
-    """True when the output activation and the loss form a pair whose δ is ŷ − y (its entry has the steps)."""
-    return network.activations[-1] in functions.loss_of(network).delta_steps
 
 
 def _scale(network) -> str:
@@ -50,14 +45,14 @@ def theory_steps(d, note, layer: int) -> list[Step]:
 
 def worked_steps(worker, note, layer: int, unit: int, chosen: list[str]) -> list[Step]:
     """δ^L_j = ŷ_j − y_j in numbers, then each chosen gradient of the layer as δ times its last factor."""
-    d, names, fmt, values = worker.d, worker.names, worker.fmt, worker.values
+    d, names = worker.d, worker.names
     scale = _scale(worker.net)
     p_name, y_name = names.act(layer, unit), names.y(unit)
     p, y = d.name_tex(p_name), d.name_tex(y_name)
     delta_name = names.d_v(layer, unit)
     delta_tex = note.entry(r"\delta", layer, note.n(unit))
-    numbers = rf"{scale}\left({fmt.tex(values[p_name])} - {fmt.tex(values[y_name])}\right)" if scale else \
-        rf"{fmt.tex(values[p_name])} - {fmt.factor(values[y_name])}"
+    numbers = rf"{scale}\left({worker.operand(p_name)} - {worker.operand(y_name)}\right)" if scale else \
+        rf"{worker.operand(p_name)} - {worker.operand(y_name)}"
     steps = [Step(delta_name, rf"{delta_tex} = {d.name_tex(delta_name)}", (
         Line("=", rf"{scale}\left({p} - {y}\right)" if scale else rf"{p} - {y}"),
         Line("=", rf"{numbers} = {worker.number(delta_name)}"),
@@ -68,6 +63,6 @@ def worked_steps(worker, note, layer: int, unit: int, chosen: list[str]) -> list
         last = d.chain(name)[-1]
         steps.append(Step(name, d.name_tex(name), (
             Line("=", rf"{delta_tex}{TIMES}{d.name_tex(last)}"),
-            Line("=", rf"{fmt.factor(values[delta_name])}{TIMES}{fmt.factor(values[last])} = {worker.number(name)}"),
+            Line("=", rf"{worker.operand(delta_name)}{TIMES}{worker.operand(last)} = {worker.number(name)}"),
         )))
     return steps

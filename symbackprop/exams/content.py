@@ -1,7 +1,6 @@
 """What every exam variant shows: its values, its questions with points and answers, and their worked solutions."""
 from dataclasses import dataclass, replace
-
-import numpy as np
+from decimal import ROUND_HALF_UP, Decimal
 
 from symbackprop.documents import diagram
 from symbackprop.model import symbols
@@ -11,6 +10,7 @@ from symbackprop.notation.course import CourseNotation
 from symbackprop.documents.context import function_blocks, value_matrices, value_pages
 from symbackprop.exams.variants import Variant
 from symbackprop.exams.config import ExamConfig
+from symbackprop.notation.number_format import as_written
 from symbackprop.notation.numbers_in_math import NumberFormat
 from symbackprop.notation.printer import quantity_tex
 from symbackprop.model.quantities import Names
@@ -32,7 +32,9 @@ class Question:
     answer: float | None
     tolerance: float | None
     steps: tuple[Step, ...]
-    tolerance_tex: str = ""  # the tolerance to 2 significant digits, for the key
+    tolerance_tex: str = ""  # the tolerance at the question's decimals, for the key
+    carried_tex: str = ""  # the worked solution's result carried forward, when it prints differently
+    answer_tex: str = ""  # the exact answer at the question's decimals
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,10 @@ class VariantContent:
         return self.total_points - self.hand_points
 
 
-def _plain(value: float, decimal_comma: bool, math: bool = False, digits: int | None = None) -> str:
-    """A setting such as 0.0001 as written, never in e-notation (decimal comma braced in math mode)."""
-    text = np.format_float_positional(value, precision=digits, unique=digits is None, fractional=False, trim="-")
-    return text.replace(".", ("{,}" if math else ",")) if decimal_comma else text
+def _rounded(value: float, printed: int, decimals: int) -> float:
+    """A value printed with `printed` decimals, rounded as on paper (half up) to `decimals`: 0.02235 -> 0.0224."""
+    text = Decimal(f"{value:.{printed}f}")
+    return float(text.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def _paren(expr, text: str) -> str:
@@ -123,19 +125,30 @@ class ExamContent:
         comma = self.fmt.decimal_comma
         training = c.training
         asks_steps = any(q.startswith("step") for q in c.questions)
-        momentum = (catalogue.fill(em["momentum_clause"], alpha=_plain(training.momentum, comma, math=True))
+        momentum = (catalogue.fill(em["momentum_clause"], alpha=as_written(training.momentum, comma, math=True))
                     if training.momentum else "")
         return {
             "summary": catalogue.fill(m["network_summary"], layers="--".join(str(n) for n in net.layers),
                                  activations=", ".join(catalogue.function_name(m, "activation", a, net)
                                                        for a in net.activations),
                                  loss=catalogue.function_name(m, "loss", net.loss, net)),
-            "functions": [{"title": b["title"], "steps": b["steps"], "note": b["note"]}
-                          for b in function_blocks(self.derivation, self.note, m)],
+            "functions": self._functions(),
             "instructions": m["tolerance"]["instructions"],
-            "update_note": (catalogue.fill(em["update_note"], eta=_plain(training.learning_rate, comma, math=True),
+            "update_note": (catalogue.fill(em["update_note"], eta=as_written(training.learning_rate, comma, math=True),
                                       momentum=momentum) if asks_steps else ""),
         }
+
+    def _functions(self) -> list[dict]:
+        """The activations and the loss as the statement writes them: g^l(v) with the layers that use each."""
+        net, blocks = self.spec.network, function_blocks(self.derivation, self.note, self.messages)
+        out = []
+        for name, block in zip(dict.fromkeys(net.activations), blocks):
+            layers = [layer for layer, used in enumerate(net.activations) if used == name]
+            lhs = " = ".join(rf"{self.note.layer('g', layer)}(v)" for layer in layers)
+            steps = [replace(step, lhs=lhs) if step.lhs == "g(v)" else step for step in block["steps"]]
+            out.append({"title": block["title"], "steps": steps, "note": block["note"]})
+        loss = blocks[-1]
+        return out + [{"title": loss["title"], "steps": loss["steps"], "note": loss["note"]}]
 
     def diagram(self):
         """The network diagram's layout (symbols on the edges; the same for every variant)."""
@@ -149,11 +162,7 @@ class ExamContent:
 
     def _solution(self, worker: Worker, name: str, shown: set) -> tuple[Step, ...]:
         """The steps answering `name`, leaving out steps an earlier question of the variant already showed."""
-        q = self.names.parse(name, self.config.training.steps)
-        if q.step is not None and q.step > 1:  # later steps: the result only
-            steps = [Step(name, self.asked_tex(name), (Line("=", worker.number(name)),))]
-        else:
-            steps = worker.solution(name)
+        steps = worker.solution(name)
         fresh = [s for s in steps[:-1] if (s.name, s.lhs) not in shown] + steps[-1:]
         shown.update((s.name, s.lhs) for s in steps)
         return tuple(fresh)
@@ -168,18 +177,22 @@ class ExamContent:
     def variant(self, variant: Variant) -> VariantContent:
         """Every question of one variant with its answer and worked solution."""
         c, em = self.config, self.exam_messages
-        worker = Worker(self.derivation, variant.numbers, self.fmt, training=c.training,
-                        if_word=self.messages["if"])
-        shown: set = set()
+        decimals = max([variant.precision(name).decimals for name in c.questions] + [self.fmt.decimals])
+        worker = Worker(self.derivation, variant.numbers, replace(self.fmt, decimals=decimals), training=c.training,
+                        if_word=self.messages["if"], words=self.messages["worked"])  # solutions at the finest asked decimals
+        solved: set = set()
         questions = []
         for number, name in enumerate(c.questions, start=1):
             tex = self.asked_tex(name)
             value = variant.numbers[name]
             asked = variant.precision(name)
             tolerance = asked.tolerance
+            shown = NumberFormat(asked.decimals, self.fmt.decimal_comma)
+            carried = shown.tex(_rounded(worker.shown(name), worker.fmt.decimals, asked.decimals))
             questions.append(Question(number, name, tex, self._compute(tex, asked), c.points_of(name),
-                                      value, tolerance, self._solution(worker, name, shown),
-                                      _plain(tolerance, self.fmt.decimal_comma, math=True, digits=2)))
+                                      value, tolerance, self._solution(worker, name, solved),
+                                      shown.tex(tolerance), carried if carried != shown.tex(value) else "",
+                                      shown.tex(value)))
         if c.symbolic:
             tex = self.derivation.name_tex(c.symbolic)
             questions.append(Question(len(questions) + 1, c.symbolic, tex, catalogue.fill(em["symbolic"], quantity=tex),
@@ -187,8 +200,8 @@ class ExamContent:
         return VariantContent(variant.id, variant.seed, self.value_lines(variant), tuple(questions))
 
 
-def exam_context(content: ExamContent, seed: int, variants: list[VariantContent]) -> dict:
-    """Everything exam.tex.j2 and key.tex.j2 use."""
+def exam_context(content: ExamContent, seed: int, variants: list[VariantContent], moodle: bool = False) -> dict:
+    """Everything exam.tex.j2 and key.tex.j2 use; `moodle`: a Moodle quiz is written beside them."""
     spec, messages = content.spec, content.messages
     title = (content.config.title_in(content.lang) if "title" in spec.exam else spec.text("title", content.lang)) or \
         messages["exam"]["title"]
@@ -199,8 +212,9 @@ def exam_context(content: ExamContent, seed: int, variants: list[VariantContent]
         "fmt": content.fmt,
         "meta": {"title": title, "author": spec.author,
                  "course": spec.course, "institution": spec.institution, "date": spec.date},
-        "exam": {"title": title, "seed": seed},
+        "exam": {"title": title, "seed": seed, "moodle": moodle},
         "working_space": f"{content.config.working_space:g}cm",
+        "needspace": f"{content.config.working_space + 2.5:g}cm",  # a question, its answer line and its room stay together
         "statement": content.statement(),
         "diagram": content.diagram(),
         "variants": variants,

@@ -1,4 +1,6 @@
 """Numbers as documents and the terminal print them."""
+import numpy as np
+
 from symbackprop.errors import SettingError
 
 MAX_DECIMALS = 12
@@ -17,3 +19,11 @@ def number(value: float, decimals: int = 4, decimal_comma: bool = False) -> str:
     if text.lstrip("-").strip("0.") == "":
         text = text.lstrip("-")
     return text.replace(".", ",") if decimal_comma else text
+
+
+def as_written(value: float, decimal_comma: bool = False, math: bool = False, digits: int | None = None) -> str:
+    """A setting as the spec writes it (η = 0.5, not 0.5000), never in e-notation; `digits` significant
+    digits at most; the decimal comma is braced in math mode."""
+    text = np.format_float_positional(value, precision=digits, unique=digits is None, fractional=False, trim="-")
+    text = text.lstrip("-") if float(text) == 0 else text
+    return text.replace(".", ("{,}" if math else ",")) if decimal_comma else text

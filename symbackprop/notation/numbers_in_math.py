@@ -1,5 +1,6 @@
 """Numbers in LaTeX math: the number format, and closed forms with numbers put in for their symbols."""
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import sympy
@@ -63,14 +64,16 @@ def closed_tex(expr, network: Network | None, if_word: str = "if", shown: dict |
     return NumberPrinter(settings).doprint(expr)
 
 
-def substituted(expr, network: Network, values: dict[str, float], fmt: NumberFormat, if_word: str = "if") -> str:
-    """LaTeX of expr with every symbol replaced by its number, e.g. - (1.0000 - 0.7693)."""
+def substituted(expr, network: Network, values: Mapping[str, float], fmt: NumberFormat, if_word: str = "if",
+                text: Callable[[str], str] | None = None) -> str:
+    """LaTeX of expr with every symbol replaced by its number, e.g. - (1.0000 - 0.7693); `text(name)`, when
+    given, prints a quantity's number instead of the format."""
     names = Names(network)
     numbers = {}
     for symbol in expr.free_symbols:
         name = symbol_quantity(symbol, names)
         if name is not None:
-            numbers[symbol] = fmt.factor(values[name])
+            numbers[symbol] = text(name) if text else fmt.factor(values[name])
     settings = {**printer_settings(network), "numbers": numbers, "if_word": if_word,
                 "separator": "; " if fmt.decimal_comma else ", "}
     text = NumberPrinter(settings).doprint(expr)
