@@ -210,7 +210,8 @@ def test_exam_then_grade_with_the_key_gives_full_points(tmp_path, capsys):
     with open(answers, "w", newline="", encoding="utf-8") as handle:
         rows = csv.writer(handle)
         rows.writerow(["student", "variant", *questions])
-        rows.writerow(["ana", variant["id"], *[f"{variant['answers'][q]['value']:.6f}" for q in questions]])
+        rows.writerow(["ana", variant["id"], *[f"{variant['answers'][q]['value']:.{variant['answers'][q]['decimals']}f}"
+                                                   for q in questions]])  # each at the decimals its question asks
     report = tmp_path / "report.csv"
     assert main(["grade", str(answers), "--manifest", str(folder / "manifest.json"), "-o", str(report)]) == 0
     with open(report, newline="", encoding="utf-8") as handle:
