@@ -5,7 +5,7 @@ from symbackprop.cli import main
 from symbackprop.errors import DocumentError
 from symbackprop.notation.catalogue import fill
 from symbackprop.notation.numbers_in_math import NumberFormat
-from symbackprop.documents.templating import builtin_template_dir, escape_latex, factor, num, render
+from symbackprop.documents.templating import builtin_template_dir, escape_latex, factor, num, render, setting
 
 ESCAPES = [
     ("plain text", "plain text"),
@@ -44,6 +44,14 @@ def test_num(value, fmt, expected):
 @pytest.mark.parametrize("value, fmt, expected", FACTORS)
 def test_factor(value, fmt, expected):
     assert factor(value, fmt) == expected
+
+
+@pytest.mark.parametrize("value, fmt, expected", [
+    (0.5, None, "0.5"), (0.05, NumberFormat(decimal_comma=True), "0{,}05"), (1.0, None, "1"), (0.125, None, "0.125"),
+    (1e-05, None, "0.00001"),
+])
+def test_setting_as_the_spec_writes_it(value, fmt, expected):
+    assert setting(value, fmt) == expected
 
 
 @pytest.mark.parametrize("message, values, expected", [

@@ -13,6 +13,7 @@ from symbackprop.documents.text_characters import latex_characters
 from symbackprop.errors import DocumentError, SettingError, SymbackpropError
 from symbackprop.files.reading import read_text
 from symbackprop.notation.catalogue import fill
+from symbackprop.notation.number_format import as_written
 from symbackprop.notation.numbers_in_math import NumberFormat
 
 LATEX_SPECIALS = {
@@ -37,6 +38,11 @@ def factor(value: float, fmt: NumberFormat | None = None) -> str:
     return (fmt or NumberFormat()).factor(value)
 
 
+def setting(value: float, fmt: NumberFormat | None = None) -> str:
+    """A spec setting (η, α) for math mode as the spec writes it: η = 0.5, not 0.5000."""
+    return as_written(value, (fmt or NumberFormat()).decimal_comma, math=True)
+
+
 def _in_context_format(function):
     """A number filter that takes the format from the template's `fmt` variable."""
     @jinja2.pass_context
@@ -51,6 +57,7 @@ FILTERS = {
     "fill": fill,
     "num": _in_context_format(num),
     "factor": _in_context_format(factor),
+    "setting": _in_context_format(setting),
 }
 
 
