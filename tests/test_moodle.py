@@ -82,12 +82,17 @@ def test_one_numerical_gap_per_answer_with_its_tolerance_and_fractions(exported)
             assert kind == "NUMERICAL" and int(weight) == answer["points"]
             tolerance = max(answer["abs_tol"], answer["rel_tol"] * abs(answer["value"]))
             alternatives = [ALTERNATIVE.match(a) for a in body.split("~")]
-            assert all(alternatives) and len(alternatives) == 2
-            full, partial = alternatives
+            assert all(alternatives) and len(alternatives) in (1, 2)
+            full = alternatives[0]
             assert full.group(1) == "=" and float(full.group(3)) == pytest.approx(answer["value"], rel=1e-11)
             assert float(full.group(8)) == pytest.approx(tolerance, rel=1e-11)
-            assert partial.group(2) == "50" and float(partial.group(3)) == pytest.approx(answer["value"], rel=1e-11)
-            assert float(partial.group(8)) == pytest.approx(4 * tolerance, rel=1e-11)
+            if len(alternatives) == 2:  # partial credit: wider, at most 4x, and never around a known wrong answer
+                partial = alternatives[1]
+                assert partial.group(2) == "50" and float(partial.group(3)) == pytest.approx(answer["value"], rel=1e-11)
+                wide = float(partial.group(8))
+                assert tolerance < wide <= 4 * tolerance * (1 + 1e-11)
+                value = answer["value"]
+                assert all(abs(wrong - value) > wide for wrong in (0.0, 1.0, -1.0, -value))
 
 
 class Balanced(HTMLParser):
@@ -121,6 +126,13 @@ def test_html_is_balanced_and_math_uses_mathjax_delimiters(exported):
                                                                                        "-0.0123456789012")])
 def test_numbers_as_moodle_reads_them(value, text):
     assert moodle_number(value) == text and re.fullmatch(NUMBER, text)
+
+
+def test_partial_credit_stays_under_half_the_distance_to_the_nearest_wrong_answer():
+    settings = Moodle(partial_fraction=50, partial_factor=10)
+    assert cloze_gap(Gap(0.25, 0.001, 3, margin=0.008), settings) == "{3:NUMERICAL:=0.25:0.001~%50%0.25:0.004}"
+    assert cloze_gap(Gap(0.25, 0.001, 3, margin=0.5), settings) == "{3:NUMERICAL:=0.25:0.001~%50%0.25:0.01}"
+    assert cloze_gap(Gap(0.25, 0.001, 3, margin=0.0015), settings) == "{3:NUMERICAL:=0.25:0.001}"  # no room
 
 
 def test_gap_syntax_without_partial_credit():

@@ -35,6 +35,7 @@ class Question:
     tolerance_tex: str = ""  # the tolerance at the question's decimals, for the key
     carried_tex: str = ""  # the worked solution's result carried forward, when it prints differently
     answer_tex: str = ""  # the exact answer at the question's decimals
+    margin: float = float("inf")  # distance to the nearest known wrong answer (set with Moodle partial credit)
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ class ExamContent:
             questions.append(Question(number, name, tex, self._compute(tex, asked), c.points_of(name),
                                       value, tolerance, self._solution(worker, name, solved),
                                       shown.tex(tolerance), carried if carried != shown.tex(value) else "",
-                                      shown.tex(value)))
+                                      shown.tex(value), variant.margins.get(name, float("inf"))))
         if c.symbolic:
             tex = self.derivation.name_tex(c.symbolic)
             questions.append(Question(len(questions) + 1, c.symbolic, tex, catalogue.fill(em["symbolic"], quantity=tex),

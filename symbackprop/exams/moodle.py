@@ -23,6 +23,7 @@ class Gap:
     value: float
     tolerance: float
     points: int
+    margin: float = float("inf")  # distance to the nearest known wrong answer: partial credit stays inside it
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,14 @@ def moodle_number(value: float) -> str:
 
 
 def cloze_gap(gap: Gap, settings: Moodle) -> str:
-    """{points:NUMERICAL:=value:tolerance} and, when partial credit is on, ~%fraction%value:wider tolerance."""
+    """{points:NUMERICAL:=value:tolerance} and, when partial credit is on, ~%fraction%value:wider tolerance; the
+    wider window stays under half the distance to the nearest known wrong answer (none gets partial credit), and
+    is left out when that leaves it no wider than the tolerance."""
     alternatives = [f"={moodle_number(gap.value)}:{moodle_number(gap.tolerance)}"]
     if settings.partial_fraction:
-        wide = gap.tolerance * settings.partial_factor
-        alternatives.append(f"%{settings.partial_fraction}%{moodle_number(gap.value)}:{moodle_number(wide)}")
+        wide = min(gap.tolerance * settings.partial_factor, gap.margin / 2)
+        if wide > gap.tolerance:
+            alternatives.append(f"%{settings.partial_fraction}%{moodle_number(gap.value)}:{moodle_number(wide)}")
     return "{" + f"{gap.points}:NUMERICAL:" + "~".join(alternatives) + "}"
 
 
@@ -242,7 +246,7 @@ def cloze_question(page: VariantHtml) -> ClozeQuestion:
     for question, sentence in page.questions:
         if question.answer is None:
             continue
-        gaps.append(Gap(question.answer, question.tolerance, question.points))
+        gaps.append(Gap(question.answer, question.tolerance, question.points, question.margin))
         items.append(f"<li>{sentence} {{GAP:{len(gaps)}}}</li>")
     text = page.statement + "\n<ol>" + "".join(items) + "</ol>"
     return ClozeQuestion(page.id, page.id, text, tuple(gaps), page.solution)

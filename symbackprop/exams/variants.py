@@ -7,7 +7,7 @@ from typing import Callable
 
 import numpy as np
 
-from symbackprop.checking.tolerance import Precision, precision
+from symbackprop.checking.tolerance import Precision, applies, precision
 from symbackprop.checking.wrong_answers import WrongAnswers
 from symbackprop.errors import SettingError, SpecError
 from symbackprop.model import functions
@@ -35,6 +35,8 @@ class Variant:
     values: Values
     numbers: dict = field(repr=False)  # every named quantity -> float
     precisions: dict = field(default_factory=dict, repr=False)  # asked quantity -> Precision proven for this draw
+    margins: dict = field(default_factory=dict, repr=False)  # asked quantity -> distance to its nearest known
+    #                                                          wrong answer (only with Moodle partial credit)
 
     def answer(self, name: str) -> float:
         """The number of an asked quantity."""
@@ -222,6 +224,16 @@ class Prover:
                 return None
         return found
 
+    def margins(self, values: Values, numbers: dict) -> dict[str, float]:
+        """{question: distance from the answer to its nearest known wrong answer} (inf when none applies)."""
+        point = self.wrong_answers.at(values, numbers)
+        found = {}
+        for name in self.config.questions:
+            value = numbers[name]
+            wrong = [w for w in point.wrong(name).values() if applies(value, w)]
+            found[name] = min((abs(w - value) for w in wrong), default=float("inf"))
+        return found
+
     def of(self, values: Values, numbers: dict) -> Callable[[], dict | None]:
         """prove() of one draw, computed at most once."""
         memo = []
@@ -279,7 +291,8 @@ class Drawer:
             self.draws += 1
             if not failed:
                 self.earlier.add(fingerprint)
-                variant = Variant(variant_id(index), index, seed, attempt, values, numbers, proof())
+                margins = self.prover.margins(values, numbers) if self.config.moodle.partial_fraction else {}
+                variant = Variant(variant_id(index), index, seed, attempt, values, numbers, proof(), margins)
                 self.variants.append(variant)
                 return variant
             caught.update(failed)
