@@ -7,6 +7,7 @@ from symbackprop.model import functions
 from symbackprop.model.spec import Spec
 from symbackprop.numeric.values import finite_values
 from symbackprop.notation.catalogue import fill
+from symbackprop.notation.number_format import as_written
 
 
 def other_input(x: tuple[float, ...]) -> tuple[float, ...]:
@@ -41,7 +42,7 @@ def lecture_exercises(spec: Spec, d, fmt, messages: dict, chosen: list[str]) -> 
     if spec.training is not None:
         rate = 2 * spec.training.learning_rate
         parameter = chosen[0][len("dL/d"):]
-        cases.append(("exercise_rate", {"eta": fmt.tex(rate), "w": d.name_tex(parameter)}, spec.values,
+        cases.append(("exercise_rate", {"eta": as_written(rate, fmt.decimal_comma, math=True), "w": d.name_tex(parameter)}, spec.values,
                       replace(spec.training, learning_rate=rate, steps=1),
                       [d.names.step(1, parameter), d.names.step(1, "L")]))
     out = []
