@@ -159,7 +159,7 @@ def _check_pair(left, right, lhs, rhs, rounded, corrections, subject):
     tolerance = (lhs.rounding(lambda n: rounded_number(n, rounded), corrections)
                  + _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(true)))
     base = dict(subject=subject(left), written=right.text, written_value=shown, expected_value=true,
-                offset=left.start, kind="arithmetic", name=None)
+                offset=left.start, kind="arithmetic", name=None, target=right.start)
     if abs(shown - true) <= tolerance:
         return Finding(expected=right.text, verdict="correct", **base), {}
     verdict = "consistent" if corrections and abs(shown - written) <= tolerance else "wrong"
@@ -173,7 +173,7 @@ def judge_value(right: Side, rhs: Evaluator, value: float, **finding) -> Finding
     shown = rhs.value()
     if not (math.isfinite(shown) and math.isfinite(value)):
         return None
-    base = dict(finding, written=right.text, written_value=shown, expected_value=value)
+    base = dict(finding, written=right.text, written_value=shown, expected_value=value, target=right.start)
     if abs(shown - value) <= _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(value)):
         return Finding(expected=right.text, verdict="correct", **base)
     fix = _fix(right, rhs, value, 0.0)[0] if right.bare is not None else None  # a symbol may stand at many places

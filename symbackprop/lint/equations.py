@@ -16,7 +16,9 @@ BREAKS = {"\\leq", "\\geq", "\\neq", "\\le", "\\ge", "\\ne", "\\lt", "\\gt", "\\
 TEXT_COMMANDS = {"\\text", "\\mbox", "\\textrm", "\\textit", "\\textbf", "\\textsf", "\\hbox", "\\intertext",
                  "\\shortintertext"}
 SILENT_COMMANDS = {"\\label", "\\tag", "\\nonumber", "\\notag", "\\displaystyle", "\\textstyle"}
-TRANSPARENT_ENVIRONMENTS = ("aligned", "alignedat", "split", "gathered", "multlined")
+TRANSPARENT_ENVIRONMENTS = ("aligned", "alignedat", "split", "gathered", "multlined", "equation", "align",
+                            "gather", "multline", "flalign", "alignat", "eqnarray", "displaymath", "math")
+WRAPPERS = {"\\mathbf", "\\boldsymbol", "\\bm", "\\boxed", "\\underline", "\\pmb", "\\mathbold"}
 MINUS_SIGNS = ("-", "\u2212")
 SPACING = {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\>"}
 
@@ -238,6 +240,12 @@ def _operators(clean: list, decimal_comma: bool) -> list[tuple[str, str, int, in
         if token in SPACING:
             if not (token == "\\," and _THOUSANDS.match(text, start - 1)):
                 _blank(clean, start, end)
+            continue
+        if token in WRAPPERS:  # \mathbf{0.5}: the number is read, the wrapper is not
+            group_end = _group_end(text, end)
+            if group_end > end:
+                _blank(clean, start, text.index("{", end) + 1)
+                _blank(clean, group_end - 1, group_end)
             continue
         if token in "{([":
             depth += 1

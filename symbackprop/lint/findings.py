@@ -16,7 +16,7 @@ class Finding:
     """A verdict on one number: by arithmetic (its equation's left side) or as a quantity (the spec's truth)."""
 
     offset: int  # where the finding points in the document
-    kind: str  # "arithmetic" | "quantity"
+    kind: str  # "arithmetic" | "quantity" | "definition" | "operand"
     name: str | None  # the quantity name, for kind "quantity"
     subject: str  # what the number is claimed to equal: the left side as written, or the quantity name
     written: str  # the number (or right side) as written
@@ -26,6 +26,7 @@ class Finding:
     verdict: str  # "correct" | "consistent" | "wrong"
     mistake: str | None = None
     fix: Fix | None = None
+    target: int | None = None  # where the judged number starts (the right side, for arithmetic)
 
     @property
     def bad(self) -> bool:

@@ -1,15 +1,30 @@
-"""Lint one document: read it, find its equations, judge its arithmetic and (with a spec) its quantities."""
+"""Lint one document: read it, find its equations, judge its arithmetic, its own definitions and (with a spec)
+its quantities, then keep one verdict per number."""
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from symbackprop.errors import DocumentError
+from symbackprop.files.reading import read_bytes
 from symbackprop.lint import arithmetic
 from symbackprop.lint.equations import Equation, equations, uses_decimal_comma
-from symbackprop.lint.findings import Finding
-from symbackprop.lint.sources import Document, guess_format
-from symbackprop.files.reading import read_bytes
+from symbackprop.lint.findings import Finding, Fix
+from symbackprop.lint.network import DocumentNetwork
+from symbackprop.lint.sources import Document, build
 
 MAX_BYTES = 50_000_000
+PRIORITY = {"quantity": 0, "definition": 1, "operand": 2, "arithmetic": 3}  # who decides a number's verdict
+UNREAD_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the document's math was read: spans with numbers, judged, giving inputs, not understood."""
+
+    with_numbers: int
+    judged: int
+    givens: int
+    unread: tuple[int, ...]  # offsets of spans with numbers that were neither judged nor read as inputs
 
 
 @dataclass(frozen=True)
@@ -20,31 +35,178 @@ class LintResult:
     equations: tuple[Equation, ...]
     findings: tuple[Finding, ...]
     decimal_comma: bool
+    coverage: Coverage | None = None
+    ambiguous: tuple[Finding, ...] = ()
 
     @property
     def bad(self) -> list[Finding]:
         """The findings that are not correct, in document order."""
         return [finding for finding in self.findings if finding.bad]
 
+    @property
+    def nothing_judged(self) -> bool:
+        """True when the document has math with numbers but not one of them was judged."""
+        return bool(self.coverage and self.coverage.with_numbers and not self.findings)
+
 
 def read_document(path: str | Path) -> tuple[str, bytes]:
     """The document's text and bytes; one clear error when it is missing, a folder, too large or not UTF-8."""
     path = Path(path)
-    data = read_bytes(path, "document", "a readable Markdown or LaTeX file", DocumentError, max_bytes=MAX_BYTES)
+    data = read_bytes(path, "document", "a readable Markdown, LaTeX or notebook file", DocumentError,
+                      max_bytes=MAX_BYTES)
     try:
-        return data.decode("utf-8"), data
+        return data.decode("utf-8").replace("\r\n", "\n"), data
     except UnicodeDecodeError as err:
         raise DocumentError(f"{path}: not UTF-8 text (at byte offset {err.start}); save the document as UTF-8") from err
 
 
-def lint_text(text: str, name: str = "document", fmt: str | None = None, quantities=None) -> LintResult:
-    """Lint a document's text; `quantities` (a QuantityJudge) adds the spec's verdicts."""
-    document = Document(text, fmt or guess_format(name, text))
+def lint_text(text: str, name: str = "document", fmt: str | None = None, quantities=None,
+              folder: Path | None = None) -> LintResult:
+    """Lint a document's text; `quantities` (a QuantityJudge) adds the spec's verdicts; `folder` lets a LaTeX
+    document's \\input files be read."""
+    document = build(text, name, fmt, folder)
     spans = document.spans()
     comma = uses_decimal_comma(document, spans)
     found = equations(document, spans, comma)
-    findings = arithmetic.ArithmeticJudge(found).judge(lambda side: " ".join(side.text.split()))
+    judge = arithmetic.ArithmeticJudge(found)
+    findings = judge.judge(lambda side: " ".join(side.text.split()))
+    network = DocumentNetwork(found, document.text, _context(document, spans))
+    findings.extend(network.judge())
     if quantities is not None:
         findings.extend(quantities.judge(found))
+    findings = [f for f in findings if f is not None]
+    findings, ambiguous = _one_verdict_per_number(findings, found, judge)
     findings.sort(key=lambda f: (f.offset, f.kind))
-    return LintResult(document, tuple(found), tuple(findings), comma)
+    coverage = _coverage(document, spans, found, findings, network.givens)
+    return LintResult(document, tuple(found), tuple(findings), comma, coverage, tuple(ambiguous))
+
+
+def _context(document: Document, spans):
+    """offset -> the 40 characters of prose before the math span holding it."""
+    starts = [span.start for span in spans]
+
+    def context(offset: int) -> str:
+        import bisect
+        index = bisect.bisect_right(starts, offset) - 1
+        if index < 0:
+            return ""
+        start = spans[index].start
+        return document.text[max(0, start - 42):start].rstrip("$\\([ \n")
+    return context
+
+
+def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judge) -> tuple[list, list]:
+    """Resolve verdicts that disagree on one number: the spec, then the definitions, decide; an arithmetic finding
+    whose result the definitions confirm blames the number on its left that the document's numbers explain."""
+    by_target: dict[int, list[Finding]] = {}
+    for finding in findings:
+        by_target.setdefault(finding.target if finding.target is not None else finding.offset, []).append(finding)
+    pairs = {(left.start, right.start): (left, right) for eq in found for left, right in zip(eq.sides, eq.sides[1:])}
+    operands = [f for f in findings if f.kind == "operand"]
+    kept, ambiguous = [], []
+    for target, group in by_target.items():
+        group.sort(key=lambda f: PRIORITY[f.kind])
+        leader = group[0]
+        for finding in group:
+            if finding is leader or finding.kind == "operand":
+                kept.append(finding)
+                continue
+            if finding.verdict == leader.verdict or (finding.bad and leader.bad and leader.kind == "quantity"):
+                if not (finding.kind == "definition" and leader.kind == "quantity"):
+                    kept.append(finding)
+                continue
+            if finding.kind != "arithmetic":
+                continue
+            left, right = pairs.get((finding.offset, target), (None, None))
+            if leader.verdict == "correct" and finding.bad:  # the result is right: a number on the left is not
+                if left is not None and any(left.start <= o.target < left.end for o in operands):
+                    continue
+                blamed = _blame_left(left, right, judge, found) if left is not None else None
+                if blamed is not None:
+                    kept.append(blamed)
+                else:
+                    ambiguous.append(finding)
+                    kept.append(_without_fix(finding))
+            elif leader.verdict == "wrong" and not finding.bad and leader.kind == "definition":
+                index = kept.index(leader) if leader in kept else -1
+                if index >= 0:  # the number follows from its left side: the error is upstream
+                    kept[index] = _with_verdict(leader, "consistent")
+    return kept, ambiguous
+
+
+def _blame_left(left, right, judge, found) -> Finding | None:
+    """The one number on the left that, written as an earlier number of the document (or with its sign
+    flipped), makes the equation hold; None when no number or more than one does."""
+    lhs, rhs = judge.evaluator(left), judge.evaluator(right)
+    if not (lhs.numeric and rhs.numeric):
+        return None
+    target = rhs.value()
+    tolerance = (_half(right) + lhs.rounding(lambda n: not n.whole) + 1e-9 * max(1.0, abs(target)))
+    earlier = {abs(n.value): n for eq in found for side in eq.sides if side.end <= left.start for n in side.numbers
+               if not n.whole}
+    found_fixes = []
+    for index, number in enumerate(left.numbers):
+        if number.whole:
+            continue
+        candidates = {-number.value} | {math.copysign(c.value, number.value or 1.0) for c in earlier.values()
+                                        if _similar(c.text, number.text) and abs(c.value) != abs(number.value)}
+        for candidate in candidates:
+            value = lhs.value({index: candidate})
+            if math.isfinite(value) and abs(value - target) <= tolerance:
+                found_fixes.append((index, number, candidate))
+    if len({(i, c) for i, _, c in found_fixes}) != 1:
+        return None
+    _, number, candidate = found_fixes[0]
+    text = number.written(candidate)
+    if candidate < 0 and not number.minus:
+        text = "-" + text.lstrip("-")
+    fix = Fix(number.start, number.end, text)
+    return Finding(offset=number.start, kind="operand", name=None, subject=" ".join(left.text.split()),
+                   written=number.text, written_value=number.value, expected=text, expected_value=candidate,
+                   verdict="wrong", fix=fix, target=number.start)
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two written numbers that differ in at most two digits (a typo), not in length."""
+    a, b = a.lstrip("-\u2212+"), b.lstrip("-\u2212+")
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) <= 2
+
+
+def _half(side) -> float:
+    return side.bare.half_unit if side.bare is not None else sum(n.half_unit for n in side.numbers)
+
+
+def _without_fix(finding: Finding) -> Finding:
+    from dataclasses import replace
+    return replace(finding, fix=None)
+
+
+def _with_verdict(finding: Finding, verdict: str) -> Finding:
+    from dataclasses import replace
+    return replace(finding, verdict=verdict)
+
+
+def _coverage(document: Document, spans, found: list[Equation], findings: list[Finding], givens: set) -> Coverage:
+    """Which spans with numbers were judged, gave inputs, or were not understood."""
+    import bisect
+    starts = [span.start for span in spans]
+
+    def span_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    with_numbers = set()
+    for equation in found:
+        if any(side.numbers for side in equation.sides):
+            with_numbers.add(span_of(equation.sides[0].start))
+    for index, span in enumerate(spans):
+        if index not in with_numbers and _has_number(document.masked[span.start:span.end]):
+            with_numbers.add(index)
+    judged = {span_of(f.offset) for f in findings} | {span_of(f.target) for f in findings if f.target is not None}
+    given = {span_of(offset) for offset in givens} - judged
+    unread = sorted(spans[i].start for i in with_numbers - judged - given)
+    return Coverage(len(with_numbers), len(with_numbers & judged), len(with_numbers & given), tuple(unread))
+
+
+def _has_number(math_text: str) -> bool:
+    import re
+    return bool(re.search(r"(?<![_^A-Za-z{])\d*\.\d+|(?<![_^A-Za-z{\d])\d{2,}", math_text))

@@ -113,7 +113,7 @@ def _finding(number: Number, name: str, result) -> Finding:
     fix = Fix(number.start, number.end, expected) if result.verdict != "correct" and expected != number.text else None
     return Finding(offset=number.start, kind="quantity", name=name, subject=name, written=number.text,
                    written_value=number.value, expected=expected, expected_value=correct,
-                   verdict=result.verdict, mistake=result.mistake, fix=fix)
+                   verdict=result.verdict, mistake=result.mistake, fix=fix, target=number.start)
 
 
 def split_product(side: Side) -> list[tuple[str, int]]:
