@@ -1,0 +1,211 @@
+"""Plain-Python bookkeeping for the corpus recomputations: printed numbers, their rounding, and the verdicts."""
+import itertools
+import math
+import re
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+KINDS = ("arithmetic", "derivative", "update", "definition", "consistent")
+
+
+def sigmoid(v: float) -> float:
+    """The logistic function 1 / (1 + e^-v)."""
+    return 1.0 / (1.0 + math.exp(-v))
+
+
+def half_unit(written: str) -> float:
+    """Half a unit of the last printed digit: 0.0005 for 0.743, 0.5 for 12, 0.00005 for 1.2e-3 written 0.0012."""
+    text = written.replace("−", "-").replace(",", ".").lstrip("+-")
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 0.5 * 10.0 ** (-decimals + (int(exponent) if exponent else 0))
+
+
+def to_float(written: str) -> float:
+    """The value of a number as the document prints it (decimal comma and Unicode minus allowed)."""
+    return float(written.replace("−", "-").replace(",", ".").replace(" ", ""))
+
+
+def number_spans(line: str, written: str) -> list[int]:
+    """0-based columns where `written` stands as a whole number on `line` (not inside a longer number)."""
+    pattern = r"(?<![\d.,])" + re.escape(written) + r"(?![\d]|[.,]\d)"
+    return [m.start() for m in re.finditer(pattern, line)]
+
+
+@dataclass
+class Number:
+    """A number printed in the document: what it says, how precisely, and what it should be."""
+    line: int
+    written: str
+    true: float                 # the value the document's definitions give from its stated inputs
+    printed_range: tuple        # (low, high) the printed number stands for
+    status: str = "correct"     # correct, or one of KINDS
+    correct_value: float = None
+    note: str = ""
+    occurrence: int = 1
+    source: "Number" = None     # the earlier number this one restates, if any
+    given: bool = False
+    col: int = 0                # 1-based column of the number on its line
+
+    @property
+    def value(self) -> float:
+        return to_float(self.written)
+
+    @property
+    def tainted(self) -> bool:
+        return self.status != "correct"
+
+
+def _corner_range(fn, operands: list[tuple]) -> tuple:
+    """Smallest and largest value of fn over the corners of the operands' printed ranges (and their centres)."""
+    values = []
+    choices = [sorted({low, high, (low + high) / 2}) for low, high in operands]
+    for point in itertools.product(*choices):
+        try:
+            values.append(fn(*point))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            continue
+    return min(values), max(values)
+
+
+@dataclass
+class Worksheet:
+    """One corpus document's recomputation: every printed number, judged from the document's own earlier numbers."""
+    folder: Path
+    source_name: str
+    numbers: list = field(default_factory=list)
+
+    @classmethod
+    def beside(cls, script: str) -> "Worksheet":
+        folder = Path(script).resolve().parent
+        source = next(p.name for p in sorted(folder.iterdir()) if p.stem == "source")
+        return cls(folder, source)
+
+    @property
+    def lines(self) -> list[str]:
+        if not hasattr(self, "_lines"):
+            text = (self.folder / self.source_name).read_text(encoding="utf-8")
+            self._lines = text.split("\n")
+        return self._lines
+
+    def _locate(self, line: int, written: str, occurrence: int) -> int:
+        """1-based column of the occurrence-th `written` on `line`."""
+        spans = number_spans(self.lines[line - 1], written)
+        if len(spans) < occurrence:
+            raise AssertionError(f"{self.source_name}:{line}: {written!r} (occurrence {occurrence}) is not on this "
+                                 f"line: {self.lines[line - 1]!r}")
+        return spans[occurrence - 1] + 1
+
+    def given(self, line: int, written: str, occurrence: int = 1) -> Number:
+        """A stated input (weight, input, target, learning rate): exact as written."""
+        col = self._locate(line, written, occurrence)
+        value = to_float(written)
+        number = Number(line, written, value, (value, value), occurrence=occurrence, given=True, col=col)
+        self.numbers.append(number)
+        return number
+
+    def restate(self, line: int, written: str, earlier: Number, occurrence: int = 1, kind: str = "arithmetic",
+                note: str = "") -> Number:
+        """An earlier number written again (an operand substituted into a formula)."""
+        return self.claim(line, written, lambda v: v, earlier, occurrence=occurrence, kind=kind, note=note,
+                          _source=earlier)
+
+    def claim(self, line: int, written: str, fn, *operands: Number, occurrence: int = 1, kind: str = "arithmetic",
+              note: str = "", exact: bool = False, _source: Number = None) -> Number:
+        """A number the document computes as fn(operands); judged against the operands as printed.
+
+        The printed number is right when it lies within half a unit of its last digit of fn over the operands'
+        printed ranges; when an operand restates an earlier number, the earlier number's range counts too (a slip
+        in the restatement is then the restatement's own finding, not its result's)."""
+        col = self._locate(line, written, occurrence)
+        value = to_float(written)
+        tolerance = 0.0 if exact else half_unit(written)
+        printed_range = (value - tolerance, value + tolerance)
+        true = fn(*[op.true for op in operands])
+        readings = [[op.printed_range for op in operands]]
+        if any(op.source is not None for op in operands):
+            readings.append([(op.source.printed_range if op.source is not None else op.printed_range)
+                             for op in operands])
+        local_ok = False
+        for reading in readings:
+            low, high = _corner_range(fn, reading)
+            if low - tolerance - 1e-12 <= value <= high + tolerance + 1e-12:
+                local_ok = True
+                break
+        number = Number(line, written, true, printed_range, occurrence=occurrence, note=note, source=_source,
+                        col=col)
+        if not local_ok:
+            number.status = kind
+            number.correct_value = fn(*[op.value for op in operands])
+        elif any(op.tainted or (op.source is not None and op.source.tainted) for op in operands):
+            low, high = _corner_range(fn, [(op.true - abs(op.true) * 1e-9, op.true + abs(op.true) * 1e-9)
+                                           for op in operands])
+            if not (low - tolerance - 1e-12 <= value <= high + tolerance + 1e-12):
+                number.status = "consistent"
+                number.correct_value = true
+        self.numbers.append(number)
+        return number
+
+    # --- report and self-check -------------------------------------------------------------------------
+    def table(self) -> str:
+        rows = [f"{'line':>5}  {'written':>14}  {'recomputed':>16}  verdict"]
+        for n in sorted(self.numbers, key=lambda n: (n.line, n.col)):
+            shown = n.correct_value if n.tainted else n.true
+            rows.append(f"{n.line:>5}  {n.written:>14}  {shown:>16.10g}  "
+                        f"{'given' if n.given else n.status}{'  ' + n.note if n.tainted else ''}")
+        errors = [n for n in self.numbers if n.tainted]
+        rows.append(f"{len(self.numbers)} numbers, {len(errors)} true errors")
+        return "\n".join(rows)
+
+    def expected_toml(self, header: str) -> str:
+        """The expected.toml text for this worksheet (errors, then correct numbers)."""
+        out = [header.rstrip(), ""]
+        for n in sorted((n for n in self.numbers if n.tainted), key=lambda n: (n.line, n.col)):
+            out += ["[[errors]]", f"line = {n.line}", f"col = {n.col}", f'written = "{n.written}"',
+                    f"correct = {_short(n.correct_value, n.written)}", f'kind = "{n.status}"']
+            out += [f'note = "{n.note}"', ""]
+        for n in sorted((n for n in self.numbers if not n.tainted), key=lambda n: (n.line, n.col)):
+            entry = f'[[correct]]\nline = {n.line}\ncol = {n.col}\nwritten = "{n.written}"' + \
+                ("\ngiven = true" if n.given else "")
+            out += [entry, ""]
+        return "\n".join(out)
+
+    def check(self, expected_errors: list[tuple]) -> None:
+        """Assert the recomputation finds exactly `expected_errors` (line, written, kind) and agrees with
+        expected.toml: the same errors with their correct values, and every other number listed as correct."""
+        found = sorted((n.line, n.written, n.status) for n in self.numbers if n.tainted)
+        assert found == sorted(expected_errors), f"recomputed errors {found} != listed {sorted(expected_errors)}"
+        for n in self.numbers:
+            if n.tainted:
+                assert n.note, f"line {n.line}: an error needs a note"
+        expected = tomllib.loads((self.folder / "expected.toml").read_text(encoding="utf-8"))
+        by_place = {(n.line, n.col, n.written): n for n in self.numbers}
+        errors = {(e["line"], e["col"], e["written"]): e for e in expected.get("errors", [])}
+        assert sorted(errors) == sorted(k for k, n in by_place.items() if n.tainted), \
+            f"expected.toml errors {sorted(errors)} differ from the recomputation"
+        for key, entry in errors.items():
+            number = by_place[key]
+            assert entry["kind"] == number.status, f"{key}: kind {entry['kind']} != {number.status}"
+            assert abs(entry["correct"] - number.correct_value) <= 2 * half_unit(number.written) + 1e-12, \
+                f"{key}: expected.toml correct {entry['correct']} != {number.correct_value}"
+        listed_correct = sorted((c["line"], c["col"], c["written"]) for c in expected.get("correct", []))
+        recomputed_correct = sorted(k for k, n in by_place.items() if not n.tainted)
+        assert listed_correct == recomputed_correct, \
+            f"expected.toml [[correct]] differs: only listed {sorted(set(listed_correct) - set(recomputed_correct))}, " \
+            f"only recomputed {sorted(set(recomputed_correct) - set(listed_correct))}"
+
+    def main(self, expected_errors: list[tuple], header: str) -> None:
+        """Print the table; `--write` rewrites expected.toml from the recomputation; then self-check."""
+        print(self.table())
+        if "--write" in sys.argv:
+            (self.folder / "expected.toml").write_text(self.expected_toml(header), encoding="utf-8")
+        self.check(expected_errors)
+
+
+def _short(value: float, written: str) -> str:
+    """The correct value, two digits past the written precision (enough to fix the number, short to read)."""
+    decimals = max(0, -Decimal(str(half_unit(written) * 2)).normalize().as_tuple().exponent) + 2
+    return repr(round(value, decimals))
