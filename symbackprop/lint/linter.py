@@ -55,7 +55,7 @@ def read_document(path: str | Path) -> tuple[str, bytes]:
     data = read_bytes(path, "document", "a readable Markdown, LaTeX or notebook file", DocumentError,
                       max_bytes=MAX_BYTES)
     try:
-        return data.decode("utf-8").replace("\r\n", "\n"), data
+        return data.decode("utf-8"), data
     except UnicodeDecodeError as err:
         raise DocumentError(f"{path}: not UTF-8 text (at byte offset {err.start}); save the document as UTF-8") from err
 
@@ -127,7 +127,7 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
                 else:
                     ambiguous.append(finding)
                     kept.append(_without_fix(finding))
-            elif leader.verdict == "wrong" and not finding.bad and leader.kind == "definition":
+            elif leader.verdict == "wrong" and finding.verdict != "wrong" and leader.kind == "definition":
                 index = kept.index(leader) if leader in kept else -1
                 if index >= 0:  # the number follows from its left side: the error is upstream
                     kept[index] = _with_verdict(leader, "consistent")

@@ -164,8 +164,10 @@ class DocumentNetwork:
         doc = truth if doc is None or not math.isfinite(doc) else doc
         tolerance = number.half_unit + spread + ROUNDING * max(1.0, abs(truth))
         tainted = self._tainted(name)
-        if abs(number.value - doc) <= tolerance:
-            verdict = "consistent" if tainted and abs(number.value - truth) > tolerance else "correct"
+        if abs(number.value - truth) <= tolerance or (not tainted and abs(number.value - doc) <= tolerance):
+            verdict = "correct"
+        elif tainted and abs(number.value - doc) <= tolerance:
+            verdict = "consistent"
         else:
             verdict = "wrong"
         expected = truth if tainted or verdict == "consistent" else doc
@@ -214,28 +216,27 @@ class DocumentNetwork:
         return self._evaluate(expr, point, truth, set())
 
     def _derivative(self, top: str, bottom: str, point: dict, truth: bool, seen: set) -> float | None:
-        """∂top/∂bottom by the chain rule over the document's definitions, partials at the given point."""
+        """∂top/∂bottom by the chain rule over the document's definitions, partials at the given point; None
+        when top is not computed from bottom in the document (the derivative is not the document's to judge)."""
         if top == bottom:
             return 1.0
         definition = self.scope.definitions.get(top)
         if definition is None:
-            return 0.0 if top in self.scope.given or top in point else None
-        expr = definition[0]
-        total = 0.0
+            return None
+        expr, total, reached = definition[0], 0.0, False
         for symbol in expr.free_symbols:
+            if symbol.name in seen:
+                continue
             inner = self._derivative(symbol.name, bottom, point, truth, seen | {top})
             if inner is None:
-                if symbol.name in seen:
-                    continue
-                return None
-            if inner == 0.0:
                 continue
             partial = self._partial(top, expr, symbol)
             value = self._evaluate(partial, point, truth, seen | {top})
             if value is None:
                 return None
             total += value * inner
-        return total
+            reached = True
+        return total if reached else None
 
     def _partial(self, name: str, expr, symbol):
         key = (name, id(expr), symbol)
@@ -332,8 +333,11 @@ class DocumentNetwork:
                                                       number.start, kind="operand"))
 
     def _operand_value(self, name: str) -> float | None:
+        """The value a substituted number should have: the document's own number for the name (its right value
+        when that number was found wrong)."""
         if name in self.scope.written:
-            return self.scope.written[name][0].value
+            number, verdict = self.scope.written[name]
+            return number.value if verdict != "wrong" else self.value(name, truth=True)
         if name in self.scope.given:
             return self.scope.given[name]
         return self.value(name, truth=False)

@@ -48,6 +48,7 @@ class QuantityJudge:
     def __init__(self, spec: Spec, table: dict[str, str] | None = None):
         self.checker = Checker(spec)
         self.reader = SymbolReader(spec.network, table)
+        self.table = dict(table or {})
         self._ancestry: dict[str, frozenset] = {}
         self._verdicts: dict = {}
 
@@ -72,6 +73,11 @@ class QuantityJudge:
                     found += [(number, name) for number, name in zip(numbers, factors) if name is not None]
                     break
         return sorted(set(found), key=lambda pair: pair[0].start)
+
+    def unused(self, result) -> tuple[str, ...]:
+        """The [lint.symbols] entries whose written symbol the document's math never contains."""
+        math_text = normalize(" ".join(side.text for equation in result.equations for side in equation.sides))
+        return tuple(written for written in self.table if normalize(written) not in math_text)
 
     def judge(self, equations: list[Equation]) -> list[Finding]:
         """A finding for every number given to a named quantity; earlier numbers are the context for later ones."""

@@ -3,6 +3,7 @@ import math
 
 from symbackprop.checking.mistakes import MISTAKES
 from symbackprop.lint.findings import Finding, Fix
+from symbackprop.lint.linter import PRIORITY, UNREAD_SHOWN
 from symbackprop.notation import catalogue
 from symbackprop.notation.catalogue import fill
 
@@ -20,7 +21,7 @@ def messages(lang: str = "en") -> dict:
 def message(finding: Finding, lang: str = "en") -> str:
     """What a finding says, without its place and verdict: (1 - 0.5793)^2 = 0.1770, not 0.1192."""
     words = messages(lang)
-    template = words["finding"][finding.verdict]
+    template = words["finding"]["operand" if finding.kind == "operand" and finding.bad else finding.verdict]
     text = fill(template, subject=finding.subject, expected=finding.expected, written=finding.written)
     if finding.mistake:
         mistake = MISTAKES.get(finding.mistake)
@@ -49,10 +50,44 @@ def summary(findings, path: str, lang: str = "en") -> str:
                               consistent=_count(words, "consistent", consistent))
 
 
-def render_text(result, path: str, lang: str = "en") -> str:
-    """Every finding that is not correct, one a line, then the summary."""
-    lines = [line(f, path, result.document.position(f.offset), lang) for f in result.bad]
-    return "\n".join(lines + [summary(result.findings, path, lang)])
+def _place(result, path: str, offset: int) -> str:
+    """DOC:LINE:COL of an offset (an included file's own name for its lines)."""
+    part, row, col = result.document.where(offset)
+    return f"{path if part == result.document.parts[0] else part}:{row}:{col}"
+
+
+def render_text(result, path: str, lang: str = "en", unused: tuple = ()) -> str:
+    """Every finding that is not correct, one a line, the notes, the summary, then how much was read."""
+    words = messages(lang)
+    lines = []
+    for finding in result.bad:
+        verdict = words["verdict"][finding.verdict]
+        lines.append(f"{_place(result, path, finding.offset)}: {verdict}: {message(finding, lang)}")
+    note = words["coverage"]["note"]
+    for finding in result.ambiguous:
+        text = fill(words["finding"]["ambiguous"], subject=finding.subject, written=finding.written)
+        lines.append(f"{_place(result, path, finding.offset)}: {note}: {text}")
+    for symbol in unused:
+        lines.append(f"{path}: {note}: " + fill(words["coverage"]["unused_symbol"], symbol=symbol))
+    lines += coverage_lines(result, path, lang)
+    lines.append(summary(result.findings, path, lang))
+    return "\n".join(lines)
+
+
+def coverage_lines(result, path: str, lang: str = "en") -> list[str]:
+    """How many math spans held numbers, were judged, gave inputs, were not understood (the first few, placed)."""
+    coverage, words = result.coverage, messages(lang)["coverage"]
+    if coverage is None or not coverage.with_numbers:
+        return []
+    lines = [f"{path}: " + fill(words["line"], spans=coverage.with_numbers, judged=coverage.judged,
+                                givens=coverage.givens, unread=len(coverage.unread))]
+    if coverage.unread:
+        shown = [":".join(map(str, result.document.position(offset))) for offset in coverage.unread[:UNREAD_SHOWN]]
+        lines.append(f"{path}: " + fill(words["unread"], places=", ".join(shown + (["…"] if len(coverage.unread)
+                                                                                     > UNREAD_SHOWN else []))))
+    if result.nothing_judged:
+        lines.append(f"{path}: " + words["nothing"])
+    return lines
 
 
 def as_json(result, lang: str = "en") -> dict:
@@ -61,23 +96,45 @@ def as_json(result, lang: str = "en") -> dict:
     for f in result.findings:
         row, col = result.document.position(f.offset)
         findings.append({"line": row, "col": col, "text": message(f, lang), "kind": f.kind, "name": f.name,
+                         "file": result.document.where(f.offset)[0],
                          "written": _finite(f.written_value), "expected": _finite(f.expected_value),
                          "verdict": f.verdict, "mistake": f.mistake, "fix": f.fix.text if f.fix else None})
     counts = {verdict: sum(f.verdict == verdict for f in result.findings)
               for verdict in ("correct", "consistent", "wrong")}
+    coverage = result.coverage
+    read = {"math_spans_with_numbers": coverage.with_numbers, "judged_spans": coverage.judged,
+            "given_spans": coverage.givens,
+            "not_understood": [dict(zip(("line", "col"), result.document.position(offset)))
+                               for offset in coverage.unread]} if coverage else {}
+    notes = [{"line": result.document.position(f.offset)[0], "col": result.document.position(f.offset)[1],
+              "text": fill(messages(lang)["finding"]["ambiguous"], subject=f.subject, written=f.written)}
+             for f in result.ambiguous]
     return {"findings": findings, "summary": {"checked": len(result.findings), **counts,
-                                              "decimal_comma": result.decimal_comma}}
+                                              "decimal_comma": result.decimal_comma, **read,
+                                              "nothing_judged": result.nothing_judged},
+            "notes": notes}
 
 
 def _finite(value: float) -> float | None:
     return value if isinstance(value, float) and math.isfinite(value) else None
 
 
-def chosen_fixes(findings) -> list[Fix]:
-    """One fix per number: a quantity's (the spec's truth) before arithmetic's; overlapping fixes dropped."""
+def chosen_fixes(findings, document=None) -> list[Fix]:
+    """One fix per number, in the document's own file: the spec's, then the definitions', then the operands',
+    then arithmetic's; a number that a spec, definition or arithmetic verdict finds correct is never changed;
+    overlapping fixes dropped."""
+    right = {f.target for f in findings if f.verdict == "correct" and f.target is not None}
     by_place: dict[tuple[int, int], Fix] = {}
-    for finding in sorted((f for f in findings if f.bad and f.fix), key=lambda f: f.kind != "quantity"):
-        by_place.setdefault((finding.fix.start, finding.fix.end), finding.fix)
+    for finding in sorted((f for f in findings if f.bad and f.fix), key=lambda f: PRIORITY[f.kind]):
+        fix = finding.fix
+        if fix.start in right or any(fix.start <= place < fix.end for place in right):
+            continue
+        if document is not None:
+            start, end = document.locate(fix.start), document.locate(fix.end - 1)
+            if start is None or end is None or start[0] != 0 or end[0] != 0 or end[1] - start[1] != fix.end - fix.start - 1:
+                continue
+            fix = Fix(start[1], end[1] + 1, fix.text)
+        by_place.setdefault((fix.start, fix.end), fix)
     chosen, last_end = [], -1
     for (start, end), fix in sorted(by_place.items()):
         if start >= last_end:

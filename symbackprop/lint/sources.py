@@ -149,7 +149,8 @@ def markdown_math(text: str) -> tuple[list[MathSpan], list[int]]:
         if token.type == "heading_open" and token.map:
             headings.append(lines[token.map[0]])
         if token.type in _MATH_TOKENS:
-            cursor = _place(text, token.content, cursor, _MATH_TOKENS[token.type], spans)
+            for piece in token.content.split("$$")[0::2]:  # a line $$a$$ text $$b$$ is read as one block
+                cursor = _place(text, piece, cursor, _MATH_TOKENS[token.type], spans)
         for child in token.children or ():
             if child.type in _MATH_TOKENS:
                 cursor = _place(text, child.content, cursor, _MATH_TOKENS[child.type], spans)
