@@ -92,28 +92,38 @@ class Worksheet:
         return self._lines
 
     def _locate(self, line: int, written: str, occurrence: int) -> int:
-        """1-based column of the occurrence-th `written` on `line`."""
+        """1-based column of the occurrence-th `written` on `line` (0: the next one not yet claimed)."""
+        if not hasattr(self, "_claimed"):
+            self._claimed = {}
+        if occurrence == 0:
+            occurrence = self._claimed.get((line, written), 0) + 1
+        self._claimed[(line, written)] = max(occurrence, self._claimed.get((line, written), 0))
+        self._occurrence = occurrence
         spans = number_spans(self.lines[line - 1], written)
         if len(spans) < occurrence:
             raise AssertionError(f"{self.source_name}:{line}: {written!r} (occurrence {occurrence}) is not on this "
                                  f"line: {self.lines[line - 1]!r}")
         return spans[occurrence - 1] + 1
 
-    def given(self, line: int, written: str, occurrence: int = 1) -> Number:
+    def given(self, line: int, written: str, occurrence: int = 0) -> Number:
         """A stated input (weight, input, target, learning rate): exact as written."""
         col = self._locate(line, written, occurrence)
         value = to_float(written)
-        number = Number(line, written, value, (value, value), occurrence=occurrence, given=True, col=col)
+        number = Number(line, written, value, (value, value), occurrence=self._occurrence, given=True, col=col)
         self.numbers.append(number)
         return number
 
-    def restate(self, line: int, written: str, earlier: Number, occurrence: int = 1, kind: str = "arithmetic",
+    def restate(self, line: int, written: str, earlier: Number, occurrence: int = 0, kind: str = "arithmetic",
                 note: str = "") -> Number:
         """An earlier number written again (an operand substituted into a formula)."""
         return self.claim(line, written, lambda v: v, earlier, occurrence=occurrence, kind=kind, note=note,
                           _source=earlier)
 
-    def claim(self, line: int, written: str, fn, *operands: Number, occurrence: int = 1, kind: str = "arithmetic",
+    def restate_signed(self, line: int, written: str, earlier: Number, sign: int, **options) -> Number:
+        """An earlier number written again as its magnitude after a minus sign (`- 0.1` for w = -0.1)."""
+        return self.claim(line, written, lambda v: sign * v, earlier, **options)
+
+    def claim(self, line: int, written: str, fn, *operands: Number, occurrence: int = 0, kind: str = "arithmetic",
               note: str = "", exact: bool = False, _source: Number = None) -> Number:
         """A number the document computes as fn(operands); judged against the operands as printed.
 
@@ -124,6 +134,9 @@ class Worksheet:
         value = to_float(written)
         tolerance = 0.0 if exact else half_unit(written)
         printed_range = (value - tolerance, value + tolerance)
+        centre = fn(*[op.value for op in operands])
+        if abs(centre - value) <= 1e-12 * max(1.0, abs(value)):
+            printed_range = (value, value)  # the exact result of its printed operands carries no rounding
         true = fn(*[op.true for op in operands])
         readings = [[op.printed_range for op in operands]]
         if any(op.source is not None for op in operands):
@@ -135,8 +148,8 @@ class Worksheet:
             if low - tolerance - 1e-12 <= value <= high + tolerance + 1e-12:
                 local_ok = True
                 break
-        number = Number(line, written, true, printed_range, occurrence=occurrence, note=note, source=_source,
-                        col=col)
+        number = Number(line, written, true, printed_range, occurrence=self._occurrence, note=note,
+                        source=_source, col=col)
         if not local_ok:
             number.status = kind
             number.correct_value = fn(*[op.value for op in operands])
@@ -146,6 +159,10 @@ class Worksheet:
             if not (low - tolerance - 1e-12 <= value <= high + tolerance + 1e-12):
                 number.status = "consistent"
                 number.correct_value = true
+                if not note:
+                    wrong = next(op.source or op for op in operands if op.tainted or (op.source and op.source.tainted))
+                    number.note = (f"follows from {wrong.written} (line {wrong.line}), itself wrong; "
+                                   f"{true:.6g} from the right numbers")
         self.numbers.append(number)
         return number
 
