@@ -320,27 +320,30 @@ class DocumentNetwork:
             for item, number in zip(expression.items, (i.number for i in reading.items)):
                 if item.name is None or number is None:
                     continue
-                value = self._operand_value(item.name)
-                if value is None:
+                values = self._operand_values(item.name)
+                if not values:
                     continue
+                value = values[-1]
                 spread = number.half_unit if not number.whole else 0.0
-                if abs(number.value - value) <= spread + ROUNDING * max(1.0, abs(value)) + _written_rounding(
-                        self.scope.written.get(item.name)):
+                if any(abs(number.value - v) <= spread + ROUNDING * max(1.0, abs(v)) + _written_rounding(
+                        self.scope.written.get(item.name)) for v in values):
                     continue
                 if abs(abs(number.value) - abs(value)) <= spread + ROUNDING:
                     continue  # the sign is written outside: - w x with w = -0.3
                 self.operand_findings.append(_finding(number, item_subject(item.name), item.name, value, "wrong",
                                                       number.start, kind="operand"))
 
-    def _operand_value(self, name: str) -> float | None:
-        """The value a substituted number should have: the document's own number for the name (its right value
-        when that number was found wrong)."""
+    def _operand_values(self, name: str) -> list[float]:
+        """The values a substituted number may have: the document's own number for the name (copied, an error
+        is carried forward), or the right value when that number was found wrong."""
         if name in self.scope.written:
             number, verdict = self.scope.written[name]
-            return number.value if verdict != "wrong" else self.value(name, truth=True)
+            right = self.value(name, truth=True) if verdict == "wrong" else None
+            return [number.value] + ([right] if right is not None else [])
         if name in self.scope.given:
-            return self.scope.given[name]
-        return self.value(name, truth=False)
+            return [self.scope.given[name]]
+        value = self.value(name, truth=False)
+        return [] if value is None else [value]
 
 
 def item_subject(name: str) -> str:
