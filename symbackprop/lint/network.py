@@ -258,6 +258,9 @@ class DocumentNetwork:
         for other, (number, _) in self.scope.written.items():
             if other == name or number.half_unit <= 0 or number.whole:
                 continue
+            exact = self.value(other, truth=True)
+            if exact is not None and abs(exact - number.value) <= 1e-12 * max(1.0, abs(exact)):
+                continue  # an exact result carries no rounding
             moved = dict(point)
             moved[other] = number.value + number.half_unit
             high = self._name_value(name, moved, False, set())
