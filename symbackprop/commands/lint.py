@@ -35,10 +35,11 @@ def run(args) -> int:
     judge = QuantityJudge(*load_lint_spec(args.spec)) if args.spec else None
     result = lint_text(text, args.document, quantities=judge, folder=Path(args.document).parent)
     unused = judge.unused(result) if judge is not None else ()
-    fixes = report.chosen_fixes(result.findings, result.document)
     if args.fix:
+        fixed, replaced = report.fix_until_clean(text, lambda current: lint_text(
+            current, args.document, quantities=judge, folder=Path(args.document).parent))
         try:
-            write_atomic(args.fix, report.fixed_text(text, fixes))
+            write_atomic(args.fix, fixed)
         except OutputError as err:
             raise OutputError(f"--fix {args.fix}: cannot write the fixed copy: {err}") from err
     if args.json:
@@ -47,7 +48,7 @@ def run(args) -> int:
     else:
         print(report.render_text(result, args.document, args.lang, unused))
         if args.fix:
-            print(report.fill_fixed(args.fix, len(fixes), args.lang))
+            print(report.fill_fixed(args.fix, replaced, args.lang))
     if result.bad:
         return 1
     return NOTHING_JUDGED if result.nothing_judged else 0

@@ -96,8 +96,9 @@ def _context(document: Document, spans):
 
 
 def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judge) -> tuple[list, list]:
-    """Resolve verdicts that disagree on one number: the spec, then the definitions, decide; an arithmetic finding
-    whose result the definitions confirm blames the number on its left that the document's numbers explain."""
+    """Resolve the verdicts on each number: the spec decides, then the definitions, then arithmetic. An arithmetic
+    finding whose result the definitions confirm blames the number on its left that the document's numbers
+    explain (or, when none does, is kept without a fix and noted as ambiguous)."""
     by_target: dict[int, list[Finding]] = {}
     for finding in findings:
         by_target.setdefault(finding.target if finding.target is not None else finding.offset, []).append(finding)
@@ -105,20 +106,24 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
     operands = [f for f in findings if f.kind == "operand"]
     kept, ambiguous = [], []
     for target, group in by_target.items():
-        group.sort(key=lambda f: PRIORITY[f.kind])
-        leader = group[0]
-        for finding in group:
-            if finding is leader or finding.kind == "operand":
-                kept.append(finding)
-                continue
-            if finding.verdict == leader.verdict or (finding.bad and leader.bad and leader.kind == "quantity"):
-                if not (finding.kind == "definition" and leader.kind == "quantity"):
-                    kept.append(finding)
-                continue
-            if finding.kind != "arithmetic":
-                continue
-            left, right = pairs.get((finding.offset, target), (None, None))
-            if leader.verdict == "correct" and finding.bad:  # the result is right: a number on the left is not
+        group = [f for f in group if not _explained(f, pairs, operands, judge)]
+        kinds = {kind: [f for f in group if f.kind == kind] for kind in PRIORITY}
+        kept += kinds["operand"]
+        arithmetic, definition = kinds["arithmetic"], next(iter(kinds["definition"]), None)
+        if kinds["quantity"]:
+            leader = kinds["quantity"][0]
+            kept += kinds["quantity"] + [f for f in arithmetic if f.verdict == leader.verdict
+                                         or (f.bad and leader.bad)]
+            continue
+        if definition is None or not arithmetic:
+            kept += arithmetic + ([definition] if definition is not None else [])
+            continue
+        for finding in arithmetic:
+            if finding.verdict == definition.verdict:
+                kept.append(finding)  # one line for the number: the computation it comes from
+            elif definition.verdict == "correct":  # the result is right: a number on its left is not
+                kept.append(definition)
+                left, right = pairs.get((finding.offset, target), (None, None))
                 if left is not None and any(left.start <= o.target < left.end for o in operands):
                     continue
                 blamed = _blame_left(left, right, judge, found) if left is not None else None
@@ -127,11 +132,30 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
                 else:
                     ambiguous.append(finding)
                     kept.append(_without_fix(finding))
-            elif leader.verdict == "wrong" and finding.verdict != "wrong" and leader.kind == "definition":
-                index = kept.index(leader) if leader in kept else -1
-                if index >= 0:  # the number follows from its left side: the error is upstream
-                    kept[index] = _with_verdict(leader, "consistent")
+            elif finding.verdict != "wrong":  # it follows from its left side: the error is upstream
+                kept.append(finding if finding.verdict == "consistent" else _with_verdict(definition, "consistent"))
+            else:
+                kept.append(finding)
     return kept, ambiguous
+
+
+def _explained(finding: Finding, pairs: dict, operands: list[Finding], judge) -> bool:
+    """Whether an arithmetic finding is explained by wrong operands on its left: corrected, the equation holds."""
+    if finding.kind != "arithmetic" or not finding.bad:
+        return False
+    left, right = pairs.get((finding.offset, finding.target), (None, None))
+    if left is None:
+        return False
+    inside = {o.target: o.expected_value for o in operands if left.start <= o.target < left.end}
+    if not inside:
+        return False
+    replaced = {index: inside[number.start] for index, number in enumerate(left.numbers) if number.start in inside}
+    lhs, rhs = judge.evaluator(left), judge.evaluator(right)
+    if not (lhs.numeric and rhs.numeric) or not replaced:
+        return False
+    value, shown = lhs.value(replaced), rhs.value()
+    tolerance = _half(right) + lhs.rounding(lambda n: not n.whole, replaced) + 1e-9 * max(1.0, abs(shown))
+    return math.isfinite(value) and abs(value - shown) <= tolerance
 
 
 def _blame_left(left, right, judge, found) -> Finding | None:

@@ -26,6 +26,7 @@ class Scope:
 
     definitions: dict = field(default_factory=dict)  # name -> (sympy expr in name symbols, offset)
     given: dict = field(default_factory=dict)  # name -> float (inputs: exact)
+    given_numbers: dict = field(default_factory=dict)  # name -> the Number that gave it
     written: dict = field(default_factory=dict)  # name -> (Number, verdict)
 
     def reset_numbers(self) -> None:
@@ -55,6 +56,12 @@ class DocumentNetwork:
         self.operand_findings: list[Finding] = []
         self.givens: set[int] = set()  # offsets of equations that only gave an input's value
         self._partials: dict = {}
+        self.counts: dict = {}  # (|value|, decimals) -> how often the document writes the number
+        for equation in equations:
+            for side in equation.sides:
+                for number in side.numbers:
+                    key = (abs(number.value), number.decimals)
+                    self.counts[key] = self.counts.get(key, 0) + 1
 
     def reading(self, side) -> Reading:
         key = id(side)
@@ -145,6 +152,7 @@ class DocumentNetwork:
         if old is not None and abs(old - number.value) > 1e-12 * max(1.0, abs(old)):
             self.scope.reset_numbers()  # a new value for an input: a new example
         self.scope.given[name] = number.value
+        self.scope.given_numbers[name] = number
         self.givens.add(equation.sides[0].start)
 
     # ---- judging ------------------------------------------------------------------------------------------------
@@ -333,8 +341,25 @@ class DocumentNetwork:
                     continue
                 if abs(abs(number.value) - abs(value)) <= spread + ROUNDING:
                     continue  # the sign is written outside: - w x with w = -0.3
+                if item.name in self.scope.given and self._lone(item.name):
+                    self._blame_given(item.name, number)
+                    continue
                 self.operand_findings.append(_finding(number, item_subject(item.name), item.name, value, "wrong",
                                                       number.start, kind="operand"))
+
+    def _lone(self, name: str) -> bool:
+        """Whether an input's number is written nowhere else in the document (its substitution disagreeing,
+        the input is the one number its neighbours do not support)."""
+        given = self.scope.given_numbers.get(name)
+        return given is not None and self.counts.get((abs(given.value), given.decimals), 0) <= 1
+
+    def _blame_given(self, name: str, substituted: Number) -> None:
+        """An input the document then substitutes (and computes on) as another number: the input is wrong."""
+        given = self.scope.given_numbers[name]
+        self.operand_findings.append(_finding(given, name, name, substituted.value, "wrong", given.start,
+                                              kind="definition"))
+        self.scope.given[name] = substituted.value
+        self.scope.given_numbers[name] = substituted
 
     def _operand_values(self, name: str) -> list[float]:
         """The values a substituted number may have: the document's own number for the name (copied, an error

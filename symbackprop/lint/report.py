@@ -143,6 +143,36 @@ def chosen_fixes(findings, document=None) -> list[Fix]:
     return chosen
 
 
+MAX_FIX_ROUNDS = 8  # a fix can show the next one (a corrected factor changes the product it feeds)
+
+
+def fix_until_clean(text: str, lint) -> tuple[str, int]:
+    """The text with the chosen fixes applied, linted again and fixed again until no fix is left (or
+    MAX_FIX_ROUNDS): the fixed copy lints clean. `lint(text)` is the LintResult of a text; returns the fixed
+    text and how many numbers were replaced."""
+    changed: list[int] = []  # where the replaced numbers start, in the current text
+    for _ in range(MAX_FIX_ROUNDS):
+        result = lint(text)
+        fixes = chosen_fixes(result.findings, result.document)
+        if not fixes:
+            break
+        changed = _shifted(changed, fixes)
+        text = fixed_text(text, fixes)
+    return text, len(changed)
+
+
+def _shifted(changed: list[int], fixes: list[Fix]) -> list[int]:
+    """The starts of the numbers replaced so far and by `fixes`, moved to the text after `fixes`."""
+    moved, shift, index = [], 0, 0
+    places = sorted(set(changed) | {fix.start for fix in fixes})
+    for place in places:
+        while index < len(fixes) and fixes[index].start < place:
+            shift += len(fixes[index].text) - (fixes[index].end - fixes[index].start)
+            index += 1
+        moved.append(place + shift)
+    return moved
+
+
 def fixed_text(text: str, fixes: list[Fix]) -> str:
     """The document with each fix applied and every other character kept."""
     pieces, position = [], 0

@@ -151,10 +151,21 @@ def markdown_math(text: str) -> tuple[list[MathSpan], list[int]]:
         if token.type in _MATH_TOKENS:
             for piece in token.content.split("$$")[0::2]:  # a line $$a$$ text $$b$$ is read as one block
                 cursor = _place(text, piece, cursor, _MATH_TOKENS[token.type], spans)
-        for child in token.children or ():
+        children = token.children or ()
+        if token.type == "inline" and token.map and "\\[" in token.content \
+                and not any(child.type == "code_inline" for child in children):
+            _display_brackets(text, lines[token.map[0]], lines[min(token.map[1], len(lines) - 1)], spans)
+        for child in children:
             if child.type in _MATH_TOKENS:
                 cursor = _place(text, child.content, cursor, _MATH_TOKENS[child.type], spans)
+    spans.sort(key=lambda span: span.start)
     return spans, headings
+
+
+def _display_brackets(text: str, start: int, end: int, spans: list) -> None:
+    """\\[ … \\] written inside a paragraph (MathJax reads it as display math; CommonMark as brackets)."""
+    for match in re.finditer(r"\\\[(.+?)\\\]", text[start:end], re.DOTALL):
+        spans.append(MathSpan(start + match.start(1), start + match.end(1), True))
 
 
 def _place(text: str, content: str, cursor: int, display: bool, spans: list) -> int:
@@ -230,7 +241,9 @@ def _walk(text: str, nodes, spans: list, headings: list) -> None:
                                                                          - len(closing)) else 0)
             spans.append(MathSpan(node.pos + len(opening), end, opening not in ("$", "\\(")))
         elif isinstance(node, LatexEnvironmentNode) and node.envname.rstrip("*") in MATH_ENVIRONMENTS:
-            spans.append(_environment_span(text, node))
+            span = _environment_span(text, node)
+            if span is not None:
+                spans.append(span)
         else:
             if isinstance(node, LatexMacroNode) and node.macroname in HEADING_MACROS:
                 headings.append(node.pos)
@@ -239,7 +252,7 @@ def _walk(text: str, nodes, spans: list, headings: list) -> None:
             stack.append(iter([child for child in arguments if child is not None] + children))
 
 
-def _environment_span(text: str, node) -> MathSpan:
+def _environment_span(text: str, node) -> MathSpan | None:
     """The content of a math environment: after \\begin{name} (and alignat's column count), before \\end."""
     start, end = node.pos, node.pos + node.len
     begin = _BEGIN.match(text, start)
@@ -248,7 +261,8 @@ def _environment_span(text: str, node) -> MathSpan:
         argument = re.compile(r"\s*\{\d+\}").match(text, content)
         content = argument.end() if argument else content
     close = text.rfind("\\end", content, end)
-    return MathSpan(content, close if close >= 0 else end, True)
+    ending = re.compile(r"\\end\s*\{" + re.escape(node.envname) + r"\}").match(text, close) if close >= 0 else None
+    return MathSpan(content, close, True) if ending else None  # \begin{equation} ... \end{align}: not math
 
 
 def _with_inputs(text: str, name: str, folder: Path) -> Document:

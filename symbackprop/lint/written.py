@@ -113,7 +113,7 @@ class Reading:
             position = item.end
         pieces.append(self.side.text[position - self.side.start:])
         text = "".join(pieces)
-        text = re.sub(r"\\times|\\cdot|\*|\u00d7|\u00b7", "*", text)
+        text = re.sub(r"\\times|\\cdot|\*|\u00d7|\u00b7|\u22c5", "", text)  # implicit or written products
         return re.sub(r"\\left|\\right|\\[,;:! ]|\s|[{}]", "", text)
 
 
