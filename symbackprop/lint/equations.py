@@ -29,7 +29,8 @@ _NUMBER = {True: re.compile(_GROUPED + r"(?:(?:\{,\}|,)\d+)?|\d+(?:(?:\{,\}|\.|,
            False: re.compile(_GROUPED + r"(?:\.\d+)?|\d+(?:(?:\{,\}|\.)\d+)?|\.\d+")}
 _THOUSANDS = re.compile(r"\d\\,\d{3}(?!\d)")
 _UNARY_AFTER = re.compile(r"(?:^|[(\[{^*/=&,;]|\\times|\\cdot|\\div|\\left\s*[(\[])\s*$")
-_CONTINUES = re.compile(r"\s*(?:=|\\approx|\u2248|[+\-\u2212]|\\times|\\cdot)")
+_CONTINUES = re.compile(r"(?:\s|&|\\q?quad(?![A-Za-z]))*(?:=|\\approx|\u2248|[+\-\u2212]|\\times|\\cdot)")
+_ROW_START = re.compile(r"(?:\\\\|&)(?:\s|&)*$")  # a \quad right after a row break or & only indents
 _FRAC_BEFORE = re.compile(r"\\[dt]?frac\s*$")
 _BARE_REST = re.compile(r"(?:\\left|\\right|\\big[lr]?|\\Big[lr]?|[(){}\s]|\\[,;:! ])*")
 
@@ -254,6 +255,9 @@ def _operators(clean: list, decimal_comma: bool) -> list[tuple[str, str, int, in
             depth = max(0, depth - 1)
             continue
         if depth or opaque:
+            continue
+        if token in ("\\quad", "\\qquad") and _ROW_START.search(text, 0, start):
+            _blank(clean, start, end)
             continue
         if token in SILENT_COMMANDS or token in TEXT_COMMANDS:
             group_end = _group_end(text, end) if token not in ("\\nonumber", "\\notag", "\\displaystyle",

@@ -218,9 +218,9 @@ def _coverage(document: Document, spans, found: list[Equation], findings: list[F
     def span_of(offset: int) -> int:
         return bisect.bisect_right(starts, offset) - 1
 
-    with_numbers = set()
+    with_numbers = set()  # spans with a number that is claimed (a side of its own) or not whole (0.25)
     for equation in found:
-        if any(side.numbers for side in equation.sides):
+        if any(side.bare is not None or any(not n.whole for n in side.numbers) for side in equation.sides):
             with_numbers.add(span_of(equation.sides[0].start))
     for index, span in enumerate(spans):
         if index not in with_numbers and _has_number(document.masked[span.start:span.end]):
@@ -233,4 +233,4 @@ def _coverage(document: Document, spans, found: list[Equation], findings: list[F
 
 def _has_number(math_text: str) -> bool:
     import re
-    return bool(re.search(r"(?<![_^A-Za-z{])\d*\.\d+|(?<![_^A-Za-z{\d])\d{2,}", math_text))
+    return bool(re.search(r"(?<![_^A-Za-z{\d.])\d*\.\d+", math_text))
