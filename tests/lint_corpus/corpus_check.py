@@ -113,6 +113,10 @@ class Worksheet:
         self.numbers.append(number)
         return number
 
+    def implied(self, value: float) -> Number:
+        """A constant the document uses without printing it (say so in the recomputation's notes)."""
+        return Number(0, repr(value), value, (value, value), given=True)
+
     def restate(self, line: int, written: str, earlier: Number, occurrence: int = 0, kind: str = "arithmetic",
                 note: str = "") -> Number:
         """An earlier number written again (an operand substituted into a formula)."""
