@@ -30,8 +30,8 @@ def to_float(written: str) -> float:
 
 def number_spans(line: str, written: str) -> list[int]:
     """0-based columns where `written` stands as a whole number on `line` (not inside a longer number, nor a
-    subscript or a name such as w_1, x1, w_{1})."""
-    pattern = r"(?<![\d.,A-Za-z_])(?<!_\{)" + re.escape(written) + r"(?![\d]|[.,]\d)"
+    subscript, a layer index or a name such as w_1, x1, w_{1}, a^{(1)})."""
+    pattern = r"(?<![\d.,A-Za-z_])(?<!_\{)(?<!\{\()" + re.escape(written) + r"(?![\d]|[.,]\d)"
     return [m.start() for m in re.finditer(pattern, line)]
 
 
