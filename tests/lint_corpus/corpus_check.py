@@ -1,5 +1,4 @@
 """Plain-Python bookkeeping for the corpus recomputations: printed numbers, their rounding, and the verdicts."""
-import itertools
 import math
 import re
 import sys
@@ -30,8 +29,9 @@ def to_float(written: str) -> float:
 
 
 def number_spans(line: str, written: str) -> list[int]:
-    """0-based columns where `written` stands as a whole number on `line` (not inside a longer number)."""
-    pattern = r"(?<![\d.,])" + re.escape(written) + r"(?![\d]|[.,]\d)"
+    """0-based columns where `written` stands as a whole number on `line` (not inside a longer number, nor a
+    subscript, a layer index or a name such as w_1, x1, w_{1}, a^{(1)})."""
+    pattern = r"(?<![\d.,A-Za-z_])(?<!_\{)(?<!\{\()" + re.escape(written) + r"(?![\d]|[.,]\d)"
     return [m.start() for m in re.finditer(pattern, line)]
 
 
@@ -57,18 +57,6 @@ class Number:
     @property
     def tainted(self) -> bool:
         return self.status != "correct"
-
-
-def _corner_range(fn, operands: list[tuple]) -> tuple:
-    """Smallest and largest value of fn over the corners of the operands' printed ranges (and their centres)."""
-    values = []
-    choices = [sorted({low, high, (low + high) / 2}) for low, high in operands]
-    for point in itertools.product(*choices):
-        try:
-            values.append(fn(*point))
-        except (ValueError, ZeroDivisionError, OverflowError):
-            continue
-    return min(values), max(values)
 
 
 @dataclass
@@ -113,6 +101,10 @@ class Worksheet:
         self.numbers.append(number)
         return number
 
+    def implied(self, value: float) -> Number:
+        """A constant the document uses without printing it (say so in the recomputation's notes)."""
+        return Number(0, repr(value), value, (value, value), given=True)
+
     def restate(self, line: int, written: str, earlier: Number, occurrence: int = 0, kind: str = "arithmetic",
                 note: str = "") -> Number:
         """An earlier number written again (an operand substituted into a formula)."""
@@ -127,42 +119,29 @@ class Worksheet:
               note: str = "", exact: bool = False, _source: Number = None) -> Number:
         """A number the document computes as fn(operands); judged against the operands as printed.
 
-        The printed number is right when it lies within half a unit of its last digit of fn over the operands'
-        printed ranges; when an operand restates an earlier number, the earlier number's range counts too (a slip
+        The printed number is right when it lies within half a unit of its last digit of fn of the operands as
+        printed, or of fn of the values the document's definitions give (a result computed from unrounded
+        intermediates); when an operand restates an earlier number, fn of the earlier number counts too (a slip
         in the restatement is then the restatement's own finding, not its result's)."""
         col = self._locate(line, written, occurrence)
         value = to_float(written)
-        tolerance = 0.0 if exact else half_unit(written)
-        printed_range = (value - tolerance, value + tolerance)
-        centre = fn(*[op.value for op in operands])
-        if abs(centre - value) <= 1e-12 * max(1.0, abs(value)):
-            printed_range = (value, value)  # the exact result of its printed operands carries no rounding
+        tolerance = (0.0 if exact else half_unit(written)) + 1e-12 * max(1.0, abs(value))
         true = fn(*[op.true for op in operands])
-        readings = [[op.printed_range for op in operands]]
+        readings = [[op.value for op in operands], [op.true for op in operands]]
         if any(op.source is not None for op in operands):
-            readings.append([(op.source.printed_range if op.source is not None else op.printed_range)
-                             for op in operands])
-        local_ok = False
-        for reading in readings:
-            low, high = _corner_range(fn, reading)
-            if low - tolerance - 1e-12 <= value <= high + tolerance + 1e-12:
-                local_ok = True
-                break
-        number = Number(line, written, true, printed_range, occurrence=self._occurrence, note=note,
-                        source=_source, col=col)
-        if not local_ok:
+            readings.append([(op.source or op).value for op in operands])
+        number = Number(line, written, true, (value - tolerance, value + tolerance), occurrence=self._occurrence,
+                        note=note, source=_source, col=col)
+        if not any(abs(fn(*reading) - value) <= tolerance for reading in readings):
             number.status = kind
             number.correct_value = fn(*[op.value for op in operands])
-        elif any(op.tainted or (op.source is not None and op.source.tainted) for op in operands):
-            low, high = _corner_range(fn, [(op.true - abs(op.true) * 1e-9, op.true + abs(op.true) * 1e-9)
-                                           for op in operands])
-            if not (low - tolerance - 1e-12 <= value <= high + tolerance + 1e-12):
-                number.status = "consistent"
-                number.correct_value = true
-                if not note:
-                    wrong = next(op.source or op for op in operands if op.tainted or (op.source and op.source.tainted))
-                    number.note = (f"follows from {wrong.written} (line {wrong.line}), itself wrong; "
-                                   f"{true:.6g} from the right numbers")
+        elif abs(true - value) > tolerance and any(op.tainted or (op.source and op.source.tainted) for op in operands):
+            number.status = "consistent"
+            number.correct_value = true
+            if not note:
+                wrong = next(op.source or op for op in operands if op.tainted or (op.source and op.source.tainted))
+                number.note = (f"follows from {wrong.written} (line {wrong.line}), itself wrong; "
+                               f"{true:.6g} from the right numbers")
         self.numbers.append(number)
         return number
 
