@@ -1,15 +1,12 @@
 """Arithmetic with no spec: adjacent numeric sides evaluated with the project's grammar, at printed precision."""
 import math
 import re
-from functools import lru_cache
 
-from symbackprop.expressions.parser import parse_expression
 from symbackprop.checking.float_evaluator import to_float
-from symbackprop.errors import SymbackpropError
 from symbackprop.lint.equations import Equation, Number, Side
 from symbackprop.lint.findings import Finding, Fix
+from symbackprop.lint.parsing import EULER_POWER as _EULER_POWER, parsed as _parsed
 from symbackprop.model import symbols
-from symbackprop.model.spec import Network
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 MAX_NUMBERS = 60  # numbers on one side; longer sides are not evaluated
@@ -19,8 +16,11 @@ _LONE_E = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
 _NOT_ARITHMETIC = re.compile(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]")
 
 
-def template(side: Side) -> str | None:
-    """The side's text with its numbers replaced by placeholder symbols, or None when it is not numeric."""
+def template(side: Side, e_is_name: bool = False) -> str | None:
+    """The side's text with its numbers replaced by placeholder symbols, or None when it is not numeric (with
+    `e_is_name`, the document defines e: only e^{-z}, e^{0.9} are Euler's number)."""
+    if e_is_name and any(not _EULER_POWER.match(side.text, m.start()) for m in _LONE_E.finditer(side.text)):
+        return None
     if _NOT_ARITHMETIC.search(_LONE_E.sub("", _ALLOWED.sub("", side.text))):
         return None  # a name or a word besides the arithmetic: symbolic, whatever its numbers
     numbers = side.numbers
@@ -38,24 +38,12 @@ def template(side: Side) -> str | None:
     return "".join(piece + placeholder for piece, placeholder in zip(pieces, placeholders)).replace("\\div", "/ ")
 
 
-@lru_cache(maxsize=4096)
-def _parsed(text: str, count: int):
-    """The parsed placeholder expression (None when the grammar refuses it)."""
-    network = Network(layers=(count, 1), activations=("sigmoid",), loss="mse")
-    try:
-        expr = parse_expression(text, network)
-    except (SymbackpropError, RecursionError):
-        return None
-    allowed = {symbols.x(i) for i in range(count)}
-    return expr if expr.free_symbols <= allowed else None
-
-
 class Evaluator:
     """A numeric side evaluated in floats, at its written numbers or with some of them replaced."""
 
-    def __init__(self, side: Side):
+    def __init__(self, side: Side, e_is_name: bool = False):
         self.side = side
-        text = template(side)
+        text = template(side, e_is_name)
         self.expr = _parsed(text, len(side.numbers)) if text else None
         self._symbols = [symbols.x(i) for i in range(len(side.numbers))] if self.expr is not None else []
 
@@ -88,27 +76,18 @@ class Evaluator:
 class ArithmeticJudge:
     """Judges the arithmetic of one document's equations; each side is parsed and evaluated once."""
 
-    def __init__(self, equations: list[Equation]):
+    def __init__(self, equations: list[Equation], unrounded: dict | None = None, e_is_name: bool = False):
         self.equations = equations
+        self.e_is_name = e_is_name
         self._evaluators: dict[int, Evaluator] = {}  # by id: the sides live as long as self.equations
-        self.rounded = self._results_written()
+        self.unrounded = dict(unrounded or {})  # (|value|, decimals) -> the unrounded magnitude of a printed number
 
     def evaluator(self, side: Side) -> Evaluator:
         """The one Evaluator of a side (a side is compared with its neighbours on both hands)."""
         key = id(side)
         if key not in self._evaluators:
-            self._evaluators[key] = Evaluator(side)
+            self._evaluators[key] = Evaluator(side, self.e_is_name)
         return self._evaluators[key]
-
-    def _results_written(self) -> set[tuple[float, int]]:
-        """The numbers the document computed (right of a numeric side, or after \\approx)."""
-        found = set()
-        for equation in self.equations:
-            for index, relation in enumerate(equation.relations):
-                right = equation.sides[index + 1]
-                if relation == "approx" or self.evaluator(equation.sides[index]).numeric:
-                    found.update(_key(number) for number in right.numbers if not number.whole)
-        return found
 
     def judge(self, subject) -> list[Finding]:
         """Findings for every equation; subject(side) is how a finding names its left side."""
@@ -126,9 +105,15 @@ class ArithmeticJudge:
             if not (lhs.numeric and rhs.numeric):
                 corrections = {}
                 continue
-            finding, corrections = _check_pair(left, right, lhs, rhs, self.rounded, corrections, subject)
+            exact = {index: math.copysign(self.unrounded[_key(number)], number.value)
+                     for index, number in enumerate(left.numbers)
+                     if not number.whole and _key(number) in self.unrounded}
+            finding, corrections = _check_pair(left, right, lhs, rhs, exact, corrections, subject)
             if finding is not None:
                 findings.append(finding)
+                if finding.verdict == "correct" and right.bare is not None and not right.bare.whole:
+                    value = lhs.value({**exact, **corrections}) if exact else finding.expected_value
+                    self.unrounded.setdefault(_key(right.bare), abs(value))
         return findings
 
 
@@ -136,31 +121,21 @@ def _key(number: Number) -> tuple[float, int]:
     return abs(number.value), number.decimals
 
 
-def rounded_number(number: Number, results: set) -> bool:
-    """Whether a number on a left side carries rounding (half a unit of its last decimal).
+def _check_pair(left, right, lhs, rhs, exact, corrections, subject):
+    """The finding for `left = right`, and the corrections the right side passes on to the next pair.
 
-    Whole numbers (1, 2, an exponent) are exact. A decimal is taken as rounded when the document writes it as
-    a computed result somewhere (see results_written), or when it shows 3 or more significant digits (0.5793,
-    0.7261, 0.125): inputs such as 0.7, 0.25 or 0.05 are exact, or the rounding they would carry would hide
-    real errors (0.7's ±0.05 would accept -0.6906 × 0.2261 × 0.7 = -0.10905).
-    """
-    if number.whole:
-        return False
-    digits = re.sub(r"\D", "", number.text).lstrip("0")
-    return len(digits) >= 3 or _key(number) in results
-
-
-def _check_pair(left, right, lhs, rhs, rounded, corrections, subject):
-    """The finding for `left = right`, and the corrections the right side passes on to the next pair."""
+    The right side is correct when it is, at its printed precision, what the left side's numbers give as printed,
+    or what they give unrounded (`exact`: the values the document's definitions or earlier arithmetic give the
+    rounded numbers it restates)."""
     written, shown = lhs.value(), rhs.value()
     true = lhs.value(corrections) if corrections else written
+    unrounded = lhs.value({**exact, **corrections}) if exact else true
     if not all(map(math.isfinite, (written, true, shown))):
         return None, {}
-    tolerance = (lhs.rounding(lambda n: rounded_number(n, rounded), corrections)
-                 + _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(true)))
+    tolerance = _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(true))
     base = dict(subject=subject(left), written=right.text, written_value=shown, expected_value=true,
                 offset=left.start, kind="arithmetic", name=None, target=right.start)
-    if abs(shown - true) <= tolerance:
+    if abs(shown - true) <= tolerance or (math.isfinite(unrounded) and abs(shown - unrounded) <= tolerance):
         return Finding(expected=right.text, verdict="correct", **base), {}
     verdict = "consistent" if corrections and abs(shown - written) <= tolerance else "wrong"
     fix, replaced = _fix(right, rhs, true, tolerance - _right_rounding(right, rhs))

@@ -7,6 +7,7 @@ from pathlib import Path
 from symbackprop.errors import DocumentError
 from symbackprop.files.reading import read_bytes
 from symbackprop.lint import arithmetic
+from symbackprop.lint.carried import carried
 from symbackprop.lint.equations import Equation, equations, uses_decimal_comma
 from symbackprop.lint.findings import Finding, Fix
 from symbackprop.lint.network import DocumentNetwork
@@ -68,14 +69,14 @@ def lint_text(text: str, name: str = "document", fmt: str | None = None, quantit
     spans = document.spans()
     comma = uses_decimal_comma(document, spans)
     found = equations(document, spans, comma)
-    judge = arithmetic.ArithmeticJudge(found)
-    findings = judge.judge(lambda side: " ".join(side.text.split()))
-    network = DocumentNetwork(found, document.text, _context(document, spans))
-    findings.extend(network.judge())
+    network = DocumentNetwork(found, document.text, _context(document, spans), document.headings())
+    findings = network.judge()
+    judge = arithmetic.ArithmeticJudge(found, network.unrounded, e_is_name=not network.euler)
+    findings = judge.judge(lambda side: " ".join(side.text.split())) + findings
     if quantities is not None:
         findings.extend(quantities.judge(found))
-    findings = [f for f in findings if f is not None]
-    findings, ambiguous = _one_verdict_per_number(findings, found, judge)
+    findings, ambiguous = _one_verdict_per_number([f for f in findings if f is not None], found, judge)
+    findings = _with_carried(findings, carried(findings, found, judge))
     findings.sort(key=lambda f: (f.offset, f.kind))
     coverage = _coverage(document, spans, found, findings, network.givens)
     return LintResult(document, tuple(found), tuple(findings), comma, coverage, tuple(ambiguous))
@@ -108,7 +109,8 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
     for target, group in by_target.items():
         group = [f for f in group if not _explained(f, pairs, operands, judge)]
         kinds = {kind: [f for f in group if f.kind == kind] for kind in PRIORITY}
-        kept += kinds["operand"]
+        judges = kinds["quantity"] + kinds["definition"]
+        kept += [f for f in kinds["operand"] if not judges or judges[0].bad == f.bad]
         arithmetic, definition = kinds["arithmetic"], next(iter(kinds["definition"]), None)
         if kinds["quantity"]:
             leader = kinds["quantity"][0]
@@ -137,6 +139,15 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
             else:
                 kept.append(finding)
     return kept, ambiguous
+
+
+def _with_carried(findings: list[Finding], carried_forward: list[Finding]) -> list[Finding]:
+    """Add the numbers that carry an error forward; a spec's or definition's verdict on a number stays, an
+    arithmetic 'correct' (the operation is right, the number it gives is not) gives way."""
+    judged = {f.target for f in findings if f.kind in ("quantity", "definition") and f.target is not None}
+    added = [f for f in carried_forward if f.target not in judged]
+    places = {f.target for f in added}
+    return [f for f in findings if not (f.target in places and f.verdict == "correct")] + added
 
 
 def _explained(finding: Finding, pairs: dict, operands: list[Finding], judge) -> bool:

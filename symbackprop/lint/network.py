@@ -1,6 +1,7 @@
 """The document's own network: every `name = expression [= number]` defines a name; later numbers are judged
 against those definitions (values by evaluation, derivative claims by differentiating them with SymPy, updated
 weights from the stated learning rate), with error carried forward from the document's own earlier numbers."""
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -10,51 +11,53 @@ import sympy
 from symbackprop.checking.float_evaluator import to_float
 from symbackprop.lint.equations import Equation, Number
 from symbackprop.lint.findings import Finding, Fix
-from symbackprop.lint.written import UPDATE, Reading, split_derivative
+from symbackprop.lint.written import _NAME, UPDATE, Reading, canonical, split_derivative
 
 ROUNDING = 1e-9
-LEARNING_RATES = ("\\eta", "\\alpha", "lr", "\\epsilon", "\\varepsilon")
-_HYPOTHETICAL = re.compile(r"(?:\b(?:if|were|suppose|supposing|say|assume|assuming|for each|for every|for all|"
-                           r"se|fosse|suponha|supondo|para cada|para todo|si|fuera|supongamos|cada)\W*)$",
-                           re.IGNORECASE)
+LEARNING_RATES = ("\\eta", "\\alpha", "lr", "\\epsilon", "\\varepsilon", "\\mu")
+NICE_RATES = (1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.25, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 0.02, 0.005, 2.0, 0.15)
+_HYPOTHETICAL = re.compile(r"(?:\b(?:if|were|suppose|supposing|assume|assuming|for each|for every|for all|"
+                           r"se|fosse|suponha|supondo|para cada|para todo|si|fuera|supongamos|cada|when|quando|"
+                           r"cuando)\W*)$", re.IGNORECASE)
 _ENUMERATION = re.compile(r"\\[lc]?dots|\u2026|\.\.\.")
+UNJUDGED = "unjudged"  # a number given a name whose value the document does not determine
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One way the document writes a name: an expression in its names, where, and in which section."""
+
+    expr: sympy.Expr
+    offset: int
+    section: int
 
 
 @dataclass
 class Scope:
     """What the document has said so far: definitions, given values, and the last number written for a name."""
 
-    definitions: dict = field(default_factory=dict)  # name -> (sympy expr in name symbols, offset)
+    definitions: dict = field(default_factory=dict)  # name -> [Definition, ...] (equal ways of writing it)
     given: dict = field(default_factory=dict)  # name -> float (inputs: exact)
     given_numbers: dict = field(default_factory=dict)  # name -> the Number that gave it
     written: dict = field(default_factory=dict)  # name -> (Number, verdict)
-
-    def reset_numbers(self) -> None:
-        self.written.clear()
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A number the document gives a name: judged against the definitions."""
-
-    number: Number
-    name: str
-    subject: str
+    rate: float | None = None  # the learning rate the updates imply, when the document never states it
 
 
 class DocumentNetwork:
     """Reads definitions in document order and judges every later number given a defined name."""
 
-    def __init__(self, equations: list[Equation], text: str, context_of):
+    def __init__(self, equations: list[Equation], text: str, context_of, headings: list[int] = ()):
         self.equations = equations
         self.text = text
         self.context_of = context_of  # offset -> the prose just before the math it is in
+        self.headings = list(headings)
         self.defined = frozenset(_subjects(equations))
         self.euler = "e" not in self.defined
         self.scope = Scope()
         self.readings: dict[int, Reading] = {}
-        self.operand_findings: list[Finding] = []
+        self.extra: list[Finding] = []  # findings on numbers other than the equation's claim
         self.givens: set[int] = set()  # offsets of equations that only gave an input's value
+        self.unrounded: dict = {}  # (|value|, decimals) -> the exact magnitude of a number the document prints
         self._partials: dict = {}
         self.counts: dict = {}  # (|value|, decimals) -> how often the document writes the number
         for equation in equations:
@@ -62,325 +65,429 @@ class DocumentNetwork:
                 for number in side.numbers:
                     key = (abs(number.value), number.decimals)
                     self.counts[key] = self.counts.get(key, 0) + 1
+        self.losses = _losses(equations, self)
 
     def reading(self, side) -> Reading:
+        """The one Reading of a side."""
         key = id(side)
         if key not in self.readings:
             self.readings[key] = Reading(side, self.defined, self.euler)
         return self.readings[key]
 
+    def section(self, offset: int) -> int:
+        """How many headings come before an offset."""
+        return bisect.bisect_right(self.headings, offset)
+
     # ---- reading the document -------------------------------------------------------------------------------
     def judge(self) -> list[Finding]:
+        """A finding for every number the document gives a name it defines, in document order."""
         findings = []
         for equation in self.equations:
-            findings.extend(self._equation(equation))
-        return findings + self.operand_findings
+            findings.extend(f for f in self._equation(equation) if f is not None)
+        return findings + self.extra
 
     def _equation(self, equation: Equation) -> list[Finding]:
         readings = [self.reading(side) for side in equation.sides]
         subject = readings[0].lone_name
         if subject is None:
-            return self._unnamed(equation, readings)
+            return self._unnamed(readings)
+        if equation.relations[0] == "update":  # w \leftarrow w - \eta g = 0.9784: the updated weight
+            numbers = [r.side.bare for r in readings[1:] if r.side.bare is not None]
+            return [self._claim(numbers[0], subject + "^+", " ".join(equation.sides[0].text.split()))] \
+                if numbers else []
         if self._hypothetical(equation):
             return []
-        expression = next((r for r in readings[1:] if r.understood and r.names and r.lone_name is None), None)
-        if expression is None:
-            expression = next((r for r in readings[1:] if r.lone_name is not None and r.lone_name != subject), None)
+        expressions = [r for r in readings[1:] if r.understood and r.names and r.lone_name is None
+                       and subject not in r.names]
+        first = readings.index(expressions[0]) if expressions else len(readings)
+        aliases = [r for r in readings[1:first] if r.lone_name is not None and r.lone_name != subject]
         numbers = [r.side.bare for r in readings[1:] if r.side.bare is not None]
-        derivative = split_derivative(subject)
-        if expression is not None and derivative is None and subject not in expression.names:
-            for alias in readings[:readings.index(expression)]:  # MSE = L = (y - \hat{y})^2
-                if alias.lone_name is not None and split_derivative(alias.lone_name) is None:
-                    self._define(alias.lone_name, expression.in_names(), equation.sides[0].start)
-        elif (expression is None and derivative is None and subject not in self.scope.definitions
-              and numbers and not _update_of(subject, self.scope)):
-            self._give(subject, numbers[0], equation)
-            return []
-        if expression is not None:
+        computed = any(r.numbers and not r.names and r.side.bare is None for r in readings[1:])
+        offset = equation.sides[0].start
+        if split_derivative(subject) is None and subject not in (r.lone_name for r in readings[1:]):
+            ways = [r.in_names() for r in (expressions or aliases[:1])]
+            ways = [way for way in ways if way is not None]
+            if ways:
+                names = [subject] + [a.lone_name for a in aliases if split_derivative(a.lone_name) is None]
+                for name in names:
+                    self._define(name, ways, offset)
+            elif numbers and computed and subject in self.scope.given:
+                if _starts_with(readings, self.scope.given[subject]):  # w_2 = -1.0 - 1.0 × 0.1455 = -1.1455
+                    return [self._claim(numbers[0], subject + "^+", " ".join(equation.sides[0].text.split()))]
+                del self.scope.given[subject]  # a value computed anew (another example's)
+                self.scope.written[subject] = (numbers[0], UNJUDGED)
+                return []
+            elif numbers and not _update_of(subject, self.scope):
+                if subject not in self.scope.definitions or self._new_example(subject, numbers[0], offset):
+                    if computed:  # a value computed in numbers only: the document's, not an input
+                        self.scope.written[subject] = (numbers[0], UNJUDGED)
+                        return []
+                    self._give(subject, numbers[0], equation)
+                    return []
+        for expression in expressions[:1]:
             self._operands(expression, readings)
         if not numbers:
             return []
-        return [self._claim(Claim(numbers[0], subject, " ".join(equation.sides[0].text.split())))]
+        ways = [way for way in (r.in_names() for r in expressions + aliases) if way is not None]
+        return [self._claim(numbers[0], subject, " ".join(equation.sides[0].text.split()), ways)]
 
-    def _unnamed(self, equation: Equation, readings) -> list[Finding]:
+    def _unnamed(self, readings) -> list[Finding]:
         """A symbolic side next to a lone number (-2(y - \\hat{y}) = -0.6906): the number is its value."""
         for left, right in zip(readings, readings[1:]):
-            if left.understood and left.names and right.side.bare is not None and not right.names:
-                expr = left.in_names()
-                value = self._value(expr, self.scope.given, truth=True) if expr is not None else None
-                if value is None:
-                    continue
-                doc = self._value(expr, self._point(), truth=False)
-                number = right.side.bare
-                tolerance = number.half_unit + self._spread(expr) + ROUNDING * max(1.0, abs(value))
-                if abs(number.value - value) <= tolerance:
-                    verdict = "correct"
-                elif doc is not None and abs(number.value - doc) <= tolerance:
-                    verdict = "consistent"
-                else:
-                    verdict = "wrong"
-                return [_finding(number, " ".join(left.side.text.split()), None, value, verdict,
-                                 left.side.start)]
+            if not (left.understood and left.names and right.side.bare is not None and not right.names):
+                continue
+            expr = left.in_names()
+            truth = self._evaluate(expr, dict(self.scope.given), True, set()) if expr is not None else None
+            if truth is None:
+                continue
+            doc = self._evaluate(expr, self._point(), False, set())
+            number = right.side.bare
+            tolerance = number.half_unit + self._spread(expr.free_symbols, expr) + ROUNDING * max(1.0, abs(truth))
+            tainted = self._tainted({symbol.name for symbol in expr.free_symbols})
+            verdict = _verdict(number, truth, doc, tolerance, tainted)
+            return [_finding(number, " ".join(left.side.text.split()), None, truth, verdict, left.side.start)]
         return []
 
     def _hypothetical(self, equation: Equation) -> bool:
         """A value in prose that is not a claim: 'if the label were y = 0', 'for each layer l = 1, 2, …, L'."""
-        start = equation.sides[0].start
-        after = self.text[equation.sides[-1].end:equation.sides[-1].end + 30]
-        if _ENUMERATION.search(after.split("$")[0]) and re.match(r"\s*,", after):
+        after = self.text[equation.sides[-1].end:equation.sides[-1].end + 40]
+        if re.match(r"\s*,", after) and _ENUMERATION.search(after.split("$")[0]):
             return True
-        return bool(_HYPOTHETICAL.search(self.context_of(start)))
+        return bool(_HYPOTHETICAL.search(self.context_of(equation.sides[0].start)))
 
-    def _define(self, name: str, expr, offset: int) -> None:
-        if expr is None:
-            return
+    def _define(self, name: str, exprs: list, offset: int) -> None:
+        """Define a name; a different definition (another value from the same inputs) starts a new example."""
+        section = self.section(offset)
+        new = [Definition(expr, offset, section) for expr in exprs]
         old = self.scope.definitions.get(name)
-        if old is not None:
-            before = self._value(old[0], self.scope.given, truth=True)
-            self.scope.definitions[name] = (expr, offset)
-            after = self._value(expr, self.scope.given, truth=True)
-            if before is not None and after is not None and abs(before - after) <= 1e-9 * max(1.0, abs(before)):
-                self.scope.definitions[name] = old  # the same definition written another way
-                return
-            self.scope.reset_numbers()  # a redefinition: a new example
-            return
-        self.scope.definitions[name] = (expr, offset)
         self._partials.clear()
+        if old is None:
+            self.scope.definitions[name] = new
+            return
+        before = self.value(name, truth=True)
+        self.scope.definitions[name] = new
+        after = self.value(name, truth=True)
+        if before is not None and after is not None and abs(before - after) <= 1e-9 * max(1.0, abs(before)):
+            self.scope.definitions[name] = old + [way for way in new if way.expr not in {o.expr for o in old}]
+            return
+        if before is None and after is None:
+            self.scope.definitions[name] = old + new
+            return
+        self.scope.written.clear()  # a redefinition: a new example
+
+    def _new_example(self, name: str, number: Number, offset: int) -> bool:
+        """Whether a plain value for a defined name that is not what the definition gives starts a new example
+        (the name becomes an input) rather than being wrong: in a later section than the definition, or
+        written as an input is (two significant digits at most)."""
+        definitions = self.scope.definitions[name]
+        stated = len(re.sub(r"\D", "", number.text).lstrip("0")) <= 2  # y = 1, w = 0.25: an input, as written
+        if not stated and all(d.section >= self.section(offset) for d in definitions):
+            return False
+        truth = self.value(name, truth=True)
+        if truth is not None and abs(truth - number.value) <= (0.0 if stated else number.half_unit) + ROUNDING:
+            return False
+        del self.scope.definitions[name]
+        self._partials.clear()
+        return True
 
     def _give(self, name: str, number: Number, equation: Equation) -> None:
         old = self.scope.given.get(name)
         if old is not None and abs(old - number.value) > 1e-12 * max(1.0, abs(old)):
-            self.scope.reset_numbers()  # a new value for an input: a new example
+            self.scope.written.clear()  # a new value for an input: a new example
         self.scope.given[name] = number.value
         self.scope.given_numbers[name] = number
+        self.scope.written.pop(name, None)
         self.givens.add(equation.sides[0].start)
 
     # ---- judging ------------------------------------------------------------------------------------------------
-    def _claim(self, claim: Claim) -> Finding | None:
-        name, number = claim.name, claim.number
+    def _claim(self, number: Number, name: str, subject: str, ways: list = ()) -> Finding | None:
+        """check's verdict on a number given a name: correct, consistent (error carried forward) or wrong.
+
+        `ways` are the equation's own expressions for the name (∂L/∂w = ∂L/∂z · x): the number may also follow
+        from the document's earlier numbers through them."""
+        update = UPDATE.match(name)
+        if update and update.group("base") in self.scope.given:
+            name = update.group("base") + "^+"  # w^+, w_{new}, w(t+1), w ← …: one updated weight
         truth = self.value(name, truth=True)
-        if truth is None:
-            update = self._update(name)
-            if update is None:
-                return None
-            truth, doc, spread = update
-        else:
+        if truth is not None:
             doc = self.value(name, truth=False)
             spread = self._spread_of(name)
-        if truth is None or not math.isfinite(truth):
+            uses = self._ancestors(name)
+        else:
+            update = self._update(name, number)
+            if update is None:
+                self.scope.written[name] = (number, UNJUDGED)
+                return None
+            truth, doc, spread, uses = update
+        if not math.isfinite(truth):
             return None
         doc = truth if doc is None or not math.isfinite(doc) else doc
         tolerance = number.half_unit + spread + ROUNDING * max(1.0, abs(truth))
-        tainted = self._tainted(name)
-        if abs(number.value - truth) <= tolerance or (not tainted and abs(number.value - doc) <= tolerance):
-            verdict = "correct"
-        elif tainted and abs(number.value - doc) <= tolerance:
-            verdict = "consistent"
-        else:
-            verdict = "wrong"
-        expected = truth if tainted or verdict == "consistent" else doc
+        point = {k: v for k, v in self._point().items() if k != name}
+        through = [self._evaluate(way, point, False, {name}) for way in ways]
+        uses = uses | {symbol.name for way in ways for symbol in way.free_symbols}
+        tainted = self._tainted(uses - {name})
+        previous = self.scope.written.get(name)
+        verdict = _verdict(number, truth, doc, tolerance, tainted)
+        if verdict == "wrong" and any(d is not None and abs(number.value - d) <= tolerance for d in through):
+            verdict = "consistent" if tainted else "correct"
+        if verdict == "wrong" and previous and previous[1] in ("wrong", "consistent") \
+                and abs(previous[0].value - number.value) <= number.half_unit + previous[0].half_unit:
+            verdict = "consistent"  # the same wrong number written again
+        expected = truth if tainted or verdict == "consistent" or previous else doc
         self.scope.written[name] = (number, verdict)
-        return _finding(number, claim.subject, name, expected, verdict, number.start)
+        if verdict == "correct" and not number.whole:
+            self.unrounded.setdefault((abs(number.value), number.decimals), abs(truth))
+        return _finding(number, subject, name, expected, verdict, number.start)
 
     def _point(self) -> dict:
         point = dict(self.scope.given)
         point.update({name: number.value for name, (number, _) in self.scope.written.items()})
         return point
 
-    def value(self, name: str, truth: bool, exclude_own: bool = True) -> float | None:
-        """A name's value: from the inputs alone (truth) or from the document's own latest numbers."""
-        point = dict(self.scope.given) if truth else {k: v for k, v in self._point().items()
-                                                      if not (exclude_own and k == name)}
-        return self._name_value(name, point, truth, set())
+    def value(self, name: str, truth: bool) -> float | None:
+        """A name's value: from the inputs alone (truth) or from the document's own other latest numbers."""
+        point = dict(self.scope.given) if truth else {k: v for k, v in self._point().items() if k != name}
+        return self._name_value(name, point, truth, frozenset())
 
-    def _name_value(self, name: str, point: dict, truth: bool, seen: set) -> float | None:
+    def _name_value(self, name: str, point: dict, truth: bool, seen: frozenset) -> float | None:
         if name in point:
             return point[name]
-        if name in seen or len(seen) > 500:
+        if name in seen or len(seen) > 200:
             return None
         seen = seen | {name}
         derivative = split_derivative(name)
         if derivative is not None:
             return self._derivative(derivative[0], derivative[1], point, truth, seen)
-        definition = self.scope.definitions.get(name)
-        if definition is None:
-            return None
-        return self._evaluate(definition[0], point, truth, seen)
+        for definition in self.scope.definitions.get(name, ()):
+            value = self._evaluate(definition.expr, point, truth, seen)
+            if value is not None:
+                return value
+        return None
 
-    def _evaluate(self, expr, point: dict, truth: bool, seen: set) -> float | None:
+    def _evaluate(self, expr, point: dict, truth: bool, seen) -> float | None:
         values = {}
         for symbol in expr.free_symbols:
-            value = self._name_value(symbol.name, point, truth, seen)
+            value = self._name_value(symbol.name, point, truth, frozenset(seen))
             if value is None:
                 return None
             values[symbol] = value
         try:
             result = to_float(expr, values)
-        except Exception:  # an undefined value (log of a negative, overflow)
+        except Exception:  # an undefined value (log of a negative, overflow): nothing to judge
             return None
-        return result if math.isfinite(result) else None
+        return result if isinstance(result, float) and math.isfinite(result) else None
 
-    def _value(self, expr, point: dict, truth: bool) -> float | None:
-        return self._evaluate(expr, point, truth, set())
-
-    def _derivative(self, top: str, bottom: str, point: dict, truth: bool, seen: set) -> float | None:
+    def _derivative(self, top: str, bottom: str, point: dict, truth: bool, seen) -> float | None:
         """∂top/∂bottom by the chain rule over the document's definitions, partials at the given point; None
         when top is not computed from bottom in the document (the derivative is not the document's to judge)."""
         if top == bottom:
             return 1.0
-        definition = self.scope.definitions.get(top)
-        if definition is None:
-            return None
-        expr, total, reached = definition[0], 0.0, False
-        for symbol in expr.free_symbols:
-            if symbol.name in seen:
-                continue
-            inner = self._derivative(symbol.name, bottom, point, truth, seen | {top})
-            if inner is None:
-                continue
-            partial = self._partial(top, expr, symbol)
-            value = self._evaluate(partial, point, truth, seen | {top})
-            if value is None:
-                return None
-            total += value * inner
-            reached = True
-        return total if reached else None
+        for definition in self.scope.definitions.get(top, ()):
+            total, reached, failed = 0.0, False, False
+            for symbol in definition.expr.free_symbols:
+                if symbol.name in seen:
+                    continue
+                inner = self._derivative(symbol.name, bottom, point, truth, seen | {top})
+                if inner is None:
+                    continue
+                value = self._evaluate(self._partial(definition.expr, symbol), point, truth, seen | {top})
+                if value is None:
+                    failed = True
+                    break
+                total += value * inner
+                reached = True
+            if reached and not failed:
+                return total
+        return None
 
-    def _partial(self, name: str, expr, symbol):
-        key = (name, id(expr), symbol)
+    def _partial(self, expr, symbol):
+        key = (expr, symbol)
         if key not in self._partials:
             self._partials[key] = sympy.diff(expr, symbol)
         return self._partials[key]
 
+    def _ancestors(self, name: str) -> set:
+        """The names a name's value is computed from (through its definitions and derivatives)."""
+        found, stack = set(), [name]
+        while stack and len(found) < 2000:
+            current = stack.pop()
+            if current in found:
+                continue
+            found.add(current)
+            derivative = split_derivative(current)
+            if derivative is not None:
+                stack.append(derivative[0])
+            for definition in self.scope.definitions.get(current, ()):
+                stack.extend(symbol.name for symbol in definition.expr.free_symbols)
+        return found
+
+    def _tainted(self, names) -> bool:
+        """Whether a number the value uses was itself not correct (error carried forward)."""
+        return any(self.scope.written[name][1] in ("wrong", "consistent") for name in names
+                   if name in self.scope.written)
+
     def _spread_of(self, name: str) -> float:
-        """How far a name's value moves when each of the document's numbers it uses is off by half a unit."""
-        definition = self.scope.definitions.get(name)
-        derivative = split_derivative(name)
-        if definition is None and derivative is None:
-            return 0.0
+        """How far a name's value moves when each rounded number of the document it uses is off by half a unit."""
         point = {k: v for k, v in self._point().items() if k != name}
-        base = self._name_value(name, point, False, set())
+        base = self._name_value(name, point, False, frozenset())
         if base is None:
             return 0.0
         total = 0.0
-        for other, (number, _) in self.scope.written.items():
-            if other == name or number.half_unit <= 0 or number.whole:
+        for other in self._ancestors(name) - {name}:
+            entry = self.scope.written.get(other)
+            if entry is None or entry[0].whole or self._exact(other, entry[0]):
                 continue
-            exact = self.value(other, truth=True)
-            if exact is not None and abs(exact - number.value) <= 1e-12 * max(1.0, abs(exact)):
-                continue  # an exact result carries no rounding
             moved = dict(point)
-            moved[other] = number.value + number.half_unit
-            high = self._name_value(name, moved, False, set())
+            moved[other] = entry[0].value + entry[0].half_unit
+            high = self._name_value(name, moved, False, frozenset())
             if high is not None:
                 total += abs(high - base)
         return total
 
-    def _spread(self, expr) -> float:
+    def _spread(self, names, expr) -> float:
         point = self._point()
-        base = self._value(expr, point, False)
+        base = self._evaluate(expr, point, False, set())
         if base is None:
             return 0.0
         total = 0.0
-        for symbol in expr.free_symbols:
+        for symbol in names:
             entry = self.scope.written.get(symbol.name)
-            if entry is None or entry[0].whole:
+            if entry is None or entry[0].whole or self._exact(symbol.name, entry[0]):
                 continue
             moved = dict(point)
             moved[symbol.name] = entry[0].value + entry[0].half_unit
-            high = self._value(expr, moved, False)
+            high = self._evaluate(expr, moved, False, set())
             if high is not None:
                 total += abs(high - base)
         return total
 
-    def _tainted(self, name: str) -> bool:
-        """Whether a number the name's value uses was itself not correct (error carried forward)."""
-        return any(verdict != "correct" for other, (_, verdict) in self.scope.written.items() if other != name)
+    def _exact(self, name: str, number: Number) -> bool:
+        """A written number that is its exact value (0.5 = 0.8 × 0.5 + 0.1) carries no rounding."""
+        exact = self.value(name, truth=True)
+        return exact is not None and abs(exact - number.value) <= 1e-12 * max(1.0, abs(exact))
 
-    def _update(self, name: str):
-        """An updated weight (w^+, w_{new}, w(t+1)): w - rate × ∂L/∂w, from the stated learning rate."""
+    # ---- updated weights --------------------------------------------------------------------------------------
+    def _update(self, name: str, number: Number):
+        """An updated weight (w^+, w_{new}, w(t+1)): w - rate × ∂L/∂w, from the stated learning rate (or the one
+        the document's first update implies); (truth, document's value, rounding spread, names used) or None."""
         match = UPDATE.match(name)
         if not match:
             return None
         weight = match.group("base")
-        rate = next((self.scope.given[r] for r in LEARNING_RATES if r in self.scope.given), None)
-        if rate is None or weight not in self.scope.given:
+        if weight not in self.scope.given:
             return None
-        gradient = next((key for key in reversed(list(self.scope.written)) if key.endswith("/\u2202" + weight)),
-                        None)
+        gradient = self._gradient(weight)
         if gradient is None:
             return None
-        truth = self.value(gradient, truth=True)
-        doc_gradient = self.scope.written[gradient][0]
-        if truth is None:
+        truth_gradient = self.value(gradient, truth=True)
+        if truth_gradient is None:
             return None
+        written = self.scope.written.get(gradient)
+        doc_gradient = written[0].value if written else self.value(gradient, truth=False)
+        rate = next((self.scope.given[r] for r in LEARNING_RATES if r in self.scope.given), self.scope.rate)
         weight_value = self.scope.given[weight]
-        return (weight_value - rate * truth, weight_value - rate * doc_gradient.value,
-                abs(rate) * doc_gradient.half_unit)
+        if rate is None:
+            rate = _implied_rate(weight_value, number.value, doc_gradient)
+            if rate is None:
+                return None
+            self.scope.rate = rate
+        spread = abs(rate) * (written[0].half_unit if written else 0.0)
+        return (weight_value - rate * truth_gradient, weight_value - rate * doc_gradient, spread,
+                self._ancestors(gradient) | {gradient})
+
+    def _gradient(self, weight: str) -> str | None:
+        """The derivative of the loss with respect to a weight: a written one, or the document's loss's."""
+        for key in reversed(list(self.scope.written)):
+            derivative = split_derivative(key)
+            if derivative and derivative[1] == weight:
+                return key
+        for loss in self.losses:
+            key = f"\u2202{loss}/\u2202{weight}"
+            if self.value(key, truth=True) is not None:
+                return key
+        return None
 
     # ---- the numbers substituted for the names ------------------------------------------------------------
     def _operands(self, expression: Reading, readings) -> None:
         """A numeric side written under a symbolic one (w_5 out_{h1} + b_2 = 0.40 × 0.5933 + 0.60): each number
-        is the value of the name at its place; one that is not is a wrong operand."""
+        is the value of the name at its place; a copy of a wrong number carries the error forward, another
+        number is wrong (or, for an input written nowhere else, the input is)."""
         pattern = expression.template()
         for reading in readings:
             if reading is expression or reading.names or not reading.numbers or reading.side.bare is not None:
                 continue
             if reading.template() != pattern:
                 continue
-            for item, number in zip(expression.items, (i.number for i in reading.items)):
-                if item.name is None or number is None:
-                    continue
-                values = self._operand_values(item.name)
-                if not values:
-                    continue
-                value = values[-1]
-                spread = number.half_unit if not number.whole else 0.0
-                if any(abs(number.value - v) <= spread + ROUNDING * max(1.0, abs(v)) + _written_rounding(
-                        self.scope.written.get(item.name)) for v in values):
-                    continue
-                if abs(abs(number.value) - abs(value)) <= spread + ROUNDING:
-                    continue  # the sign is written outside: - w x with w = -0.3
-                if item.name in self.scope.given and self._lone(item.name):
-                    self._blame_given(item.name, number)
-                    continue
-                self.operand_findings.append(_finding(number, item_subject(item.name), item.name, value, "wrong",
-                                                      number.start, kind="operand"))
+            for item, other in zip(expression.items, reading.items):
+                if item.name is not None and other.number is not None:
+                    self._operand(item.name, other.number)
+
+    def _operand(self, name: str, number: Number) -> None:
+        written = self.scope.written.get(name)
+        truth = self.value(name, truth=True)
+        slack = (number.half_unit if not number.whole else 0.0) + ROUNDING
+
+        def near(value, extra=0.0):
+            return value is not None and (abs(number.value - value) <= slack + extra + ROUNDING * abs(value)
+                                          or abs(number.value + value) <= slack + extra and number.minus == "")
+
+        if written is not None and near(written[0].value, written[0].half_unit):
+            if written[1] in ("wrong", "consistent"):
+                self.extra.append(_finding(number, name, name, truth if truth is not None else written[0].value,
+                                           "consistent", number.start, kind="operand"))
+            return
+        if written is None and name in self.scope.given:
+            if near(self.scope.given[name]):
+                return
+            if self._lone(name):
+                self._blame_given(name, number)
+                return
+            self.extra.append(_finding(number, name, name, self.scope.given[name], "wrong", number.start,
+                                       kind="operand"))
+            return
+        if near(truth) or written is None:
+            return
+        right = written[0].value if written[1] != "wrong" else truth
+        if right is not None:
+            self.extra.append(_finding(number, name, name, right, "wrong", number.start, kind="operand"))
 
     def _lone(self, name: str) -> bool:
-        """Whether an input's number is written nowhere else in the document (its substitution disagreeing,
-        the input is the one number its neighbours do not support)."""
+        """Whether an input's number is written nowhere else in the document."""
         given = self.scope.given_numbers.get(name)
         return given is not None and self.counts.get((abs(given.value), given.decimals), 0) <= 1
 
     def _blame_given(self, name: str, substituted: Number) -> None:
         """An input the document then substitutes (and computes on) as another number: the input is wrong."""
         given = self.scope.given_numbers[name]
-        self.operand_findings.append(_finding(given, name, name, substituted.value, "wrong", given.start,
-                                              kind="definition"))
+        self.extra.append(_finding(given, name, name, substituted.value, "wrong", given.start))
         self.scope.given[name] = substituted.value
         self.scope.given_numbers[name] = substituted
 
-    def _operand_values(self, name: str) -> list[float]:
-        """The values a substituted number may have: the document's own number for the name (copied, an error
-        is carried forward), or the right value when that number was found wrong."""
-        if name in self.scope.written:
-            number, verdict = self.scope.written[name]
-            right = self.value(name, truth=True) if verdict == "wrong" else None
-            return [number.value] + ([right] if right is not None else [])
-        if name in self.scope.given:
-            return [self.scope.given[name]]
-        value = self.value(name, truth=False)
-        return [] if value is None else [value]
+
+def _verdict(number: Number, truth: float, doc: float | None, tolerance: float, tainted: bool) -> str:
+    if abs(number.value - truth) <= tolerance:
+        return "correct"
+    if doc is not None and abs(number.value - doc) <= tolerance:
+        return "consistent" if tainted else "correct"
+    return "wrong"
 
 
-def item_subject(name: str) -> str:
-    """How a finding names a document symbol."""
-    return name
+def _starts_with(readings, value: float) -> bool:
+    """Whether the first numeric computation of an equation starts from `value` (an update of that input)."""
+    for reading in readings[1:]:
+        if reading.numbers and not reading.names and reading.side.bare is None:
+            return abs(reading.numbers[0].value - value) <= 1e-12 * max(1.0, abs(value))
+    return False
 
 
-def _written_rounding(entry) -> float:
-    return entry[0].half_unit if entry is not None else 0.0
+def _implied_rate(weight: float, updated: float, gradient: float | None) -> float | None:
+    """The learning rate an update implies (w - w⁺) / g, when it is a round number."""
+    if not gradient:
+        return None
+    rate = (weight - updated) / gradient
+    nice = min(NICE_RATES, key=lambda r: abs(r - rate))
+    return nice if abs(nice - rate) <= 1e-3 * nice else None
 
 
 def _update_of(name: str, scope: Scope) -> bool:
@@ -390,15 +497,24 @@ def _update_of(name: str, scope: Scope) -> bool:
 
 def _subjects(equations: list[Equation]) -> set[str]:
     """The names the document ever defines or gives a value (the first side of an equation, one symbol)."""
-    from symbackprop.lint.written import _NAME
-    from symbackprop.lint.symbols import normalize
     found = set()
     for equation in equations:
-        text = equation.sides[0].text
-        match = _NAME.fullmatch(text.strip())
-        if match:
-            found.add(normalize(text))
+        text = equation.sides[0].text.strip()
+        if _NAME.fullmatch(text):
+            found.add(canonical(text))
     return found
+
+
+def _losses(equations: list[Equation], network: DocumentNetwork) -> list[str]:
+    """The names the document differentiates (the tops of its derivatives), most written first."""
+    counts: dict[str, int] = {}
+    for equation in equations:
+        for side in equation.sides:
+            for name in network.reading(side).names:
+                derivative = split_derivative(name)
+                if derivative:
+                    counts[derivative[0]] = counts.get(derivative[0], 0) + 1
+    return sorted(counts, key=lambda name: -counts[name])
 
 
 def _finding(number: Number, subject: str, name: str | None, expected_value: float, verdict: str, offset: int,

@@ -59,6 +59,8 @@ class QuantityJudge:
         product of named quantities get the numbers of the first later product of as many lone numbers.
         """
         found = []
+        if "update" in equation.relations:
+            return found  # w \leftarrow w - \eta g: the updated weight, not the quantity w
         subject = next((side for side in equation.sides if side.bare is None and self.reader.name(side.text)), None)
         if subject is not None and not _recurrence(subject, equation):
             name = self.reader.name(subject.text)

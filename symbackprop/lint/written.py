@@ -10,17 +10,17 @@ from functools import cached_property
 
 import sympy
 
-from symbackprop.lint.arithmetic import _parsed
+from symbackprop.lint.parsing import EULER_POWER, parsed
 from symbackprop.lint.equations import Number, Side
 from symbackprop.lint.symbols import normalize
 from symbackprop.model import symbols
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
-_SCRIPTS = r"(?:\s*[_^]\s*(?:" + _BRACED + r"|\\[A-Za-z]+|[^\s{}\\]))*'*"
+_SCRIPTS = (r"(?:\s*[_^]\s*(?:" + _BRACED + r"|\\[A-Za-z]+|[^\s{}\\])|\[\s*\d+(?:\s*,\s*\d+)*\s*\])*'*")
 _GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu",
           "rho", "tau", "phi", "varphi", "psi", "omega", "xi", "zeta", "kappa", "chi", "Delta", "Theta", "Phi")
 _BASE = (r"\\(?:hat|bar|tilde|widehat|vec|mathbf|boldsymbol|bm|mathrm|mathit|operatorname|text)\s*" + _BRACED
-         + r"|\\(?:hat|bar|tilde)\s*[A-Za-z]|\\(?:" + "|".join(_GREEK) + r")(?![A-Za-z])|[A-Za-z]+")
+         + r"|\\(?:hat|bar|tilde)\s*[A-Za-z]|\\(?:" + "|".join(_GREEK) + r")(?![A-Za-z])|[A-Za-z]+(?:\d+(?![\d.]))?")
 _SYMBOL = r"(?:" + _BASE + r")" + _SCRIPTS
 _DIFFERENTIAL = r"(?:\\partial|\u2202|\\mathrm\s*\{\s*d\s*\}|d(?![A-Za-z]))"
 _DERIVATIVE = re.compile(
@@ -32,7 +32,8 @@ _KEEP = re.compile(r"\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|si
                    r"mathrm\s*\{\s*e\s*\}|[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
 _FUNCTION_WORDS = {"exp", "ln", "log", "sqrt", "sigma", "sigmoid", "tanh", "max", "min", "abs", "cosh", "Max", "Min"}
 _UNARY_NAMES = re.compile(r"^(?:\\(?:mathrm|text|operatorname)\s*\{\s*(?:e)\s*\})$")
-UPDATE = re.compile(r"^(?P<base>.+?)(?:\^\{?(?:\+|new|\(t\+1\)|\(1\))\}?|_\{?new\}?|\(t\+1\)|')$")
+_APPLIED = re.compile(r"\(\s*[-+\u2212]?\s*(?:\d+(?:[.,]\d+)?|\.\d+)\s*\)")
+UPDATE = re.compile(r"^(?P<base>.+?)(?:\^\{?(?:\+|new|\(t\+1\))\}?|_\{?(?:new|novo|nuevo)\}?|\(t\+1\)|'|\^\{?\\prime\}?)$")
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,20 @@ class Item:
     name: str | None = None  # the normalized written symbol, or "d{top}/d{bottom}" for a derivative
 
 
+def canonical(text: str) -> str:
+    """One key for the ways a document writes one symbol: i1 and i_1, out_{h1} and out_{h_1}, w_{\text{new}} and
+    w_{new}, \mathrm{net}_{o1} and net_{o1}."""
+    key = normalize(text)
+    key = re.sub(r"\\(?:text|mathrm|mathit|operatorname|textrm|rm)\s*\{([^{}]*)\}", r"\1", key)
+    key = re.sub(r"^([A-Za-z]+)(\d+)", r"\1_\2", key)
+    key = re.sub(r"_\{((?:[^{}]|\{[^{}]*\})*)\}", lambda m: "_{" + re.sub(r"[_{}]", "", m.group(1)) + "}", key)
+    key = re.sub(r"([_^])\{([^{}\\])\}", r"\1\2", key)
+    return key
+
+
 def derivative_key(top: str, bottom: str) -> str:
-    return f"\u2202{normalize(top)}/\u2202{normalize(bottom)}"
+    """The name of a derivative claim: ∂top/∂bottom in canonical symbols."""
+    return f"\u2202{canonical(top)}/\u2202{canonical(bottom)}"
 
 
 def split_derivative(key: str) -> tuple[str, str] | None:
@@ -140,17 +153,24 @@ def _items(side: Side, defined: frozenset, euler: bool) -> list[Item] | None:
         if taken[position]:
             position += 1
             continue
-        if euler and text[position] == "e" and not text[position + 1:position + 2].isalpha() \
-                and not text[position - 1:position].isalpha() and text[position + 1:position + 2] != "_":
+        if text[position] == "e" and not text[position + 1:position + 2].isalpha() \
+                and not text[position - 1:position].isalpha() and text[position + 1:position + 2] != "_" \
+                and (euler or EULER_POWER.match(text, position)):
             position += 1  # Euler's number, read by the grammar
             continue
         match = _NAME.match(text, position)
         if not match or not (text[position].isalpha() or text[position] == "\\"):
             position += 1
             continue
+        if any(taken[match.start():match.end()]):  # u^3: the exponent is a number, the name ends before it
+            end = taken.index(True, match.start())
+            match = _NAME.match(text[:end], position)
+            if not match:
+                position += 1
+                continue
         found = _names(text, match, defined, euler)
-        if found is None:
-            return None
+        if found is None or (found and _APPLIED.match(text, match.end())):
+            return None  # an unknown word, or f(3), L(1.2): a function applied, not a product
         for start, end, name in found:
             items.append(Item(offset + start, offset + end, name=name))
         _take(taken, match.start(), match.end())
@@ -163,7 +183,7 @@ def _names(text: str, match: re.Match, defined: frozenset, euler: bool):
     """The names one symbol match holds: a defined or scripted word is one name, a bare run of letters is a
     product of one-letter names; Euler's e and function words are left to the grammar (empty list)."""
     written = match.group()
-    key = normalize(written)
+    key = canonical(written)
     word = re.match(r"[A-Za-z]+", written)
     if key in defined:
         return [(match.start(), match.end(), key)]
@@ -201,4 +221,4 @@ def _expression(side: Side, items: list[Item]):
         position = item.end
     pieces.append(side.text[position - side.start:])
     text = "".join(pieces).replace("\\div", "/ ")
-    return _parsed(text, len(items))
+    return parsed(text, len(items))
