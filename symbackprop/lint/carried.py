@@ -76,7 +76,7 @@ def _equation(equation: Equation, wrong: dict, bad_at: dict, judge) -> list[Find
             continue
         written, true = lhs.value(), lhs.value(replaced)
         number = right.bare
-        tolerance = number.half_unit + lhs.rounding(lambda n: not n.whole) + 1e-9 * max(1.0, abs(true))
+        tolerance = number.half_unit + 1e-9 * max(1.0, abs(true))  # the printed operands, as arithmetic reads them
         if math.isfinite(true) and abs(number.value - written) <= tolerance < abs(number.value - true):
             found.append(_consistent(number, " ".join(left.text.split()), true, "arithmetic", left.start))
             wrong[(abs(number.value), number.decimals)] = math.copysign(abs(true), number.value)

@@ -354,8 +354,9 @@ def _map_line(text: str, line: str, cursor: int, start: int, runs: list) -> int:
     origin, run_start = found, start
     for index, char in enumerate(line):
         width = len(json.dumps(char, ensure_ascii=ascii_only)) - 2
-        if width != 1:
+        if width != 1:  # an escaped character (\\, \", \n): its own run, at the escape
             runs.append(Run(run_start, start + index, 0, origin - (start + index - run_start)))
+            runs.append(Run(start + index, start + index + 1, 0, origin))
             run_start = start + index + 1
         origin += width
     runs.append(Run(run_start, start + len(line), 0, origin - (start + len(line) - run_start)))
