@@ -110,7 +110,7 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
         group = [f for f in group if not _explained(f, pairs, operands, judge)]
         kinds = {kind: [f for f in group if f.kind == kind] for kind in PRIORITY}
         judges = kinds["quantity"] + kinds["definition"]
-        kept += [f for f in kinds["operand"] if not judges or judges[0].bad == f.bad]
+        kept += [] if judges else kinds["operand"]  # a spec's or definition's verdict on the number decides
         arithmetic, definition = kinds["arithmetic"], next(iter(kinds["definition"]), None)
         if kinds["quantity"]:
             leader = kinds["quantity"][0]

@@ -47,8 +47,8 @@ class Item:
 
 
 def canonical(text: str) -> str:
-    """One key for the ways a document writes one symbol: i1 and i_1, out_{h1} and out_{h_1}, w_{\text{new}} and
-    w_{new}, \mathrm{net}_{o1} and net_{o1}."""
+    """One key for the ways a document writes one symbol: i1 and i_1, out_{h1} and out_{h_1}, w_{\\text{new}} and
+    w_{new}, \\mathrm{net}_{o1} and net_{o1}."""
     key = normalize(text)
     key = re.sub(r"\\(?:text|mathrm|mathit|operatorname|textrm|rm)\s*\{([^{}]*)\}", r"\1", key)
     key = re.sub(r"^([A-Za-z]+)(\d+)", r"\1_\2", key)
