@@ -98,44 +98,76 @@ class ArithmeticJudge:
 
     def check_equation(self, equation: Equation, subject) -> list[Finding]:
         """A finding for each pair of adjacent numeric sides; a corrected side feeds the next pair."""
-        findings, corrections = [], {}
+        findings, corrections, carried = [], {}, None
         for index in range(len(equation.relations)):
             left, right = equation.sides[index], equation.sides[index + 1]
             lhs, rhs = self.evaluator(left), self.evaluator(right)
             if not (lhs.numeric and rhs.numeric):
-                corrections = {}
+                corrections, carried = {}, None
                 continue
             exact = {index: math.copysign(self.unrounded[_key(number)], number.value)
                      for index, number in enumerate(left.numbers)
                      if not number.whole and _key(number) in self.unrounded}
-            finding, corrections = _check_pair(left, right, lhs, rhs, exact, corrections, subject)
-            if finding is not None:
-                findings.append(finding)
-                if finding.verdict == "correct" and right.bare is not None and not right.bare.whole:
-                    value = lhs.value({**exact, **corrections}) if exact else finding.expected_value
-                    self.unrounded.setdefault(_key(right.bare), abs(value))
+            finding, corrections = _check_pair(left, right, lhs, rhs, exact, corrections, subject, carried)
+            if finding is None:
+                carried = None
+                continue
+            findings.append(finding)
+            unrounded = lhs.value({**exact, **corrections}) if exact else finding.expected_value
+            # a = b = c: when b is a, rounded, b's unrounded value is a's
+            carried = (carried if carried is not None else unrounded) if finding.verdict == "correct" else None
+            if carried is not None and right.bare is not None and not right.bare.whole:
+                self.unrounded.setdefault(_key(right.bare), abs(carried))
+            elif carried is not None:
+                self._restated(right, rhs, carried)
         return findings
+
+
+    def _restated(self, right: Side, rhs: Evaluator, value: float) -> None:
+        """(1 - 0.6028)^2 = (0.3972)^2: the one rounded number of the right side whose unrounded value is not
+        known yet is the one that makes it equal the left side's unrounded value."""
+        unknown = [index for index, number in enumerate(right.numbers)
+                   if carries_rounding(number) and _key(number) not in self.unrounded]
+        if len(unknown) != 1:
+            return
+        number = right.numbers[unknown[0]]
+        solved = _solve(rhs, unknown[0], number.value, value)
+        if solved is not None and abs(solved - number.value) <= number.half_unit:
+            self.unrounded[_key(number)] = abs(solved)
 
 
 def _key(number: Number) -> tuple[float, int]:
     return abs(number.value), number.decimals
 
 
-def _check_pair(left, right, lhs, rhs, exact, corrections, subject):
+def carries_rounding(number: Number) -> bool:
+    """Whether a printed number on a left side may stand for a rounded value: a decimal with 3 or more significant
+    digits (0.5793, 0.7261); inputs such as 0.7, 0.25 or 0.05 are exact, or the rounding they would carry would
+    hide real errors (0.7's ±0.05 would accept -0.6906 × 0.2261 × 0.7 = -0.10905)."""
+    return not number.whole and len(re.sub(r"\D", "", number.text).lstrip("0")) >= 3
+
+
+def _check_pair(left, right, lhs, rhs, exact, corrections, subject, carried=None):
     """The finding for `left = right`, and the corrections the right side passes on to the next pair.
 
     The right side is correct when it is, at its printed precision, what the left side's numbers give as printed,
     or what they give unrounded (`exact`: the values the document's definitions or earlier arithmetic give the
-    rounded numbers it restates)."""
+    rounded numbers it restates), or, in a chain a = b = c, a's unrounded value (`carried`). A rounded number
+    whose unrounded value the document never gives carries its half unit (propagated through the left side)."""
     written, shown = lhs.value(), rhs.value()
     true = lhs.value(corrections) if corrections else written
     unrounded = lhs.value({**exact, **corrections}) if exact else true
     if not all(map(math.isfinite, (written, true, shown))):
         return None, {}
-    tolerance = _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(true))
+    unknown = {index for index, number in enumerate(left.numbers) if index not in exact and index not in corrections
+               and carries_rounding(number)}
+    tolerance = (_right_rounding(right, rhs) + ROUNDING * max(1.0, abs(true))
+                 + (lhs.rounding(lambda n: n.start in {left.numbers[i].start for i in unknown}, corrections)
+                    if unknown and carried is None else 0.0))
     base = dict(subject=subject(left), written=right.text, written_value=shown, expected_value=true,
                 offset=left.start, kind="arithmetic", name=None, target=right.start)
-    if abs(shown - true) <= tolerance or (math.isfinite(unrounded) and abs(shown - unrounded) <= tolerance):
+    readings = (true, unrounded) + ((carried,) if carried is not None else ())
+    if any(math.isfinite(value) and abs(shown - value) <= tolerance for value in readings):
         return Finding(expected=right.text, verdict="correct", **base), {}
     verdict = "consistent" if corrections and abs(shown - written) <= tolerance else "wrong"
     fix, replaced = _fix(right, rhs, true, tolerance - _right_rounding(right, rhs))

@@ -9,15 +9,21 @@ from symbackprop.lint.findings import Finding, Fix
 MIN_DIGITS = 3  # a copy is recognised by its digits: 0.2395, not 0.5
 
 
-def carried(findings: list[Finding], equations: list[Equation], judge) -> list[Finding]:
-    """Consistent findings for the numbers that copy a wrong (or consistent) number written earlier, and for the
-    results of arithmetic on such copies; numbers already judged not correct are left to their finding."""
+def carried(findings: list[Finding], equations: list[Equation], judge, examples: list[int] = ()) -> list[Finding]:
+    """Consistent findings for the numbers that copy a wrong (or consistent) number written earlier in the same
+    example (`examples`: where each new one starts), and for the results of arithmetic on such copies; numbers
+    already judged not correct are left to their finding."""
+    starts = list(examples)
     numbers = {number.start: number for equation in equations for side in equation.sides for number in side.numbers}
     bad_at = {f.fix.start if f.fix else f.target: f for f in findings if f.bad}
     pending = sorted((start, f) for start, f in bad_at.items() if start in numbers)
     wrong: dict[tuple, float] = {}  # (|value|, decimals) -> the right value of a wrong number
     found, cursor = [], 0
     for equation in equations:
+        while starts and starts[0] <= equation.sides[0].start:
+            starts.pop(0)
+            wrong.clear()
+            cursor = len([p for p in pending if p[0] < equation.sides[0].start])
         while cursor < len(pending) and pending[cursor][0] < equation.sides[0].start:
             _remember(wrong, numbers[pending[cursor][0]], pending[cursor][1].expected_value)
             cursor += 1

@@ -76,7 +76,7 @@ def lint_text(text: str, name: str = "document", fmt: str | None = None, quantit
     if quantities is not None:
         findings.extend(quantities.judge(found))
     findings, ambiguous = _one_verdict_per_number([f for f in findings if f is not None], found, judge)
-    findings = _with_carried(findings, carried(findings, found, judge))
+    findings = _with_carried(findings, carried(findings, found, judge, network.examples))
     findings.sort(key=lambda f: (f.offset, f.kind))
     coverage = _coverage(document, spans, found, findings, network.givens)
     return LintResult(document, tuple(found), tuple(findings), comma, coverage, tuple(ambiguous))

@@ -57,8 +57,10 @@ class DocumentNetwork:
         self.readings: dict[int, Reading] = {}
         self.extra: list[Finding] = []  # findings on numbers other than the equation's claim
         self.givens: set[int] = set()  # offsets of equations that only gave an input's value
-        self.unrounded: dict = {}  # (|value|, decimals) -> the exact magnitude of a number the document prints
+        self.unrounded: dict = {}
+        self.examples: list[int] = []  # where each new example starts (a redefinition)  # (|value|, decimals) -> the exact magnitude of a number the document prints
         self._partials: dict = {}
+        self._truths: dict = {}
         self.counts: dict = {}  # (|value|, decimals) -> how often the document writes the number
         for equation in equations:
             for side in equation.sides:
@@ -115,6 +117,7 @@ class DocumentNetwork:
                 if _starts_with(readings, self.scope.given[subject]):  # w_2 = -1.0 - 1.0 × 0.1455 = -1.1455
                     return [self._claim(numbers[0], subject + "^+", " ".join(equation.sides[0].text.split()))]
                 del self.scope.given[subject]  # a value computed anew (another example's)
+                self._changed()
                 self.scope.written[subject] = (numbers[0], UNJUDGED)
                 return []
             elif numbers and not _update_of(subject, self.scope):
@@ -142,7 +145,7 @@ class DocumentNetwork:
                 continue
             doc = self._evaluate(expr, self._point(), False, set())
             number = right.side.bare
-            tolerance = number.half_unit + self._spread(expr.free_symbols, expr) + ROUNDING * max(1.0, abs(truth))
+            tolerance = number.half_unit + ROUNDING * max(1.0, abs(truth))
             tainted = self._tainted({symbol.name for symbol in expr.free_symbols})
             verdict = _verdict(number, truth, doc, tolerance, tainted)
             return [_finding(number, " ".join(left.side.text.split()), None, truth, verdict, left.side.start)]
@@ -160,20 +163,32 @@ class DocumentNetwork:
         section = self.section(offset)
         new = [Definition(expr, offset, section) for expr in exprs]
         old = self.scope.definitions.get(name)
-        self._partials.clear()
         if old is None:
-            self.scope.definitions[name] = new
+            self._set(name, new)
             return
         before = self.value(name, truth=True)
-        self.scope.definitions[name] = new
+        self._set(name, new)
         after = self.value(name, truth=True)
         if before is not None and after is not None and abs(before - after) <= 1e-9 * max(1.0, abs(before)):
-            self.scope.definitions[name] = old + [way for way in new if way.expr not in {o.expr for o in old}]
-            return
-        if before is None and after is None:
-            self.scope.definitions[name] = old + new
-            return
-        self.scope.written.clear()  # a redefinition: a new example
+            self._set(name, old + [way for way in new if way.expr not in {o.expr for o in old}])
+        elif before is None and after is None:
+            self._set(name, old + new)
+        else:
+            self._new_numbers(offset)  # a redefinition: a new example
+
+    def _new_numbers(self, offset: int) -> None:
+        """A new example starts at `offset`: the numbers written before it are no longer the context."""
+        self.scope.written.clear()
+        if not self.examples or self.examples[-1] != offset:
+            self.examples.append(offset)
+
+    def _set(self, name: str, definitions: list | None) -> None:
+        """Replace (or, with None, remove) a name's definitions; values computed from them are recomputed."""
+        if definitions is None:
+            self.scope.definitions.pop(name, None)
+        else:
+            self.scope.definitions[name] = definitions
+        self._changed()
 
     def _new_example(self, name: str, number: Number, offset: int) -> bool:
         """Whether a plain value for a defined name that is not what the definition gives starts a new example
@@ -186,17 +201,17 @@ class DocumentNetwork:
         truth = self.value(name, truth=True)
         if truth is not None and abs(truth - number.value) <= (0.0 if stated else number.half_unit) + ROUNDING:
             return False
-        del self.scope.definitions[name]
-        self._partials.clear()
+        self._set(name, None)
         return True
 
     def _give(self, name: str, number: Number, equation: Equation) -> None:
         old = self.scope.given.get(name)
         if old is not None and abs(old - number.value) > 1e-12 * max(1.0, abs(old)):
-            self.scope.written.clear()  # a new value for an input: a new example
+            self._new_numbers(equation.sides[0].start)  # a new value for an input: a new example
         self.scope.given[name] = number.value
         self.scope.given_numbers[name] = number
         self.scope.written.pop(name, None)
+        self._changed()
         self.givens.add(equation.sides[0].start)
 
     # ---- judging ------------------------------------------------------------------------------------------------
@@ -211,7 +226,7 @@ class DocumentNetwork:
         truth = self.value(name, truth=True)
         if truth is not None:
             doc = self.value(name, truth=False)
-            spread = self._spread_of(name)
+            spread = 0.0
             uses = self._ancestors(name)
         else:
             update = self._update(name, number)
@@ -222,7 +237,7 @@ class DocumentNetwork:
         if not math.isfinite(truth):
             return None
         doc = truth if doc is None or not math.isfinite(doc) else doc
-        tolerance = number.half_unit + spread + ROUNDING * max(1.0, abs(truth))
+        tolerance = number.half_unit + spread + ROUNDING * max(1.0, abs(truth))  # as printed, or unrounded
         point = {k: v for k, v in self._point().items() if k != name}
         through = [self._evaluate(way, point, False, {name}) for way in ways]
         uses = uses | {symbol.name for way in ways for symbol in way.free_symbols}
@@ -247,8 +262,17 @@ class DocumentNetwork:
 
     def value(self, name: str, truth: bool) -> float | None:
         """A name's value: from the inputs alone (truth) or from the document's own other latest numbers."""
-        point = dict(self.scope.given) if truth else {k: v for k, v in self._point().items() if k != name}
+        if truth:
+            if name not in self._truths:
+                self._truths[name] = self._name_value(name, dict(self.scope.given), True, frozenset())
+            return self._truths[name]
+        point = {k: v for k, v in self._point().items() if k != name}
         return self._name_value(name, point, truth, frozenset())
+
+    def _changed(self) -> None:
+        """Definitions or inputs changed: the values computed from them are recomputed."""
+        self._truths.clear()
+        self._partials.clear()
 
     def _name_value(self, name: str, point: dict, truth: bool, seen: frozenset) -> float | None:
         if name in point:
@@ -326,46 +350,6 @@ class DocumentNetwork:
         """Whether a number the value uses was itself not correct (error carried forward)."""
         return any(self.scope.written[name][1] in ("wrong", "consistent") for name in names
                    if name in self.scope.written)
-
-    def _spread_of(self, name: str) -> float:
-        """How far a name's value moves when each rounded number of the document it uses is off by half a unit."""
-        point = {k: v for k, v in self._point().items() if k != name}
-        base = self._name_value(name, point, False, frozenset())
-        if base is None:
-            return 0.0
-        total = 0.0
-        for other in self._ancestors(name) - {name}:
-            entry = self.scope.written.get(other)
-            if entry is None or entry[0].whole or self._exact(other, entry[0]):
-                continue
-            moved = dict(point)
-            moved[other] = entry[0].value + entry[0].half_unit
-            high = self._name_value(name, moved, False, frozenset())
-            if high is not None:
-                total += abs(high - base)
-        return total
-
-    def _spread(self, names, expr) -> float:
-        point = self._point()
-        base = self._evaluate(expr, point, False, set())
-        if base is None:
-            return 0.0
-        total = 0.0
-        for symbol in names:
-            entry = self.scope.written.get(symbol.name)
-            if entry is None or entry[0].whole or self._exact(symbol.name, entry[0]):
-                continue
-            moved = dict(point)
-            moved[symbol.name] = entry[0].value + entry[0].half_unit
-            high = self._evaluate(expr, moved, False, set())
-            if high is not None:
-                total += abs(high - base)
-        return total
-
-    def _exact(self, name: str, number: Number) -> bool:
-        """A written number that is its exact value (0.5 = 0.8 × 0.5 + 0.1) carries no rounding."""
-        exact = self.value(name, truth=True)
-        return exact is not None and abs(exact - number.value) <= 1e-12 * max(1.0, abs(exact))
 
     # ---- updated weights --------------------------------------------------------------------------------------
     def _update(self, name: str, number: Number):
@@ -463,6 +447,7 @@ class DocumentNetwork:
         self.extra.append(_finding(given, name, name, substituted.value, "wrong", given.start))
         self.scope.given[name] = substituted.value
         self.scope.given_numbers[name] = substituted
+        self._changed()
 
 
 def _verdict(number: Number, truth: float, doc: float | None, tolerance: float, tainted: bool) -> str:

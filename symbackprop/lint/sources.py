@@ -25,7 +25,6 @@ MAX_INCLUDE_DEPTH = 20
 _LATEX_SKIPS = re.compile(r"(?<!\\)%|\\verb\*?([^A-Za-z\s*])|\\begin\s*\{(" + "|".join(VERBATIM_ENVIRONMENTS)
                           + r")\*?\}|\\\$")
 _INPUT = re.compile(r"\\(?:input|include|subfile)\s*\{([^{}\n]+)\}")
-_BEGIN = re.compile(r"\\begin\s*\{[A-Za-z]+\*?\}")
 
 
 @dataclass(frozen=True)
@@ -215,54 +214,49 @@ def mask(text: str, fmt: str = "latex") -> str:
         position = end
 
 
+_LATEX_STOPS = re.compile(r"[\\$]|\n[ \t]*\n")  # where pylatexenc's tokenizer is asked what comes next
+_CLOSERS = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
+
+
 def latex_math(masked: str) -> tuple[list[MathSpan], list[int]]:
-    """Math spans and heading offsets of masked LaTeX, from pylatexenc's node tree."""
+    """Math spans and heading offsets of masked LaTeX, read with pylatexenc's tokenizer (so \\\\[1.2em] is a row
+    break, \\$ a dollar, \\[ display math): it is asked at each backslash and dollar, the text between is skipped."""
     from pylatexenc.latexwalker import LatexWalker
-    nodes = LatexWalker(masked, tolerant_parsing=True).get_latex_nodes()[0]
-    spans, headings = [], []
-    _walk(masked, nodes, spans, headings)
-    spans.sort(key=lambda span: span.start)
-    return spans, sorted(headings)
-
-
-def _walk(text: str, nodes, spans: list, headings: list) -> None:
-    from pylatexenc.latexwalker import LatexEnvironmentNode, LatexMacroNode, LatexMathNode
-    stack = [iter(nodes or ())]
-    while stack:
-        node = next(stack[-1], StopIteration)
-        if node is StopIteration:
-            stack.pop()
+    walker = LatexWalker(masked, tolerant_parsing=True)
+    spans, headings, position = [], [], 0
+    opened = None  # (closing token, closing argument, content start, display, paragraph-bound)
+    while True:
+        stop = _LATEX_STOPS.search(masked, position)
+        if not stop:
+            return spans, headings
+        if stop.group().startswith("\n"):  # a paragraph break ends unclosed inline math
+            if opened is not None and opened[4]:
+                opened = None
+            position = stop.end()
             continue
-        if node is None:
+        try:
+            token = walker.get_token(stop.start(), environments=True)
+        except Exception:  # pylatexenc's own error for a broken construct: read on after it
+            position = stop.start() + 1
             continue
-        if isinstance(node, LatexMathNode):
-            opening, closing = node.delimiters
-            end = node.pos + node.len - (len(closing) if text.startswith(closing, node.pos + node.len
-                                                                         - len(closing)) else 0)
-            spans.append(MathSpan(node.pos + len(opening), end, opening not in ("$", "\\(")))
-        elif isinstance(node, LatexEnvironmentNode) and node.envname.rstrip("*") in MATH_ENVIRONMENTS:
-            span = _environment_span(text, node)
-            if span is not None:
-                spans.append(span)
-        else:
-            if isinstance(node, LatexMacroNode) and node.macroname in HEADING_MACROS:
-                headings.append(node.pos)
-            children = list(getattr(node, "nodelist", None) or ())
-            arguments = getattr(getattr(node, "nodeargd", None), "argnlist", None) or ()
-            stack.append(iter([child for child in arguments if child is not None] + children))
-
-
-def _environment_span(text: str, node) -> MathSpan | None:
-    """The content of a math environment: after \\begin{name} (and alignat's column count), before \\end."""
-    start, end = node.pos, node.pos + node.len
-    begin = _BEGIN.match(text, start)
-    content = begin.end() if begin else start
-    if node.envname.startswith("alignat"):
-        argument = re.compile(r"\s*\{\d+\}").match(text, content)
-        content = argument.end() if argument else content
-    close = text.rfind("\\end", content, end)
-    ending = re.compile(r"\\end\s*\{" + re.escape(node.envname) + r"\}").match(text, close) if close >= 0 else None
-    return MathSpan(content, close, True) if ending else None  # \begin{equation} ... \end{align}: not math
+        position = max(token.pos + token.len, stop.start() + 1)
+        kind, argument = token.tok, token.arg
+        if opened is None:
+            if kind in ("mathmode_inline", "mathmode_display") and argument in _CLOSERS:
+                opened = (kind, _CLOSERS[argument], token.pos + len(argument), argument not in ("$", "\\("),
+                          argument in ("$", "\\("))
+            elif kind == "begin_environment" and argument.rstrip("*") in MATH_ENVIRONMENTS:
+                content = token.pos + token.len
+                if argument.startswith("alignat"):
+                    columns = re.compile(r"\s*\{\d+\}").match(masked, content)
+                    content = columns.end() if columns else content
+                opened = ("end_environment", argument, content, True, False)
+            elif kind == "macro" and argument in HEADING_MACROS:
+                headings.append(token.pos)
+        elif kind == opened[0] and argument == opened[1]:
+            if token.pos > opened[2]:
+                spans.append(MathSpan(opened[2], token.pos, opened[3]))
+            opened = None
 
 
 def _with_inputs(text: str, name: str, folder: Path) -> Document:
