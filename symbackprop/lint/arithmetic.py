@@ -2,10 +2,9 @@
 import math
 import re
 
-from symbackprop.checking.float_evaluator import to_float
 from symbackprop.lint.equations import Equation, Number, Side
 from symbackprop.lint.findings import Finding, Fix
-from symbackprop.lint.parsing import EULER_POWER as _EULER_POWER, parsed as _parsed
+from symbackprop.lint.parsing import EULER_POWER as _EULER_POWER, float_value, parsed as _parsed
 from symbackprop.model import symbols
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
@@ -56,7 +55,7 @@ class Evaluator:
         replaced = replaced or {}
         values = {symbol: replaced.get(index, number.value)
                   for index, (symbol, number) in enumerate(zip(self._symbols, self.side.numbers))}
-        return to_float(self.expr, values)
+        return float_value(self.expr, values)
 
     def rounding(self, which, replaced: dict[int, float] | None = None) -> float:
         """How far the side can move when each chosen number is off by half a unit of its last decimal."""

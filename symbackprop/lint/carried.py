@@ -13,26 +13,27 @@ def carried(findings: list[Finding], equations: list[Equation], judge, examples:
     """Consistent findings for the numbers that copy a wrong (or consistent) number written earlier in the same
     example (`examples`: where each new one starts), and for the results of arithmetic on such copies; numbers
     already judged not correct are left to their finding."""
-    starts = list(examples)
     numbers = {number.start: number for equation in equations for side in equation.sides for number in side.numbers}
     bad_at = {f.fix.start if f.fix else f.target: f for f in findings if f.bad}
-    pending = sorted((start, f) for start, f in bad_at.items() if start in numbers)
+    pending = sorted((start, f.expected_value) for start, f in bad_at.items() if start in numbers)
+    starts = sorted(examples)
     wrong: dict[tuple, float] = {}  # (|value|, decimals) -> the right value of a wrong number
-    found, cursor = [], 0
+    found, cursor, example = [], 0, 0
     for equation in equations:
-        while starts and starts[0] <= equation.sides[0].start:
-            starts.pop(0)
+        begin = equation.sides[0].start
+        while example < len(starts) and starts[example] <= begin:  # a new example: earlier numbers are no context
+            while cursor < len(pending) and pending[cursor][0] < starts[example]:
+                cursor += 1
             wrong.clear()
-            cursor = len([p for p in pending if p[0] < equation.sides[0].start])
-        while cursor < len(pending) and pending[cursor][0] < equation.sides[0].start:
-            _remember(wrong, numbers[pending[cursor][0]], pending[cursor][1].expected_value)
+            example += 1
+        while cursor < len(pending) and pending[cursor][0] < begin:
+            _remember(wrong, numbers[pending[cursor][0]], pending[cursor][1])
             cursor += 1
-        found += _equation(equation, wrong, bad_at, judge)
-        for finding in found:
-            if finding.target is not None and finding.target in numbers and finding.target not in bad_at:
+        for finding in _equation(equation, wrong, bad_at, judge):
+            found.append(finding)
+            if finding.target in numbers and finding.target not in bad_at:
                 bad_at[finding.target] = finding
-                pending.append((finding.target, finding))
-        pending.sort(key=lambda pair: pair[0])
+                _remember(wrong, numbers[finding.target], finding.expected_value)
     return found
 
 

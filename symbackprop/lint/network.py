@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from symbackprop.checking.float_evaluator import to_float
 from symbackprop.lint.equations import Equation, Number
 from symbackprop.lint.findings import Finding, Fix
+from symbackprop.lint.parsing import float_value
 from symbackprop.lint.written import _NAME, UPDATE, Reading, canonical, split_derivative
 
 ROUNDING = 1e-9
@@ -99,7 +99,7 @@ class DocumentNetwork:
                 if numbers else []
         if self._hypothetical(equation):
             return []
-        expressions = [r for r in readings[1:] if r.understood and r.names and r.lone_name is None
+        expressions = [r for r in readings[1:] if r.names and r.lone_name is None and r.understood
                        and subject not in r.names]
         first = readings.index(expressions[0]) if expressions else len(readings)
         aliases = [r for r in readings[1:first] if r.lone_name is not None and r.lone_name != subject]
@@ -137,7 +137,7 @@ class DocumentNetwork:
     def _unnamed(self, readings) -> list[Finding]:
         """A symbolic side next to a lone number (-2(y - \\hat{y}) = -0.6906): the number is its value."""
         for left, right in zip(readings, readings[1:]):
-            if not (left.understood and left.names and right.side.bare is not None and not right.names):
+            if not (left.names and right.side.bare is not None and not right.names and left.understood):
                 continue
             expr = left.in_names()
             truth = self._evaluate(expr, dict(self.scope.given), True, set()) if expr is not None else None
@@ -297,7 +297,7 @@ class DocumentNetwork:
                 return None
             values[symbol] = value
         try:
-            result = to_float(expr, values)
+            result = float_value(expr, values)
         except Exception:  # an undefined value (log of a negative, overflow): nothing to judge
             return None
         return result if isinstance(result, float) and math.isfinite(result) else None

@@ -75,9 +75,11 @@ class Reading:
     def __init__(self, side: Side, defined: frozenset, euler: bool):
         self.side = side
         self.items = _items(side, defined, euler)
-        self.expr = None
-        if self.items is not None:
-            self.expr = _expression(side, self.items)
+
+    @cached_property
+    def expr(self):
+        """The side parsed with its items as placeholders (None: not understood); parsed when first asked."""
+        return _expression(self.side, self.items) if self.items is not None else None
 
     @cached_property
     def names(self) -> tuple[str, ...]:
