@@ -31,8 +31,13 @@ def to_float(written: str) -> float:
 def number_spans(line: str, written: str) -> list[int]:
     """0-based columns where `written` stands as a whole number on `line` (not inside a longer number, nor a
     subscript, a layer index or a name such as w_1, x1, w_{1}, a^{(1)})."""
-    pattern = r"(?<![\d.,A-Za-z_])(?<!_\{)(?<!\{\()" + re.escape(written) + r"(?![\d]|[.,]\d)"
-    return [m.start() for m in re.finditer(pattern, line)]
+    pattern = r"(?<![\d.,A-Za-z_])(?<!_\{)" + re.escape(written) + r"(?![\d]|[.,]\d)"
+    spans = []
+    for m in re.finditer(pattern, line):
+        if written.isdigit() and line[max(0, m.start() - 2):m.start()] == "{(" and line[m.end():m.end() + 2] == ")}":
+            continue  # the layer index of a^{(1)}
+        spans.append(m.start())
+    return spans
 
 
 @dataclass
@@ -49,6 +54,7 @@ class Number:
     source: "Number" = None     # the earlier number this one restates, if any
     given: bool = False
     col: int = 0                # 1-based column of the number on its line
+    roots: dict = field(default_factory=dict)   # first-order dependence on the rounding of printed numbers
 
     @property
     def value(self) -> float:
@@ -59,12 +65,31 @@ class Number:
         return self.status != "correct"
 
 
+def _propagate(fn, operands):
+    """fn at the operands' printed values, and its first-order dependence on their rounding roots."""
+    values = [op.value for op in operands]
+    centre = fn(*values)
+    roots: dict = {}
+    for i, op in enumerate(operands):
+        if not op.roots:
+            continue
+        step = 1e-7 * max(1.0, abs(values[i]))
+        up, down = list(values), list(values)
+        up[i] += step
+        down[i] -= step
+        slope = (fn(*up) - fn(*down)) / (2 * step)
+        for root, sensitivity in op.roots.items():
+            roots[root] = roots.get(root, 0.0) + slope * sensitivity
+    return centre, roots
+
+
 @dataclass
 class Worksheet:
     """One corpus document's recomputation: every printed number, judged from the document's own earlier numbers."""
     folder: Path
     source_name: str
     numbers: list = field(default_factory=list)
+    _spans: dict = field(default_factory=dict)   # root -> the offsets from its printed value it may stand for
 
     @classmethod
     def beside(cls, script: str) -> "Worksheet":
@@ -119,31 +144,57 @@ class Worksheet:
               note: str = "", exact: bool = False, _source: Number = None) -> Number:
         """A number the document computes as fn(operands); judged against the operands as printed.
 
-        The printed number is right when it lies within half a unit of its last digit of fn of the operands as
-        printed, or of fn of the values the document's definitions give (a result computed from unrounded
-        intermediates); when an operand restates an earlier number, fn of the earlier number counts too (a slip
-        in the restatement is then the restatement's own finding, not its result's)."""
+        The printed number is right when it lies within half a unit of its last digit of what its operands give:
+        as printed, as the document's definitions give them unrounded, or with any earlier rounded number taken
+        anywhere between its printed and its exact value (an author may carry more digits than they print).
+        Every number the document rounded is a root of that freedom; a number computed exactly from printed
+        operands (0.2891 = 1 - 0.7109) depends on the same roots, so correlated operands are not counted twice.
+        When an operand restates an earlier number, the earlier number counts too (a slip in the restatement is
+        the restatement's own finding, not its result's)."""
         col = self._locate(line, written, occurrence)
         value = to_float(written)
-        tolerance = (0.0 if exact else half_unit(written)) + 1e-12 * max(1.0, abs(value))
+        half = (0.0 if exact else half_unit(written)) + 1e-12 * max(1.0, abs(value))
         true = fn(*[op.true for op in operands])
-        readings = [[op.value for op in operands], [op.true for op in operands]]
+        centre, roots = _propagate(fn, operands)
+        spans = [self._interval(centre, roots), (true, true)]
         if any(op.source is not None for op in operands):
-            readings.append([(op.source or op).value for op in operands])
-        number = Number(line, written, true, (value - tolerance, value + tolerance), occurrence=self._occurrence,
+            centre2, roots2 = _propagate(fn, [op.source or op for op in operands])
+            spans.append(self._interval(centre2, roots2))
+        number = Number(line, written, true, (value - half, value + half), occurrence=self._occurrence,
                         note=note, source=_source, col=col)
-        if not any(abs(fn(*reading) - value) <= tolerance for reading in readings):
+        if not any(low - half <= value <= high + half for low, high in spans):
             number.status = kind
-            number.correct_value = fn(*[op.value for op in operands])
-        elif abs(true - value) > tolerance and any(op.tainted or (op.source and op.source.tainted) for op in operands):
+            number.correct_value = centre
+        elif abs(true - value) > half + self._drift(roots) and \
+                any(op.tainted or (op.source and op.source.tainted) for op in operands):
             number.status = "consistent"
             number.correct_value = true
             if not note:
                 wrong = next(op.source or op for op in operands if op.tainted or (op.source and op.source.tainted))
                 number.note = (f"follows from {wrong.written} (line {wrong.line}), itself wrong; "
                                f"{true:.6g} from the right numbers")
+        if abs(centre - value) <= 1e-12 * max(1.0, abs(value)):
+            number.roots = roots                      # exactly its printed operands' result: their roundings
+        else:                                         # rounded (or wrong): a root of its own
+            number.roots = {id(number): 1.0}
+            self._spans[id(number)] = ((-half, half) if number.tainted
+                                       else (min(0.0, true - value), max(0.0, true - value)))
         self.numbers.append(number)
         return number
+
+    def _interval(self, centre: float, roots: dict) -> tuple:
+        """The values fn can take with each rounded root anywhere in its span (first order)."""
+        low = high = centre
+        for root, slope in roots.items():
+            a, b = self._spans[root]
+            low += min(slope * a, slope * b)
+            high += max(slope * a, slope * b)
+        return low, high
+
+    def _drift(self, roots: dict) -> float:
+        """How far legitimate rounding of the correct roots can move a number from its exact value."""
+        return sum(abs(slope) * (b - a) for root, slope in roots.items()
+                   for a, b in [self._spans[root]] if not (a < 0 < b and a == -b))
 
     # --- report and self-check -------------------------------------------------------------------------
     def table(self) -> str:
