@@ -205,7 +205,12 @@ def _joins(before: _Chain, after: _Chain) -> bool:
     and the cell is a single side or starts with numbers (its symbols' values)."""
     if after.leading is not None:
         return True
-    return len(before.sides) >= 2 and (len(after.sides) == 1 or not _WORD.search(after.sides[0].text))
+    if len(before.sides) < 2:
+        return False
+    if len(after.sides) == 1:
+        return True
+    # z = wx + b & 0.8 × 1.5 − 0.3 = 0.9: numbers under a symbolic side; a = 0.629 & b = 0.231: two equations
+    return not _WORD.search(after.sides[0].text) and bool(_WORD.search(before.sides[-1].text))
 
 
 def _list_assignment(masked: str, span: MathSpan, decimal_comma: bool) -> list[_Chain] | None:

@@ -75,7 +75,8 @@ def lint_text(text: str, name: str = "document", fmt: str | None = None, quantit
     findings = judge.judge(lambda side: " ".join(side.text.split())) + findings
     if quantities is not None:
         findings.extend(quantities.judge(found))
-    findings, ambiguous = _one_verdict_per_number([f for f in findings if f is not None], found, judge)
+    findings, ambiguous = _one_verdict_per_number([f for f in findings if f is not None], found, judge,
+                                                  network.examples)
     findings = _with_carried(findings, carried(findings, found, judge, network.examples))
     findings.sort(key=lambda f: (f.offset, f.kind))
     coverage = _coverage(document, spans, found, findings, network.givens)
@@ -96,7 +97,7 @@ def _context(document: Document, spans):
     return context
 
 
-def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judge) -> tuple[list, list]:
+def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judge, examples=()) -> tuple[list, list]:
     """Resolve the verdicts on each number: the spec decides, then the definitions, then arithmetic. An arithmetic
     finding whose result the definitions confirm blames the number on its left that the document's numbers
     explain (or, when none does, is kept without a fix and noted as ambiguous)."""
@@ -108,6 +109,9 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
     kept, ambiguous = [], []
     for target, group in by_target.items():
         group = [f for f in group if not _explained(f, pairs, operands, judge)]
+        blamed = [_blame(f, pairs, judge, found, examples) for f in group]
+        kept += [b for b in blamed if b is not None]
+        group = [f for f, b in zip(group, blamed) if b is None]
         kinds = {kind: [f for f in group if f.kind == kind] for kind in PRIORITY}
         judges = kinds["quantity"] + kinds["definition"]
         kept += [] if judges else kinds["operand"]  # a spec's or definition's verdict on the number decides
@@ -128,7 +132,8 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
                 left, right = pairs.get((finding.offset, target), (None, None))
                 if left is not None and any(left.start <= o.target < left.end for o in operands):
                     continue
-                blamed = _blame_left(left, right, judge, found) if left is not None else None
+                blamed = _blame_left(left, right, judge, found, max([e for e in examples if e <= left.start],
+                                                                    default=0)) if left is not None else None
                 if blamed is not None:
                     kept.append(blamed)
                 else:
@@ -169,16 +174,29 @@ def _explained(finding: Finding, pairs: dict, operands: list[Finding], judge) ->
     return math.isfinite(value) and abs(value - shown) <= tolerance
 
 
-def _blame_left(left, right, judge, found) -> Finding | None:
-    """The one number on the left that, written as an earlier number of the document (or with its sign
-    flipped), makes the equation hold; None when no number or more than one does."""
+def _blame(finding: Finding, pairs: dict, judge, found, examples) -> Finding | None:
+    """For a wrong arithmetic result: the number on its left the document's other numbers show is the slip (an
+    exponent's lost minus, a digit copied wrong), when exactly one is; the result is then right."""
+    if finding.kind != "arithmetic" or finding.verdict != "wrong":
+        return None
+    left, right = pairs.get((finding.offset, finding.target), (None, None))
+    if left is None or right.bare is None:
+        return None
+    begin = max([start for start in examples if start <= left.start], default=0)
+    return _blame_left(left, right, judge, found, begin)
+
+
+def _blame_left(left, right, judge, found, begin: int = 0) -> Finding | None:
+    """The one number on the left that, written as an earlier number of the document (of the example that
+    starts at `begin`) or with its sign flipped, makes the equation hold; None when no number or more than one
+    does."""
     lhs, rhs = judge.evaluator(left), judge.evaluator(right)
     if not (lhs.numeric and rhs.numeric):
         return None
     target = rhs.value()
-    tolerance = (_half(right) + lhs.rounding(lambda n: not n.whole) + 1e-9 * max(1.0, abs(target)))
-    earlier = {abs(n.value): n for eq in found for side in eq.sides if side.end <= left.start for n in side.numbers
-               if not n.whole}
+    tolerance = _half(right) + 1e-9 * max(1.0, abs(target))
+    earlier = {abs(n.value): n for eq in found for side in eq.sides if begin <= side.start and side.end <= left.start
+               for n in side.numbers if not n.whole}
     found_fixes = []
     for index, number in enumerate(left.numbers):
         if number.whole:
