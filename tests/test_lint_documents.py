@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from symbackprop.lint.linter import lint_text
-from symbackprop.lint.report import chosen_fixes, fixed_text
+from symbackprop.lint.report import fix_until_clean
 from tests.lint.helpers import run_cli
 
 CORPUS = Path(__file__).parent / "lint_corpus"
@@ -112,7 +112,7 @@ def test_corpus_correct_statements_are_left_alone_and_fix_round_trips(folder):
     error_lines = {error["line"] for error in expected.get("errors", [])}
     flagged = {result.document.position(f.fix.start if f.fix else f.offset)[0] for f in result.bad}
     assert flagged <= error_lines  # no false positive
-    fixed = fixed_text(text, chosen_fixes(result.findings, result.document))
+    fixed, _ = fix_until_clean(text, lambda current: lint_text(current, source.name, folder=folder))
     again = lint_text(fixed, source.name, folder=folder)
     assert [f for f in again.bad if f.verdict == "wrong" and f.fix] == []
     correct_before = {f.target for f in result.findings if f.verdict == "correct"}

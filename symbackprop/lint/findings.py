@@ -32,3 +32,11 @@ class Finding:
     def bad(self) -> bool:
         """True when the number is not correct (wrong, or consistent with an earlier error)."""
         return self.verdict != "correct"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A finding --fix leaves alone, and why: the key of its message in the [lint.finding] table."""
+
+    finding: Finding
+    reason: str  # "ambiguous" (the definitions confirm the result) | "supported" (later steps compute with it)

@@ -9,13 +9,14 @@ from symbackprop.files.reading import read_bytes
 from symbackprop.lint import arithmetic
 from symbackprop.lint.carried import carried
 from symbackprop.lint.equations import Equation, equations, uses_decimal_comma
-from symbackprop.lint.findings import Finding, Fix
+from symbackprop.lint.findings import Finding, Fix, Note
 from symbackprop.lint.network import DocumentNetwork
 from symbackprop.lint.sources import Document, build
 
 MAX_BYTES = 50_000_000
 PRIORITY = {"quantity": 0, "definition": 1, "operand": 2, "arithmetic": 3}  # who decides a number's verdict
 UNREAD_SHOWN = 5
+SLIP_UNITS = 100  # a result off by fewer units of its last digit is the result's own slip, never its left side's
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class LintResult:
     findings: tuple[Finding, ...]
     decimal_comma: bool
     coverage: Coverage | None = None
-    ambiguous: tuple[Finding, ...] = ()
+    ambiguous: tuple[Note, ...] = ()  # findings --fix leaves alone, with the reason
 
     @property
     def bad(self) -> list[Finding]:
@@ -77,7 +78,12 @@ def lint_text(text: str, name: str = "document", fmt: str | None = None, quantit
         findings.extend(quantities.judge(found))
     findings, ambiguous = _one_verdict_per_number([f for f in findings if f is not None], found, judge,
                                                   network.examples)
+    findings, supported = _supported_results(findings, found)
+    ambiguous += supported
     findings = _with_carried(findings, carried(findings, found, judge, network.examples))
+    pairs = {(left.start, right.start): (left, right) for eq in found for left, right in zip(eq.sides, eq.sides[1:])}
+    copies = [f for f in findings if f.kind == "operand" and f.bad]
+    findings = [f for f in findings if not _explained(f, pairs, copies, judge)]  # a copy of a wrong number
     findings.sort(key=lambda f: (f.offset, f.kind))
     coverage = _coverage(document, spans, found, findings, network.givens)
     return LintResult(document, tuple(found), tuple(findings), comma, coverage, tuple(ambiguous))
@@ -137,13 +143,48 @@ def _one_verdict_per_number(findings: list[Finding], found: list[Equation], judg
                 if blamed is not None:
                     kept.append(blamed)
                 else:
-                    ambiguous.append(finding)
+                    ambiguous.append(Note(finding, "ambiguous"))
                     kept.append(_without_fix(finding))
             elif finding.verdict != "wrong":  # it follows from its left side: the error is upstream
                 kept.append(finding if finding.verdict == "consistent" else _with_verdict(definition, "consistent"))
             else:
                 kept.append(finding)
     return kept, ambiguous
+
+
+def _supported_results(findings: list[Finding], found: list[Equation]) -> tuple[list, list]:
+    """A wrong result that the document goes on to compute with correctly (1.105905967, then e^{-1.105905967} =
+    …) is right by its neighbours: a number on its left is the slip; which one is not clear, so it is not fixed."""
+    sides = {(left.start, right.start): left for eq in found for left, right in zip(eq.sides, eq.sides[1:])}
+    lefts = {left.start: left for eq in found for left in eq.sides[:-1]}
+    used = []  # (offset, (|value|, decimals)) of numbers on the left of a correct computation (or one slip away)
+    for finding in findings:
+        left = sides.get((finding.offset, finding.target))
+        if finding.kind == "arithmetic" and finding.verdict == "correct" and left is not None:
+            used += [(n.start, (abs(n.value), n.decimals)) for n in left.numbers if not n.whole]
+        elif finding.kind == "operand" and finding.offset in lefts and finding.offset != finding.target:
+            used += [(n.start, (abs(n.value), n.decimals)) for n in lefts[finding.offset].numbers
+                     if not n.whole and (n.start != finding.target or abs(finding.expected_value) == abs(n.value))]
+    kept, ambiguous = [], []
+    for finding in findings:
+        right = next((eq.sides[i + 1] for eq in found for i, side in enumerate(eq.sides[:-1])
+                      if side.start == finding.offset and eq.sides[i + 1].start == finding.target), None) \
+            if finding.kind == "arithmetic" and finding.verdict == "wrong" and finding.fix else None
+        number = right.bare if right is not None else None
+        if number is not None and _digits(number) >= 3 and abs(finding.expected_value - number.value) > \
+                SLIP_UNITS * 2 * number.half_unit and any(start > number.end and key == (abs(number.value),
+                                                                                        number.decimals)
+                                                         for start, key in used):
+            ambiguous.append(Note(finding, "supported"))
+            kept.append(_without_fix(finding))
+        else:
+            kept.append(finding)
+    return kept, ambiguous
+
+
+def _digits(number) -> int:
+    import re
+    return len(re.sub(r"\D", "", number.text).lstrip("0"))
 
 
 def _with_carried(findings: list[Finding], carried_forward: list[Finding]) -> list[Finding]:
@@ -214,7 +255,7 @@ def _blame_left(left, right, judge, found, begin: int = 0) -> Finding | None:
     if candidate < 0 and not number.minus:
         text = "-" + text.lstrip("-")
     fix = Fix(number.start, number.end, text)
-    return Finding(offset=number.start, kind="operand", name=None, subject=" ".join(left.text.split()),
+    return Finding(offset=left.start, kind="operand", name=None, subject=" ".join(left.text.split()),
                    written=number.text, written_value=number.value, expected=text, expected_value=candidate,
                    verdict="wrong", fix=fix, target=number.start)
 

@@ -65,9 +65,9 @@ def render_text(result, path: str, lang: str = "en", unused: tuple = ()) -> str:
         verdict = words["verdict"][finding.verdict]
         lines.append(f"{_place(result, path, finding.offset)}: {verdict}: {message(finding, lang)}")
     note = words["coverage"]["note"]
-    for finding in result.ambiguous:
-        text = fill(words["finding"]["ambiguous"], subject=finding.subject, written=finding.written)
-        lines.append(f"{_place(result, path, finding.offset)}: {note}: {text}")
+    for entry in result.ambiguous:
+        text = fill(words["finding"][entry.reason], subject=entry.finding.subject, written=entry.finding.written)
+        lines.append(f"{_place(result, path, entry.finding.offset)}: {note}: {text}")
     for symbol in unused:
         lines.append(f"{path}: {note}: " + fill(words["coverage"]["unused_symbol"], symbol=symbol))
     lines += coverage_lines(result, path, lang)
@@ -107,9 +107,10 @@ def as_json(result, lang: str = "en") -> dict:
             "given_spans": coverage.givens,
             "not_understood": [dict(zip(("line", "col"), result.document.position(offset)))
                                for offset in coverage.unread]} if coverage else {}
-    notes = [{"line": result.document.position(f.offset)[0], "col": result.document.position(f.offset)[1],
-              "text": fill(messages(lang)["finding"]["ambiguous"], subject=f.subject, written=f.written)}
-             for f in result.ambiguous]
+    notes = [{"line": result.document.position(n.finding.offset)[0],
+              "col": result.document.position(n.finding.offset)[1],
+              "text": fill(messages(lang)["finding"][n.reason], subject=n.finding.subject, written=n.finding.written)}
+             for n in result.ambiguous]
     return {"findings": findings, "summary": {"checked": len(result.findings), **counts,
                                               "decimal_comma": result.decimal_comma, **read,
                                               "nothing_judged": result.nothing_judged},
