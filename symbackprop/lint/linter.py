@@ -75,7 +75,7 @@ def lint_text(text: str, name: str = "document", fmt: str | None = None, quantit
     judge = arithmetic.ArithmeticJudge(found, network.unrounded, e_is_name=not network.euler)
     findings = judge.judge(lambda side: " ".join(side.text.split())) + findings
     if quantities is not None:
-        findings.extend(quantities.judge(found))
+        findings.extend(quantities.judge(found, document.heading_of))
     findings, ambiguous = _one_verdict_per_number([f for f in findings if f is not None], found, judge,
                                                   network.examples)
     findings, supported = _supported_results(findings, found)

@@ -12,7 +12,7 @@ from symbackprop.lint.symbolic import SymbolicJudge
 from symbackprop.lint.symbols import SymbolReader, normalize
 from symbackprop.model.spec import Spec, read_toml, spec_from_dict
 
-LINT_KEYS = {"symbols"}
+LINT_KEYS = {"symbols", "sections"}
 _PRODUCT = re.compile(r"\\times(?![A-Za-z])|\\cdot(?![A-Za-z])|[*\u00d7\u00b7\u22c5]")
 
 
@@ -25,7 +25,8 @@ def load_lint_spec(path: str | Path) -> tuple[Spec, dict[str, str]]:
         raise SpecError(f"{path}: lint needs the spec's [values] (x, y, W.., b..) to judge quantities")
     table = data.get("lint", {})
     if not isinstance(table, dict) or set(table) - LINT_KEYS:
-        raise SpecError(f"{path}: [lint] takes only a [lint.symbols] table, e.g. \"y_0\" = \"y0[0]\"")
+        raise SpecError(f"{path}: [lint] takes only the [lint.symbols] and [lint.sections] tables, "
+                        f"e.g. \"y_0\" = \"y0[0]\" and headings = [\"Example 2\"]")
     symbols = table.get("symbols", {})
     if not isinstance(symbols, dict) or not all(isinstance(v, str) for v in symbols.values()):
         raise SpecError(f"{path}: [lint.symbols]: expected written symbols mapped to quantity names, "
@@ -39,16 +40,23 @@ def load_lint_spec(path: str | Path) -> tuple[Spec, dict[str, str]]:
         if name.startswith("step"):
             raise SpecError(f"{path}: [lint.symbols] {written!r}: training steps are not judged; name a "
                             f"quantity of the forward or backward pass")
-    return spec, symbols
+    sections = table.get("sections", {})
+    headings = sections.get("headings", []) if isinstance(sections, dict) else None
+    if headings is None or set(sections) - {"headings"} or not isinstance(headings, list) \
+            or not all(isinstance(h, str) and h.strip() for h in headings):
+        raise SpecError(f"{path}: [lint.sections]: expected headings = [\"...\"], the headings (or part of them) "
+                        f"of the sections this spec describes")
+    return spec, symbols, tuple(headings)
 
 
 class QuantityJudge:
     """Finds the numbers a document gives the spec's quantities and judges them in document order."""
 
-    def __init__(self, spec: Spec, table: dict[str, str] | None = None):
+    def __init__(self, spec: Spec, table: dict[str, str] | None = None, sections: tuple[str, ...] = ()):
         self.checker = Checker(spec)
         self.reader = SymbolReader(spec.network, table)
         self.table = dict(table or {})
+        self.sections = tuple(heading.casefold() for heading in sections)  # empty: the whole document
         self._ancestry: dict[str, frozenset] = {}
         self._verdicts: dict = {}
 
@@ -81,8 +89,13 @@ class QuantityJudge:
         math_text = normalize(" ".join(side.text for equation in result.equations for side in equation.sides))
         return tuple(written for written in self.table if normalize(written) not in math_text)
 
-    def judge(self, equations: list[Equation]) -> list[Finding]:
-        """A finding for every number given to a named quantity; earlier numbers are the context for later ones."""
+    def judge(self, equations: list[Equation], heading_of=None) -> list[Finding]:
+        """A finding for every number given to a named quantity; earlier numbers are the context for later ones.
+        With [lint.sections], only the equations under a heading that names one of them are judged
+        (`heading_of(offset)`: the text of the heading an offset is under)."""
+        if self.sections and heading_of is not None:
+            equations = [eq for eq in equations if any(section in heading_of(eq.sides[0].start).casefold()
+                                                       for section in self.sections)]
         findings, earlier = [], {}
         for equation in equations:
             for number, name in self.claims(equation):

@@ -21,8 +21,10 @@ def messages(lang: str = "en") -> dict:
 def message(finding: Finding, lang: str = "en") -> str:
     """What a finding says, without its place and verdict: (1 - 0.5793)^2 = 0.1770, not 0.1192."""
     words = messages(lang)
-    template = words["finding"]["operand" if finding.kind == "operand" and finding.verdict == "wrong"
-                                else finding.verdict]
+    key = finding.verdict
+    if finding.kind == "operand":
+        key = "operand" if finding.verdict == "wrong" else "copy" if finding.verdict == "consistent" else key
+    template = words["finding"][key]
     text = fill(template, subject=finding.subject, expected=finding.expected, written=finding.written)
     if finding.mistake:
         mistake = MISTAKES.get(finding.mistake)

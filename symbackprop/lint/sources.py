@@ -95,6 +95,15 @@ class Document:
         """Where each heading (Markdown #, LaTeX \\section and its kin) starts: a new example."""
         return self._read[1]
 
+    def heading_of(self, offset: int) -> str:
+        """The text of the heading an offset is under ('' before the first)."""
+        starts = self.headings()
+        index = bisect.bisect_right(starts, offset) - 1
+        if index < 0:
+            return ""
+        line = self.text[starts[index]:self.text.find("\n", starts[index]) % (len(self.text) + 1)]
+        return re.sub(r"^#+\s*|\\[A-Za-z]+\*?\s*|[{}]", "", line).strip()
+
     @cached_property
     def _read(self) -> tuple[list[MathSpan], list[int]]:
         return (markdown_math(self.text) if self.format == "markdown" else latex_math(self.masked))

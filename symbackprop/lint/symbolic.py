@@ -47,6 +47,8 @@ class SymbolicJudge:
         judged as a quantity (its offset in `claimed`)."""
         findings = []
         for equation in equations:
+            if "update" in equation.relations:
+                continue  # w \leftarrow w - \eta g: not the quantity w
             evaluators = {id(side): Evaluator(side) for side in equation.sides}
             sides = equation.sides
             for index in range(len(equation.relations)):

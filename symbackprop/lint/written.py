@@ -12,7 +12,7 @@ import sympy
 
 from symbackprop.lint.parsing import EULER_POWER, parsed
 from symbackprop.lint.equations import Number, Side
-from symbackprop.lint.symbols import normalize
+from symbackprop.lint.symbols import canonical
 from symbackprop.model import symbols
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
@@ -44,17 +44,6 @@ class Item:
     end: int
     number: Number | None = None
     name: str | None = None  # the normalized written symbol, or "d{top}/d{bottom}" for a derivative
-
-
-def canonical(text: str) -> str:
-    """One key for the ways a document writes one symbol: i1 and i_1, out_{h1} and out_{h_1}, w_{\\text{new}} and
-    w_{new}, \\mathrm{net}_{o1} and net_{o1}."""
-    key = normalize(text)
-    key = re.sub(r"\\(?:text|mathrm|mathit|operatorname|textrm|rm)\s*\{([^{}]*)\}", r"\1", key)
-    key = re.sub(r"^([A-Za-z]+)(\d+)", r"\1_\2", key)
-    key = re.sub(r"_\{((?:[^{}]|\{[^{}]*\})*)\}", lambda m: "_{" + re.sub(r"[_{}]", "", m.group(1)) + "}", key)
-    key = re.sub(r"([_^])\{([^{}\\])\}", r"\1\2", key)
-    return key
 
 
 def derivative_key(top: str, bottom: str) -> str:

@@ -18,11 +18,11 @@ def test_lines_summary_and_exit_code():
         f"{LECTURE}:18:62: wrong: \\frac{{\\partial y_0}}{{\\partial v_0}} = {dy_dv:.4f}, not 0.2261",
         f"{LECTURE}:22:159: wrong: -0.6906 \\times 0.2261 \\times 0.7 = -0.10930, not -0.10905",
         # the wrong 0.2261 written again, and the product it gives: error carried forward
-        f"{LECTURE}:22:174: consistent: \u2202y_0/\u2202v_0 = 0.2261 follows from the document's earlier numbers "
+        f"{LECTURE}:22:174: consistent: \u2202y_0/\u2202v_0: 0.2261 repeats a number found wrong earlier "
         f"(error carried forward); the right value is {dy_dv:.4f}",
         f"{LECTURE}:24:121: consistent: -0.6906 \\times 0.2261 \\times 1 = -0.1561 follows from the document's "
         f"earlier numbers (error carried forward); the right value is {-0.6906 * dy_dv:.4f}",
-        f"{LECTURE}:24:136: consistent: \u2202y_0/\u2202v_0 = 0.2261 follows from the document's earlier numbers "
+        f"{LECTURE}:24:136: consistent: \u2202y_0/\u2202v_0: 0.2261 repeats a number found wrong earlier "
         f"(error carried forward); the right value is {dy_dv:.4f}",
         f"{LECTURE}: 12 math spans with numbers: 7 judged, 4 giving inputs, 1 not understood",
         f"{LECTURE}: not understood: 16:3",
