@@ -122,7 +122,7 @@ def test_fix_into_the_document_itself(tmp_path):
     (["{latin}"], "not UTF-8 text (at byte offset 9); save the document as UTF-8"),
     (["{doc}", "--spec", "{novalues}"], "lint needs the spec's [values]"),
     (["{doc}", "--spec", "{badtable}"], "[lint.symbols] 'y_0': unknown quantity 'y9[0]'"),
-    (["{doc}", "--spec", "{badkey}"], "[lint] takes only a [lint.symbols] table"),
+    (["{doc}", "--spec", "{badkey}"], "[lint] takes only the [lint.symbols] and [lint.sections] tables"),
     (["{doc}", "--fix", "{folder}"], "--fix {folder}: cannot write the fixed copy: "),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, argv, message):
