@@ -9,8 +9,9 @@ from symbackprop.model import symbols
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 MAX_NUMBERS = 60  # numbers on one side; longer sides are not evaluated
-_ALLOWED = re.compile(r"\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|mathrm\s*\{\s*e\s*\}|"
+_ALLOWED = re.compile(r"(?<![A-Za-z\\])frac(?=\s*\{)|\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|mathrm\s*\{\s*e\s*\}|"
                       r"[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
+_BARE_FRAC = re.compile(r"(?<![A-Za-z\\])frac(?=\s*\{)")
 _LONE_E = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
 _NOT_ARITHMETIC = re.compile(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]")
 
@@ -34,7 +35,8 @@ def template(side: Side, e_is_name: bool = False) -> str | None:
     if _NOT_ARITHMETIC.search(residue):
         return None
     placeholders = ["{x_{%d}}" % index for index in range(len(numbers))] + [""]
-    return "".join(piece + placeholder for piece, placeholder in zip(pieces, placeholders)).replace("\\div", "/ ")
+    text = "".join(piece + placeholder for piece, placeholder in zip(pieces, placeholders)).replace("\\div", "/ ")
+    return _BARE_FRAC.sub(r"\\frac", text)  # frac{1}{2}: a backslash lost on the way to Markdown
 
 
 class Evaluator:

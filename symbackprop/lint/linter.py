@@ -1,7 +1,7 @@
 """Lint one document: read it, find its equations, judge its arithmetic, its own definitions and (with a spec)
 its quantities, then keep one verdict per number."""
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from symbackprop.errors import DocumentError
@@ -75,11 +75,13 @@ def lint_text(text: str, name: str = "document", fmt: str | None = None, quantit
     judge = arithmetic.ArithmeticJudge(found, network.unrounded, e_is_name=not network.euler)
     findings = judge.judge(lambda side: " ".join(side.text.split())) + findings
     if quantities is not None:
-        findings.extend(quantities.judge(found, document.heading_of))
+        findings.extend(quantities.judge(found, document.heading_of, e_is_name=not network.euler))
     findings, ambiguous = _one_verdict_per_number([f for f in findings if f is not None], found, judge,
                                                   network.examples)
     findings, supported = _supported_results(findings, found)
-    ambiguous += supported
+    ambiguous += supported + [Note(Finding(offset=offset, kind="definition", name=name, subject=name, written="",
+                                           written_value=math.nan, expected="", expected_value=math.nan,
+                                           verdict="correct"), "repaired") for offset, name in network.repairs]
     findings = _with_carried(findings, carried(findings, found, judge, network.examples))
     pairs = {(left.start, right.start): (left, right) for eq in found for left, right in zip(eq.sides, eq.sides[1:])}
     copies = [f for f in findings if f.kind == "operand" and f.bad]
@@ -211,7 +213,7 @@ def _explained(finding: Finding, pairs: dict, operands: list[Finding], judge) ->
     if not (lhs.numeric and rhs.numeric) or not replaced:
         return False
     value, shown = lhs.value(replaced), rhs.value()
-    tolerance = _half(right) + lhs.rounding(lambda n: not n.whole, replaced) + 1e-9 * max(1.0, abs(shown))
+    tolerance = _half(right) + 1e-9 * max(1.0, abs(shown))  # the corrected numbers as printed
     return math.isfinite(value) and abs(value - shown) <= tolerance
 
 
@@ -271,12 +273,11 @@ def _half(side) -> float:
 
 
 def _without_fix(finding: Finding) -> Finding:
-    from dataclasses import replace
-    return replace(finding, fix=None)
+    """The finding as a claim on its left side (a number there is wrong), not on the result: no fix."""
+    return replace(finding, fix=None, target=finding.offset)
 
 
 def _with_verdict(finding: Finding, verdict: str) -> Finding:
-    from dataclasses import replace
     return replace(finding, verdict=verdict)
 
 

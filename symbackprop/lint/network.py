@@ -58,7 +58,8 @@ class DocumentNetwork:
         self.extra: list[Finding] = []  # findings on numbers other than the equation's claim
         self.givens: set[int] = set()  # offsets of equations that only gave an input's value
         self.unrounded: dict = {}
-        self.examples: list[int] = []  # where each new example starts (a redefinition)  # (|value|, decimals) -> the exact magnitude of a number the document prints
+        self.examples: list[int] = []  # where each new example starts (a redefinition)
+        self.repairs: list[tuple[int, str]] = []  # (where, name) of definitions whose exponent lost its minus  # (|value|, decimals) -> the exact magnitude of a number the document prints
         self._partials: dict = {}
         self._truths: dict = {}
         self.counts: dict = {}  # (|value|, decimals) -> how often the document writes the number
@@ -224,6 +225,11 @@ class DocumentNetwork:
         if update and update.group("base") in self.scope.given:
             name = update.group("base") + "^+"  # w^+, w_{new}, w(t+1), w ← …: one updated weight
         truth = self.value(name, truth=True)
+        reference = truth if truth is not None else self.value(name, truth=False)
+        if reference is not None and abs(reference - number.value) > number.half_unit + ROUNDING * max(
+                1.0, abs(reference)):
+            self._repaired(name, number, truth is not None)
+            truth = self.value(name, truth=True)
         if truth is not None:
             doc = self.value(name, truth=False)
             spread = 0.0
@@ -254,6 +260,23 @@ class DocumentNetwork:
         if verdict == "correct" and not number.whole:
             self.unrounded.setdefault((abs(number.value), number.decimals), abs(truth))
         return _finding(number, subject, name, expected, verdict, number.start)
+
+    def _repaired(self, name: str, number: Number, from_inputs: bool) -> None:
+        """A definition whose exponent lost its minus (1/(1 + e^{net}) where the document's numbers follow
+        1/(1 + e^{-net})): when the number is what the definition gives with e^{-x}, the definition is repaired
+        and noted; the numbers are judged by the repaired one."""
+        definitions = self.scope.definitions.get(name, ())
+        repaired = [Definition(d.expr.replace(sympy.exp, lambda argument: sympy.exp(-argument)), d.offset,
+                               d.section) for d in definitions]
+        if not definitions or all(r.expr == d.expr for r, d in zip(repaired, definitions)):
+            return
+        old = self.scope.definitions[name]
+        self._set(name, repaired)
+        value = self.value(name, truth=from_inputs)
+        if value is None or abs(value - number.value) > number.half_unit + ROUNDING * max(1.0, abs(value)):
+            self._set(name, old)
+            return
+        self.repairs.append((definitions[0].offset, name))
 
     def _point(self) -> dict:
         point = dict(self.scope.given)

@@ -89,7 +89,7 @@ class QuantityJudge:
         math_text = normalize(" ".join(side.text for equation in result.equations for side in equation.sides))
         return tuple(written for written in self.table if normalize(written) not in math_text)
 
-    def judge(self, equations: list[Equation], heading_of=None) -> list[Finding]:
+    def judge(self, equations: list[Equation], heading_of=None, e_is_name: bool = False) -> list[Finding]:
         """A finding for every number given to a named quantity; earlier numbers are the context for later ones.
         With [lint.sections], only the equations under a heading that names one of them are judged
         (`heading_of(offset)`: the text of the heading an offset is under)."""
@@ -102,7 +102,7 @@ class QuantityJudge:
                 findings.append(_finding(number, name, self._verdict(number, name, earlier)))
                 earlier[name] = (number.value, number.half_unit)
         claimed = {finding.offset for finding in findings}
-        return findings + SymbolicJudge(self.reader, self.checker.truth).judge(equations, claimed)
+        return findings + SymbolicJudge(self.reader, self.checker.truth, e_is_name).judge(equations, claimed)
 
     def _verdict(self, number: Number, name: str, earlier: dict):
         """check's verdict on one number, the document's earlier numbers of the quantity's inputs as context.

@@ -152,15 +152,23 @@ MAX_FIX_ROUNDS = 8  # a fix can show the next one (a corrected factor changes th
 
 def fix_until_clean(text: str, lint) -> tuple[str, int]:
     """The text with the chosen fixes applied, linted again and fixed again until no fix is left (or
-    MAX_FIX_ROUNDS): the fixed copy lints clean. `lint(text)` is the LintResult of a text; returns the fixed
+    MAX_FIX_ROUNDS): the fixed copy lints clean. Only the numbers the first lint found not correct are ever
+    changed: a later round only finishes what the first began. `lint(text)` is the LintResult of a text; returns the fixed
     text and how many numbers were replaced."""
     changed: list[int] = []  # where the replaced numbers start, in the current text
+    allowed: list[int] | None = None  # the numbers the first lint found not correct: the only ones to change
     for _ in range(MAX_FIX_ROUNDS):
         result = lint(text)
         fixes = chosen_fixes(result.findings, result.document)
+        if allowed is None:
+            allowed = sorted({f.target for f in result.bad if f.target is not None} | {f.start for f in fixes})
+        else:  # or a result whose left side a fix changed (the product of a corrected factor)
+            follows = {f.fix.start for f in result.bad if f.fix and f.kind == "arithmetic"
+                       and any(f.offset <= place < f.target for place in changed)}
+            fixes = [fix for fix in fixes if fix.start in set(allowed) | follows]
         if not fixes:
             break
-        changed = _shifted(changed, fixes)
+        changed, allowed = _shifted(changed, fixes), _shifted(allowed, fixes)
         text = fixed_text(text, fixes)
     return text, len(changed)
 
