@@ -73,7 +73,7 @@ def _cases():
             yield pytest.param(folder, True, id=f"{folder.name}-spec")
 
 
-@pytest.mark.parametrize("folder, with_spec", _cases())
+@pytest.mark.parametrize("folder, with_spec", list(_cases()))
 def test_true_errors_found_and_correct_statements_left_alone(folder, with_spec):
     expected = tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))
     _, result = _lint(folder, with_spec)

@@ -23,7 +23,7 @@ def message(finding: Finding, lang: str = "en") -> str:
     words = messages(lang)
     key = finding.verdict
     if finding.kind == "operand":
-        key = "operand" if finding.verdict == "wrong" else "copy" if finding.verdict == "consistent" else key
+        key = "operand" if finding.verdict == "wrong" else "repeated" if finding.verdict == "consistent" else key
     template = words["finding"][key]
     text = fill(template, subject=finding.subject, expected=finding.expected, written=finding.written)
     if finding.mistake:
