@@ -153,7 +153,8 @@ class Worksheet:
         the restatement's own finding, not its result's)."""
         col = self._locate(line, written, occurrence)
         value = to_float(written)
-        half = (0.0 if exact else half_unit(written)) + 1e-12 * max(1.0, abs(value))
+        noise = 1e-12 * _scale(written)               # float noise, never more than the printed precision
+        half = (0.0 if exact else half_unit(written)) + noise
         true = fn(*[op.true for op in operands])
         centre, roots = _propagate(fn, operands)
         spans = [self._interval(centre, roots), (true, true)]
@@ -173,7 +174,7 @@ class Worksheet:
                 wrong = next(op.source or op for op in operands if op.tainted or (op.source and op.source.tainted))
                 number.note = (f"follows from {wrong.written} (line {wrong.line}), itself wrong; "
                                f"{true:.6g} from the right numbers")
-        if abs(centre - value) <= 1e-12 * max(1.0, abs(value)):
+        if abs(centre - value) <= noise:
             number.roots = roots                      # exactly its printed operands' result: their roundings
         else:                                         # rounded (or wrong): a root of its own
             number.roots = {id(number): 1.0}
@@ -250,6 +251,12 @@ class Worksheet:
         if "--write" in sys.argv:
             (self.folder / "expected.toml").write_text(self.expected_toml(header), encoding="utf-8")
         self.check(expected_errors)
+
+
+def _scale(written: str) -> float:
+    """The magnitude float noise is measured against: the number itself, or its last digit's order if larger, at most
+    1 for numbers below 1 (so 1e-14 written 0.0000000000001 is not swallowed by an absolute tolerance)."""
+    return max(abs(to_float(written)), min(1.0, 10 * half_unit(written)))
 
 
 def _short(value: float, written: str) -> str:
