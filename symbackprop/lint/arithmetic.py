@@ -9,8 +9,8 @@ from symbackprop.model import symbols
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 MAX_NUMBERS = 60  # numbers on one side; longer sides are not evaluated
-_ALLOWED = re.compile(r"(?<![A-Za-z\\])frac(?=\s*\{)|\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|mathrm\s*\{\s*e\s*\}|"
-                      r"[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
+_ALLOWED = re.compile(r"(?<![A-Za-z\\])frac(?=\s*\{)|\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|"
+                      r"sin|cos|mathrm\s*\{\s*e\s*\}|[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
 _BARE_FRAC = re.compile(r"(?<![A-Za-z\\])frac(?=\s*\{)")
 _LONE_E = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
 _NOT_ARITHMETIC = re.compile(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]")
@@ -162,7 +162,8 @@ def _check_pair(left, right, lhs, rhs, exact, corrections, subject, carried=None
         return None, {}
     unknown = {index for index, number in enumerate(left.numbers) if index not in exact and index not in corrections
                and carries_rounding(number)}
-    tolerance = (_right_rounding(right, rhs) + ROUNDING * max(1.0, abs(true))
+    printed = _right_rounding(right, rhs)
+    tolerance = (printed + ROUNDING * max(abs(true), printed)
                  + (lhs.rounding(lambda n: n.start in {left.numbers[i].start for i in unknown}, corrections)
                     if unknown and carried is None else 0.0))
     base = dict(subject=subject(left), written=right.text, written_value=shown, expected_value=true,
@@ -182,7 +183,8 @@ def judge_value(right: Side, rhs: Evaluator, value: float, **finding) -> Finding
     if not (math.isfinite(shown) and math.isfinite(value)):
         return None
     base = dict(finding, written=right.text, written_value=shown, expected_value=value, target=right.start)
-    if abs(shown - value) <= _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(value)):
+    printed = _right_rounding(right, rhs)
+    if abs(shown - value) <= printed + ROUNDING * max(abs(value), printed):
         return Finding(expected=right.text, verdict="correct", **base)
     fix = _fix(right, rhs, value, 0.0)[0] if right.bare is not None else None  # a symbol may stand at many places
     return Finding(expected=_apply(right, fix) if fix else _plain(value, right), verdict="wrong", fix=fix, **base)
@@ -208,7 +210,7 @@ def _fix(right: Side, rhs: Evaluator, target: float, left_tolerance: float):
         new_value = float(text.replace("{,}", ".").replace(",", ".").replace("\u2212", "-"))
         value = rhs.value({index: new_value})
         allowed = (left_tolerance + (number.half_unit if right.bare is not None else rhs.rounding(
-            lambda n: not n.whole, {index: new_value})) + ROUNDING * max(1.0, abs(target)))
+            lambda n: not n.whole, {index: new_value})) + ROUNDING * max(abs(target), number.half_unit))
         if not math.isfinite(value) or abs(value - target) > allowed or text == number.text:
             continue
         change = abs(new_value - number.value) / max(abs(number.value), number.half_unit)

@@ -68,7 +68,8 @@ def _equation(equation: Equation, wrong: dict, bad_at: dict, judge) -> list[Find
             if right is None:
                 continue
             replaced[position] = right
-            if side.bare is None or index > 0:
+            computed_here = side.bare is not None and index > 0 and judge.evaluator(equation.sides[index - 1]).numeric
+            if (side.bare is None or index > 0) and not computed_here:  # a result here is arithmetic's to judge
                 found.append(_consistent(number, " ".join(side.text.split()), right, "operand"))
         corrected[index] = replaced
     for index, relation in enumerate(equation.relations):

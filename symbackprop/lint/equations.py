@@ -170,7 +170,8 @@ _LIST = re.compile(r"\s*(?:\\left)?([\[(])(?P<names>[^\[\]()]*)(?:\\right)?[\])]
                    r"(?P<values>[^\[\]()]*)(?:\\right)?[\])]\s*")
 _WORD = re.compile(r"(?<!\\)\b[A-Za-z](?<!\\[A-Za-z])|\\(?!times|cdot|frac|dfrac|tfrac|left|right|sqrt|exp|ln|log|"
                    r"sigma|approx|,|;|!|quad)[A-Za-z]+")  # a symbol, not an operator or a function
-_CELL_GAP = re.compile(r"(?:\$|\\\))?\s*[&|]\s*(?:\$|\\\()?")  # the closing delimiter, a cell separator, the opening one
+# the closing delimiter, a cell separator, the opening one
+_CELL_GAP = re.compile(r"(?:\$|\\\))?\s*[&|]\s*(?:\$|\\\()?")
 
 
 @dataclass

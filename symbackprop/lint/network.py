@@ -16,9 +16,9 @@ from symbackprop.lint.written import _NAME, UPDATE, Reading, canonical, split_de
 ROUNDING = 1e-9
 LEARNING_RATES = ("\\eta", "\\alpha", "lr", "\\epsilon", "\\varepsilon", "\\mu")
 NICE_RATES = (1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.25, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 0.02, 0.005, 2.0, 0.15)
-_HYPOTHETICAL = re.compile(r"(?:\b(?:if|were|suppose|supposing|assume|assuming|for each|for every|for all|"
-                           r"se|fosse|suponha|supondo|para cada|para todo|si|fuera|supongamos|cada|when|quando|"
-                           r"cuando)\W*)$", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"(?:\b(?:were|suppose|supposing|imagine|for each|for every|for all|fosse|fossem|"
+                           r"suponha|imagine|para cada|para todo|para toda|fuera|fueran|supongamos|para cada)\W*)$",
+                           re.IGNORECASE)  # a counterfactual or an enumeration, not a plain "if"
 _ENUMERATION = re.compile(r"\\[lc]?dots|\u2026|\.\.\.")
 UNJUDGED = "unjudged"  # a number given a name whose value the document does not determine
 
@@ -57,9 +57,9 @@ class DocumentNetwork:
         self.readings: dict[int, Reading] = {}
         self.extra: list[Finding] = []  # findings on numbers other than the equation's claim
         self.givens: set[int] = set()  # offsets of equations that only gave an input's value
-        self.unrounded: dict = {}
+        self.unrounded: dict = {}  # (|value|, decimals) -> the exact magnitude of a number the document prints
         self.examples: list[int] = []  # where each new example starts (a redefinition)
-        self.repairs: list[tuple[int, str]] = []  # (where, name) of definitions whose exponent lost its minus  # (|value|, decimals) -> the exact magnitude of a number the document prints
+        self.repairs: list[tuple[int, str]] = []  # (where, name) of definitions whose exponent lost its minus
         self._partials: dict = {}
         self._truths: dict = {}
         self.counts: dict = {}  # (|value|, decimals) -> how often the document writes the number
@@ -146,7 +146,7 @@ class DocumentNetwork:
                 continue
             doc = self._evaluate(expr, self._point(), False, set())
             number = right.side.bare
-            tolerance = number.half_unit + ROUNDING * max(1.0, abs(truth))
+            tolerance = number.half_unit + ROUNDING * max(abs(truth), number.half_unit)
             tainted = self._tainted({symbol.name for symbol in expr.free_symbols})
             verdict = _verdict(number, truth, doc, tolerance, tainted)
             return [_finding(number, " ".join(left.side.text.split()), None, truth, verdict, left.side.start)]
@@ -243,7 +243,7 @@ class DocumentNetwork:
         if not math.isfinite(truth):
             return None
         doc = truth if doc is None or not math.isfinite(doc) else doc
-        tolerance = number.half_unit + spread + ROUNDING * max(1.0, abs(truth))  # as printed, or unrounded
+        tolerance = number.half_unit + spread + ROUNDING * max(abs(truth), number.half_unit)
         point = {k: v for k, v in self._point().items() if k != name}
         through = [self._evaluate(way, point, False, {name}) for way in ways]
         uses = uses | {symbol.name for way in ways for symbol in way.free_symbols}
@@ -273,7 +273,8 @@ class DocumentNetwork:
         old = self.scope.definitions[name]
         self._set(name, repaired)
         value = self.value(name, truth=from_inputs)
-        if value is None or abs(value - number.value) > number.half_unit + ROUNDING * max(1.0, abs(value)):
+        slack = number.half_unit + ROUNDING * max(abs(value), number.half_unit) if value is not None else 0.0
+        if value is None or abs(value - number.value) > slack:
             self._set(name, old)
             return
         self.repairs.append((definitions[0].offset, name))

@@ -135,8 +135,9 @@ def chosen_fixes(findings, document=None) -> list[Fix]:
             continue
         if document is not None:
             start, end = document.locate(fix.start), document.locate(fix.end - 1)
-            if start is None or end is None or start[0] != 0 or end[0] != 0 or end[1] - start[1] != fix.end - fix.start - 1:
-                continue
+            in_file = start is not None and end is not None and start[0] == end[0] == 0
+            if not in_file or end[1] - start[1] != fix.end - fix.start - 1:
+                continue  # in an \input file, or across an escape of a notebook's JSON
             fix = Fix(start[1], end[1] + 1, fix.text)
         by_place.setdefault((fix.start, fix.end), fix)
     chosen, last_end = [], -1
@@ -153,8 +154,8 @@ MAX_FIX_ROUNDS = 8  # a fix can show the next one (a corrected factor changes th
 def fix_until_clean(text: str, lint) -> tuple[str, int]:
     """The text with the chosen fixes applied, linted again and fixed again until no fix is left (or
     MAX_FIX_ROUNDS): the fixed copy lints clean. Only the numbers the first lint found not correct are ever
-    changed: a later round only finishes what the first began. `lint(text)` is the LintResult of a text; returns the fixed
-    text and how many numbers were replaced."""
+    changed, and the results computed from them: a later round only finishes what the first began.
+    `lint(text)` is the LintResult of a text; returns the fixed text and how many numbers were replaced."""
     changed: list[int] = []  # where the replaced numbers start, in the current text
     allowed: list[int] | None = None  # the numbers the first lint found not correct: the only ones to change
     for _ in range(MAX_FIX_ROUNDS):

@@ -28,12 +28,14 @@ _DERIVATIVE = re.compile(
     + r"\s*(?P<bottom>" + _SYMBOL + r")\s*\}"
     + r"|(?:\\partial|\u2202)\s*(?P<top2>" + _SYMBOL + r")\s*/\s*(?:\\partial|\u2202)\s*(?P<bottom2>" + _SYMBOL + r")")
 _NAME = re.compile(_SYMBOL + r"(?:\s*\(\s*t\s*\+\s*1\s*\))?")
-_KEEP = re.compile(r"\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|tanh|max|min|"
+_KEEP = re.compile(r"\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|tanh|max|min|sin|cos|"
                    r"mathrm\s*\{\s*e\s*\}|[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
-_FUNCTION_WORDS = {"exp", "ln", "log", "sqrt", "sigma", "sigmoid", "tanh", "max", "min", "abs", "cosh", "Max", "Min"}
+_FUNCTION_WORDS = {"exp", "ln", "log", "sqrt", "sigma", "sigmoid", "tanh", "max", "min", "abs", "cosh", "Max", "Min",
+                   "sin", "cos"}
 _UNARY_NAMES = re.compile(r"^(?:\\(?:mathrm|text|operatorname)\s*\{\s*(?:e)\s*\})$")
 _APPLIED = re.compile(r"\(\s*[-+\u2212]?\s*(?:\d+(?:[.,]\d+)?|\.\d+)\s*\)")
-UPDATE = re.compile(r"^(?P<base>.+?)(?:\^\{?(?:\+|new|\(t\+1\))\}?|_\{?(?:new|novo|nuevo)\}?|\(t\+1\)|'|\^\{?\\prime\}?)$")
+UPDATE = re.compile(r"^(?P<base>.+?)(?:\^\{?(?:\+|new|\(t\+1\))\}?|_\{?(?:new|novo|nuevo)\}?|\(t\+1\)|'|"
+                    r"\^\{?\\prime\}?)$")  # w^+, w^{new}, w_{new}, w(t+1), w', w^\prime: an updated weight
 
 
 @dataclass(frozen=True)
