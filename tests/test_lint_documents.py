@@ -45,7 +45,7 @@ def test_notebook_markdown_cells_with_positions_in_the_file(tmp_path):
 
 def test_math_with_nothing_judged_exits_3(tmp_path):
     path = tmp_path / "d.md"
-    path.write_text("$$W = \\begin{bmatrix} 0.1 & 0.2 \\end{bmatrix}$$\n", encoding="utf-8")
+    path.write_text("$$\\sum_{i} 0.25 z_i = 0.75$$\n", encoding="utf-8")
     code, out, _ = run_cli("lint", str(path))
     assert code == 3 and "nothing judged" in out and "1 not understood" in out
 

@@ -28,7 +28,7 @@ _GROUPED = r"\d{1,3}(?:\\,\d{3})+(?![\d])"  # 12\,345: a thin space between grou
 _NUMBER = {True: re.compile(_GROUPED + r"(?:(?:\{,\}|,)\d+)?|\d+(?:(?:\{,\}|\.|,)\d+)?|\.\d+"),
            False: re.compile(_GROUPED + r"(?:\.\d+)?|\d+(?:(?:\{,\}|\.)\d+)?|\.\d+")}
 _THOUSANDS = re.compile(r"\d\\,\d{3}(?!\d)")
-_UNARY_AFTER = re.compile(r"(?:^|[(\[{^*/=&,;]|\\times|\\cdot|\\div|\\left\s*[(\[])\s*$")
+_UNARY_AFTER = re.compile(r"(?:^|[(\[{^*/=&,;]|\\times|\\cdot|\\div|\\left\s*[(\[]|\\begin\s*\{[A-Za-z*]+\}|\\\\)\s*$")
 _CONTINUES = re.compile(r"(?:\s|&|\\q?quad(?![A-Za-z]))*(?:=|\\approx|\u2248|[+\-\u2212]|\\times|\\cdot)")
 _ROW_START = re.compile(r"(?:\\\\|&)(?:\s|&)*$")  # a \quad right after a row break or & only indents
 _FRAC_BEFORE = re.compile(r"\\[dt]?frac\s*$")
@@ -142,7 +142,9 @@ def _number(text: str, offset: int, start: int, literal: str) -> Number:
 
 
 _INDEX = re.compile(r"(?<=[A-Za-z}])\s*(?:\^\s*\{\s*[(\[][^{}]*[)\]]\s*\}|\^\s*\([^()]*\)|"
-                    r"\[\s*\d+\s*(?:,\s*\d+\s*)*\](?!\s*\())")  # a^{(1)}, W^{[2]}, Z[4]: layer indices
+                    r"\[\s*\d+\s*(?:,\s*\d+\s*)*\](?!\s*\())"  # a^{(1)}, W^{[2]}, Z[4]: layer indices
+                    r"|(?<=[A-Za-z])\^\s*\{\s*\d+\s*\}(?=\s*_)|(?<=[A-Z])\^\s*\{\s*\d+\s*\}"
+                    r"|(?<=\\hat\{y\})\^\s*\{\s*\d+\s*\}")  # w^{0}_{1,2}, W^{1}, \hat{y}^{1}: the layer
 
 
 def _subscript_mask(text: str) -> list[bool]:

@@ -69,6 +69,8 @@ class DocumentNetwork:
                     key = (abs(number.value), number.decimals)
                     self.counts[key] = self.counts.get(key, 0) + 1
         self.losses = _losses(equations, self)
+        zero = re.compile(r"_\{?0")  # x_0, w_{00}: the document counts from 0
+        self.index_base = 0 if any(zero.search(name) for name in self.defined) else 1
 
     def reading(self, side) -> Reading:
         """The one Reading of a side."""
@@ -94,6 +96,9 @@ class DocumentNetwork:
         subject = readings[0].lone_name
         if subject is None:
             return self._unnamed(readings)
+        matrix = next((cells for cells in map(matrix_numbers, equation.sides[1:]) if cells), None)
+        if matrix is not None:
+            return self._elements(subject, matrix, equation)
         if equation.relations[0] == "update":  # w \leftarrow w - \eta g = 0.9784: the updated weight
             numbers = [r.side.bare for r in readings[1:] if r.side.bare is not None]
             return [self._claim(numbers[0], subject + "^+", " ".join(equation.sides[0].text.split()))] \
@@ -134,6 +139,26 @@ class DocumentNetwork:
             return []
         ways = [way for way in (r.in_names() for r in expressions + aliases) if way is not None]
         return [self._claim(numbers[0], subject, " ".join(equation.sides[0].text.split()), ways)]
+
+    def _elements(self, subject: str, matrix: list[list[Number]], equation: Equation) -> list[Finding]:
+        """name = [numbers] (a vector or matrix written out): each number is its element's value, w^{0}_{i,j} of
+        W^{0}, x_{i} of x; an element the document defines is judged, the others are inputs."""
+        if self._hypothetical(equation) or UPDATE.match(subject) is not None:
+            return []
+        update = any(subject in r.names for r in map(self.reading, equation.sides[1:]))  # W = W - η ∂L/∂W
+        findings, base = [], self.index_base
+        for i, row in enumerate(matrix):
+            for j, number in enumerate(row):
+                index = (f"{i + base},{j + base}" if len(matrix) > 1 and len(row) > 1
+                         else str((i if len(matrix) > 1 else j) + base))
+                name = element_name(subject, index)
+                if update:
+                    findings.append(self._claim(number, name + "^+", name))
+                elif name in self.scope.definitions or split_derivative(name) is not None:
+                    findings.append(self._claim(number, name, name))
+                elif name in self.defined or name not in self.scope.given:
+                    self._give(name, number, equation)
+        return findings
 
     def _unnamed(self, readings) -> list[Finding]:
         """A symbolic side next to a lone number (-2(y - \\hat{y}) = -0.6906): the number is its value."""
@@ -480,6 +505,43 @@ def _verdict(number: Number, truth: float, doc: float | None, tolerance: float, 
     if doc is not None and abs(number.value - doc) <= tolerance:
         return "consistent" if tainted else "correct"
     return "wrong"
+
+
+_MATRIX = re.compile(r"^\s*(?:\\left\s*[\[(]\s*)?\\begin\s*\{([bpBvV]?matrix)\}(?P<body>.*?)\\end\s*\{\1\}"
+                     r"\s*(?:\\right\s*[\])]\s*)?(?:\^\s*(?:T|\{\s*T\s*\}|\\top|\{\\top\}))?\s*$", re.DOTALL)
+
+
+def matrix_numbers(side) -> list[list[Number]] | None:
+    """The rows of a side that is a matrix of lone numbers (\\begin{bmatrix} 0.1 & 0.2 \\\\ … \\end{bmatrix}), or None."""
+    match = _MATRIX.match(side.text)
+    if not match:
+        return None
+    body_start = side.start + match.start("body")
+    rows, position = [], 0
+    body = match.group("body")
+    for row_text in re.split(r"\\\\", body):
+        row, cursor = [], position
+        for cell in row_text.split("&"):
+            numbers = [n for n in side.numbers if body_start + cursor <= n.start < body_start + cursor + len(cell)]
+            rest = re.sub(r"[\s{}()]|\\[,;:! ]", "", cell)
+            if len(numbers) != 1 or rest.replace(numbers[0].text.replace(" ", ""), "", 1).strip("-\u2212+"):
+                return None
+            row.append(numbers[0])
+            cursor += len(cell) + 1
+        rows.append(row)
+        position += len(row_text) + 2
+    if not rows or any(len(row) != len(rows[0]) for row in rows):
+        return None
+    return rows
+
+
+def element_name(matrix: str, index: str) -> str:
+    """The name of one element of a named vector or matrix: w^0_{0,1} of W^0, x_1 of x, ∂L/∂w^1_{0,1} of ∂L/∂W^1."""
+    derivative = split_derivative(matrix)
+    if derivative is not None:
+        return f"\u2202{derivative[0]}/\u2202{element_name(derivative[1], index)}"
+    base = matrix[0].lower() + matrix[1:] if matrix[:1].isupper() and matrix[1:2] in ("", "^", "_") else matrix
+    return canonical(base + "_{" + index + "}")
 
 
 def _starts_with(readings, value: float) -> bool:
