@@ -112,8 +112,13 @@ def uses_decimal_comma(document: Document, spans: list[MathSpan]) -> bool:
     return commas > points
 
 
+_LAYER_SYMBOL = re.compile(r"\s*(?:\\hat\{[A-Za-z]\}|[A-Za-z])\s*\^\s*\{\s*\d\s*\}\s*")  # v^{0}: a layer's vector
+
+
 def read_numbers(text: str, offset: int, decimal_comma: bool):
     """Yield the numbers of a side's text; a comma is a decimal mark only in decimal-comma documents."""
+    if _LAYER_SYMBOL.fullmatch(text):
+        return
     subscript = _subscript_mask(text) if ("_" in text or "^" in text or "[" in text) else None
     for match in _NUMBER[decimal_comma].finditer(text):
         start, literal = match.start(), match.group()

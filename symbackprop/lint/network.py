@@ -145,23 +145,25 @@ class DocumentNetwork:
         W^{0}, x_{i} of x; an element the document defines is judged, the others are inputs."""
         if self._hypothetical(equation) or UPDATE.match(subject) is not None:
             return []
-        update = any(subject in r.names for r in map(self.reading, equation.sides[1:]))  # W = W - η ∂L/∂W
+        if equation.relations[0] == "update" or any(subject in r.names for r in map(self.reading,
+                                                                                   equation.sides[1:])):
+            return []  # W ← W − η ∂L/∂W = [numbers]: an update of every element at once, not judged yet
         findings, base = [], self.index_base
         for i, row in enumerate(matrix):
             for j, number in enumerate(row):
                 index = (f"{i + base},{j + base}" if len(matrix) > 1 and len(row) > 1
                          else str((i if len(matrix) > 1 else j) + base))
                 name = element_name(subject, index)
-                if update:
-                    findings.append(self._claim(number, name + "^+", name))
-                elif name in self.scope.definitions or split_derivative(name) is not None:
+                if name in self.scope.definitions or split_derivative(name) is not None:
                     findings.append(self._claim(number, name, name))
-                elif name in self.defined or name not in self.scope.given:
+                else:
                     self._give(name, number, equation)
         return findings
 
     def _unnamed(self, readings) -> list[Finding]:
         """A symbolic side next to a lone number (-2(y - \\hat{y}) = -0.6906): the number is its value."""
+        if _AFTER_STEPS.search(readings[0].side.text):
+            return []  # {w}^{(1)}: a parameter after a step of training, not the parameter
         for left, right in zip(readings, readings[1:]):
             if not (left.names and right.side.bare is not None and not right.names and left.understood):
                 continue
@@ -507,6 +509,7 @@ def _verdict(number: Number, truth: float, doc: float | None, tolerance: float, 
     return "wrong"
 
 
+_AFTER_STEPS = re.compile(r"\}\s*\^\s*\{\s*\(\s*\d+\s*\)\s*\}")
 _MATRIX = re.compile(r"^\s*(?:\\left\s*[\[(]\s*)?\\begin\s*\{([bpBvV]?matrix)\}(?P<body>.*?)\\end\s*\{\1\}"
                      r"\s*(?:\\right\s*[\])]\s*)?(?:\^\s*(?:T|\{\s*T\s*\}|\\top|\{\\top\}))?\s*$", re.DOTALL)
 

@@ -34,6 +34,7 @@ _FUNCTION_WORDS = {"exp", "ln", "log", "sqrt", "sigma", "sigmoid", "tanh", "max"
                    "sin", "cos"}
 _UNARY_NAMES = re.compile(r"^(?:\\(?:mathrm|text|operatorname)\s*\{\s*(?:e)\s*\})$")
 _APPLIED = re.compile(r"\(\s*[-+\u2212]?\s*(?:\d+(?:[.,]\d+)?|\.\d+)\s*\)")
+_CALLED = re.compile(r"\s*(?:\^\s*(?:\{[^{}]*\}|\S)\s*)?(?:\\left\s*)?\(")  # g(, g^{0}(, f\left(
 UPDATE = re.compile(r"^(?P<base>.+?)(?:\^\{?(?:\+|new|\(t\+1\))\}?|_\{?(?:new|novo|nuevo)\}?|\(t\+1\)|'|"
                     r"\^\{?\\prime\}?)$")  # w^+, w^{new}, w_{new}, w(t+1), w', w^\prime: an updated weight
 
@@ -164,6 +165,9 @@ def _items(side: Side, defined: frozenset, euler: bool) -> list[Item] | None:
         found = _names(text, match, defined, euler)
         if found is None or (found and _APPLIED.match(text, match.end())):
             return None  # an unknown word, or f(3), L(1.2): a function applied, not a product
+        if found and found[-1][2] not in defined and _CALLED.match(text, match.end()) \
+                and re.fullmatch(r"[A-Za-z](?:\^.*)?", found[-1][2]):
+            return None  # g(v), g^{0}(v^{0}_{1}): a function the document does not define, applied
         for start, end, name in found:
             items.append(Item(offset + start, offset + end, name=name))
         _take(taken, match.start(), match.end())
