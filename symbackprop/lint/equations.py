@@ -215,9 +215,8 @@ def _joins(before: _Chain, after: _Chain) -> bool:
         return True
     if len(before.sides) < 2:
         return False
-    if len(after.sides) == 1:
-        return True
-    # z = wx + b & 0.8 × 1.5 − 0.3 = 0.9: numbers under a symbolic side; a = 0.629 & b = 0.231: two equations
+    # z = wx + b & 0.8 × 1.5 − 0.3 (= 0.9): numbers under a symbolic side; a = 0.629 & b = 0.231, or y = 1 &
+    # -log(ŷ): cells side by side
     return not _WORD.search(after.sides[0].text) and bool(_WORD.search(before.sides[-1].text))
 
 

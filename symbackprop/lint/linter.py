@@ -293,15 +293,7 @@ def _coverage(document: Document, spans, found: list[Equation], findings: list[F
     for equation in found:
         if any(side.bare is not None or any(not n.whole for n in side.numbers) for side in equation.sides):
             with_numbers.add(span_of(equation.sides[0].start))
-    for index, span in enumerate(spans):
-        if index not in with_numbers and _has_number(document.masked[span.start:span.end]):
-            with_numbers.add(index)
     judged = {span_of(f.offset) for f in findings} | {span_of(f.target) for f in findings if f.target is not None}
     given = {span_of(offset) for offset in givens} - judged
     unread = sorted(spans[i].start for i in with_numbers - judged - given)
     return Coverage(len(with_numbers), len(with_numbers & judged), len(with_numbers & given), tuple(unread))
-
-
-def _has_number(math_text: str) -> bool:
-    import re
-    return bool(re.search(r"(?<![_^A-Za-z{\d.])\d*\.\d+", math_text))

@@ -191,6 +191,9 @@ class DocumentNetwork:
         section = self.section(offset)
         new = [Definition(expr, offset, section) for expr in exprs]
         old = self.scope.definitions.get(name)
+        if name in self.scope.given:  # an answer written before its working: computed, not an input
+            del self.scope.given[name]
+            self.scope.given_numbers.pop(name, None)
         if old is None:
             self._set(name, new)
             return
