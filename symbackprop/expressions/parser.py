@@ -43,6 +43,8 @@ FUNCTIONS: dict[str, Function] = {
     "ln": Function(sympy.log),
     "tanh": Function(sympy.tanh),
     "cosh": Function(sympy.cosh),
+    "sin": Function(sympy.sin),
+    "cos": Function(sympy.cos),
     "abs": Function(sympy.Abs),
     "sqrt": Function(sympy.sqrt),
     "max": Function(sympy.Max, 2, MAX_ARGUMENTS),

@@ -1,26 +1,26 @@
 """Arithmetic with no spec: adjacent numeric sides evaluated with the project's grammar, at printed precision."""
 import math
 import re
-from functools import lru_cache
 
-from symbackprop.expressions.parser import parse_expression
-from symbackprop.checking.float_evaluator import to_float
-from symbackprop.errors import SymbackpropError
 from symbackprop.lint.equations import Equation, Number, Side
 from symbackprop.lint.findings import Finding, Fix
+from symbackprop.lint.parsing import EULER_POWER as _EULER_POWER, float_value, parsed as _parsed
 from symbackprop.model import symbols
-from symbackprop.model.spec import Network
 
 ROUNDING = 1e-12  # float noise allowed on top of every tolerance (relative, at least absolute)
 MAX_NUMBERS = 60  # numbers on one side; longer sides are not evaluated
-_ALLOWED = re.compile(r"\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|mathrm\s*\{\s*e\s*\}|"
-                      r"[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
+_ALLOWED = re.compile(r"(?<![A-Za-z\\])frac(?=\s*\{)|\\(?:[dt]?frac|times|cdot|div|left|right|exp|ln|log|sqrt|sigma|"
+                      r"sin|cos|mathrm\s*\{\s*e\s*\}|[bB]igg?[lr]?|q?quad)(?![A-Za-z])|\\[,;:! ]")
+_BARE_FRAC = re.compile(r"(?<![A-Za-z\\])frac(?=\s*\{)")
 _LONE_E = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
 _NOT_ARITHMETIC = re.compile(r"[A-Za-z]|[^\x00-\x7f\u2212\u00d7\u00b7\u22c5]")
 
 
-def template(side: Side) -> str | None:
-    """The side's text with its numbers replaced by placeholder symbols, or None when it is not numeric."""
+def template(side: Side, e_is_name: bool = False) -> str | None:
+    """The side's text with its numbers replaced by placeholder symbols, or None when it is not numeric (with
+    `e_is_name`, the document defines e: only e^{-z}, e^{0.9} are Euler's number)."""
+    if e_is_name and any(not _EULER_POWER.match(side.text, m.start()) for m in _LONE_E.finditer(side.text)):
+        return None
     if _NOT_ARITHMETIC.search(_LONE_E.sub("", _ALLOWED.sub("", side.text))):
         return None  # a name or a word besides the arithmetic: symbolic, whatever its numbers
     numbers = side.numbers
@@ -35,27 +35,16 @@ def template(side: Side) -> str | None:
     if _NOT_ARITHMETIC.search(residue):
         return None
     placeholders = ["{x_{%d}}" % index for index in range(len(numbers))] + [""]
-    return "".join(piece + placeholder for piece, placeholder in zip(pieces, placeholders)).replace("\\div", "/ ")
-
-
-@lru_cache(maxsize=4096)
-def _parsed(text: str, count: int):
-    """The parsed placeholder expression (None when the grammar refuses it)."""
-    network = Network(layers=(count, 1), activations=("sigmoid",), loss="mse")
-    try:
-        expr = parse_expression(text, network)
-    except (SymbackpropError, RecursionError):
-        return None
-    allowed = {symbols.x(i) for i in range(count)}
-    return expr if expr.free_symbols <= allowed else None
+    text = "".join(piece + placeholder for piece, placeholder in zip(pieces, placeholders)).replace("\\div", "/ ")
+    return _BARE_FRAC.sub(r"\\frac", text)  # frac{1}{2}: a backslash lost on the way to Markdown
 
 
 class Evaluator:
     """A numeric side evaluated in floats, at its written numbers or with some of them replaced."""
 
-    def __init__(self, side: Side):
+    def __init__(self, side: Side, e_is_name: bool = False):
         self.side = side
-        text = template(side)
+        text = template(side, e_is_name)
         self.expr = _parsed(text, len(side.numbers)) if text else None
         self._symbols = [symbols.x(i) for i in range(len(side.numbers))] if self.expr is not None else []
 
@@ -68,7 +57,7 @@ class Evaluator:
         replaced = replaced or {}
         values = {symbol: replaced.get(index, number.value)
                   for index, (symbol, number) in enumerate(zip(self._symbols, self.side.numbers))}
-        return to_float(self.expr, values)
+        return float_value(self.expr, values)
 
     def rounding(self, which, replaced: dict[int, float] | None = None) -> float:
         """How far the side can move when each chosen number is off by half a unit of its last decimal."""
@@ -88,27 +77,18 @@ class Evaluator:
 class ArithmeticJudge:
     """Judges the arithmetic of one document's equations; each side is parsed and evaluated once."""
 
-    def __init__(self, equations: list[Equation]):
+    def __init__(self, equations: list[Equation], unrounded: dict | None = None, e_is_name: bool = False):
         self.equations = equations
+        self.e_is_name = e_is_name
         self._evaluators: dict[int, Evaluator] = {}  # by id: the sides live as long as self.equations
-        self.rounded = self._results_written()
+        self.unrounded = dict(unrounded or {})  # (|value|, decimals) -> the unrounded magnitude of a printed number
 
     def evaluator(self, side: Side) -> Evaluator:
         """The one Evaluator of a side (a side is compared with its neighbours on both hands)."""
         key = id(side)
         if key not in self._evaluators:
-            self._evaluators[key] = Evaluator(side)
+            self._evaluators[key] = Evaluator(side, self.e_is_name)
         return self._evaluators[key]
-
-    def _results_written(self) -> set[tuple[float, int]]:
-        """The numbers the document computed (right of a numeric side, or after \\approx)."""
-        found = set()
-        for equation in self.equations:
-            for index, relation in enumerate(equation.relations):
-                right = equation.sides[index + 1]
-                if relation == "approx" or self.evaluator(equation.sides[index]).numeric:
-                    found.update(_key(number) for number in right.numbers if not number.whole)
-        return found
 
     def judge(self, subject) -> list[Finding]:
         """Findings for every equation; subject(side) is how a finding names its left side."""
@@ -119,48 +99,77 @@ class ArithmeticJudge:
 
     def check_equation(self, equation: Equation, subject) -> list[Finding]:
         """A finding for each pair of adjacent numeric sides; a corrected side feeds the next pair."""
-        findings, corrections = [], {}
+        findings, corrections, carried = [], {}, None
         for index in range(len(equation.relations)):
             left, right = equation.sides[index], equation.sides[index + 1]
             lhs, rhs = self.evaluator(left), self.evaluator(right)
             if not (lhs.numeric and rhs.numeric):
-                corrections = {}
+                corrections, carried = {}, None
                 continue
-            finding, corrections = _check_pair(left, right, lhs, rhs, self.rounded, corrections, subject)
-            if finding is not None:
-                findings.append(finding)
+            exact = {index: math.copysign(self.unrounded[_key(number)], number.value)
+                     for index, number in enumerate(left.numbers)
+                     if not number.whole and _key(number) in self.unrounded}
+            finding, corrections = _check_pair(left, right, lhs, rhs, exact, corrections, subject, carried)
+            if finding is None:
+                carried = None
+                continue
+            findings.append(finding)
+            unrounded = lhs.value({**exact, **corrections}) if exact else finding.expected_value
+            # a = b = c: when b is a, rounded, b's unrounded value is a's
+            carried = (carried if carried is not None else unrounded) if finding.verdict == "correct" else None
+            if carried is not None and right.bare is not None and not right.bare.whole:
+                self.unrounded.setdefault(_key(right.bare), abs(carried))
+            elif carried is not None:
+                self._restated(right, rhs, carried)
         return findings
+
+
+    def _restated(self, right: Side, rhs: Evaluator, value: float) -> None:
+        """(1 - 0.6028)^2 = (0.3972)^2: the one rounded number of the right side whose unrounded value is not
+        known yet is the one that makes it equal the left side's unrounded value."""
+        unknown = [index for index, number in enumerate(right.numbers)
+                   if carries_rounding(number) and _key(number) not in self.unrounded]
+        if len(unknown) != 1:
+            return
+        number = right.numbers[unknown[0]]
+        solved = _solve(rhs, unknown[0], number.value, value)
+        if solved is not None and abs(solved - number.value) <= number.half_unit:
+            self.unrounded[_key(number)] = abs(solved)
 
 
 def _key(number: Number) -> tuple[float, int]:
     return abs(number.value), number.decimals
 
 
-def rounded_number(number: Number, results: set) -> bool:
-    """Whether a number on a left side carries rounding (half a unit of its last decimal).
-
-    Whole numbers (1, 2, an exponent) are exact. A decimal is taken as rounded when the document writes it as
-    a computed result somewhere (see results_written), or when it shows 3 or more significant digits (0.5793,
-    0.7261, 0.125): inputs such as 0.7, 0.25 or 0.05 are exact, or the rounding they would carry would hide
-    real errors (0.7's ±0.05 would accept -0.6906 × 0.2261 × 0.7 = -0.10905).
-    """
-    if number.whole:
-        return False
-    digits = re.sub(r"\D", "", number.text).lstrip("0")
-    return len(digits) >= 3 or _key(number) in results
+def carries_rounding(number: Number) -> bool:
+    """Whether a printed number on a left side may stand for a rounded value: a decimal with 3 or more significant
+    digits (0.5793, 0.7261); inputs such as 0.7, 0.25 or 0.05 are exact, or the rounding they would carry would
+    hide real errors (0.7's ±0.05 would accept -0.6906 × 0.2261 × 0.7 = -0.10905)."""
+    return not number.whole and len(re.sub(r"\D", "", number.text).lstrip("0")) >= 3
 
 
-def _check_pair(left, right, lhs, rhs, rounded, corrections, subject):
-    """The finding for `left = right`, and the corrections the right side passes on to the next pair."""
+def _check_pair(left, right, lhs, rhs, exact, corrections, subject, carried=None):
+    """The finding for `left = right`, and the corrections the right side passes on to the next pair.
+
+    The right side is correct when it is, at its printed precision, what the left side's numbers give as printed,
+    or what they give unrounded (`exact`: the values the document's definitions or earlier arithmetic give the
+    rounded numbers it restates), or, in a chain a = b = c, a's unrounded value (`carried`). A rounded number
+    whose unrounded value the document never gives carries its half unit (propagated through the left side)."""
     written, shown = lhs.value(), rhs.value()
     true = lhs.value(corrections) if corrections else written
+    unrounded = lhs.value({**exact, **corrections}) if exact else true
     if not all(map(math.isfinite, (written, true, shown))):
         return None, {}
-    tolerance = (lhs.rounding(lambda n: rounded_number(n, rounded), corrections)
-                 + _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(true)))
+    unknown = {index for index, number in enumerate(left.numbers) if index not in exact and index not in corrections
+               and carries_rounding(number)}
+    printed = _right_rounding(right, rhs)
+    tolerance = (printed + ROUNDING * max(abs(true), printed)
+                 + (lhs.rounding(lambda n: n.start in {left.numbers[i].start for i in unknown}, corrections)
+                    if unknown and carried is None else 0.0))
     base = dict(subject=subject(left), written=right.text, written_value=shown, expected_value=true,
-                offset=left.start, kind="arithmetic", name=None)
-    if abs(shown - true) <= tolerance:
+                offset=left.start, kind="arithmetic", name=None, target=right.start)
+    readings = (true, unrounded) + ((carried,) if carried is not None else ())
+    if any(math.isfinite(value) and abs(shown - value) <= tolerance for value in readings):
         return Finding(expected=right.text, verdict="correct", **base), {}
     verdict = "consistent" if corrections and abs(shown - written) <= tolerance else "wrong"
     fix, replaced = _fix(right, rhs, true, tolerance - _right_rounding(right, rhs))
@@ -173,8 +182,9 @@ def judge_value(right: Side, rhs: Evaluator, value: float, **finding) -> Finding
     shown = rhs.value()
     if not (math.isfinite(shown) and math.isfinite(value)):
         return None
-    base = dict(finding, written=right.text, written_value=shown, expected_value=value)
-    if abs(shown - value) <= _right_rounding(right, rhs) + ROUNDING * max(1.0, abs(value)):
+    base = dict(finding, written=right.text, written_value=shown, expected_value=value, target=right.start)
+    printed = _right_rounding(right, rhs)
+    if abs(shown - value) <= printed + ROUNDING * max(abs(value), printed):
         return Finding(expected=right.text, verdict="correct", **base)
     fix = _fix(right, rhs, value, 0.0)[0] if right.bare is not None else None  # a symbol may stand at many places
     return Finding(expected=_apply(right, fix) if fix else _plain(value, right), verdict="wrong", fix=fix, **base)
@@ -200,7 +210,7 @@ def _fix(right: Side, rhs: Evaluator, target: float, left_tolerance: float):
         new_value = float(text.replace("{,}", ".").replace(",", ".").replace("\u2212", "-"))
         value = rhs.value({index: new_value})
         allowed = (left_tolerance + (number.half_unit if right.bare is not None else rhs.rounding(
-            lambda n: not n.whole, {index: new_value})) + ROUNDING * max(1.0, abs(target)))
+            lambda n: not n.whole, {index: new_value})) + ROUNDING * max(abs(target), number.half_unit))
         if not math.isfinite(value) or abs(value - target) > allowed or text == number.text:
             continue
         change = abs(new_value - number.value) / max(abs(number.value), number.half_unit)

@@ -12,7 +12,7 @@ from symbackprop.lint.symbolic import SymbolicJudge
 from symbackprop.lint.symbols import SymbolReader, normalize
 from symbackprop.model.spec import Spec, read_toml, spec_from_dict
 
-LINT_KEYS = {"symbols"}
+LINT_KEYS = {"symbols", "sections"}
 _PRODUCT = re.compile(r"\\times(?![A-Za-z])|\\cdot(?![A-Za-z])|[*\u00d7\u00b7\u22c5]")
 
 
@@ -25,7 +25,8 @@ def load_lint_spec(path: str | Path) -> tuple[Spec, dict[str, str]]:
         raise SpecError(f"{path}: lint needs the spec's [values] (x, y, W.., b..) to judge quantities")
     table = data.get("lint", {})
     if not isinstance(table, dict) or set(table) - LINT_KEYS:
-        raise SpecError(f"{path}: [lint] takes only a [lint.symbols] table, e.g. \"y_0\" = \"y0[0]\"")
+        raise SpecError(f"{path}: [lint] takes only the [lint.symbols] and [lint.sections] tables, "
+                        f"e.g. \"y_0\" = \"y0[0]\" and headings = [\"Example 2\"]")
     symbols = table.get("symbols", {})
     if not isinstance(symbols, dict) or not all(isinstance(v, str) for v in symbols.values()):
         raise SpecError(f"{path}: [lint.symbols]: expected written symbols mapped to quantity names, "
@@ -39,15 +40,23 @@ def load_lint_spec(path: str | Path) -> tuple[Spec, dict[str, str]]:
         if name.startswith("step"):
             raise SpecError(f"{path}: [lint.symbols] {written!r}: training steps are not judged; name a "
                             f"quantity of the forward or backward pass")
-    return spec, symbols
+    sections = table.get("sections", {})
+    headings = sections.get("headings", []) if isinstance(sections, dict) else None
+    if headings is None or set(sections) - {"headings"} or not isinstance(headings, list) \
+            or not all(isinstance(h, str) and h.strip() for h in headings):
+        raise SpecError(f"{path}: [lint.sections]: expected headings = [\"...\"], the headings (or part of them) "
+                        f"of the sections this spec describes")
+    return spec, symbols, tuple(headings)
 
 
 class QuantityJudge:
     """Finds the numbers a document gives the spec's quantities and judges them in document order."""
 
-    def __init__(self, spec: Spec, table: dict[str, str] | None = None):
+    def __init__(self, spec: Spec, table: dict[str, str] | None = None, sections: tuple[str, ...] = ()):
         self.checker = Checker(spec)
         self.reader = SymbolReader(spec.network, table)
+        self.table = dict(table or {})
+        self.sections = tuple(heading.casefold() for heading in sections)  # empty: the whole document
         self._ancestry: dict[str, frozenset] = {}
         self._verdicts: dict = {}
 
@@ -58,6 +67,8 @@ class QuantityJudge:
         product of named quantities get the numbers of the first later product of as many lone numbers.
         """
         found = []
+        if "update" in equation.relations:
+            return found  # w \leftarrow w - \eta g: the updated weight, not the quantity w
         subject = next((side for side in equation.sides if side.bare is None and self.reader.name(side.text)), None)
         if subject is not None and not _recurrence(subject, equation):
             name = self.reader.name(subject.text)
@@ -73,15 +84,25 @@ class QuantityJudge:
                     break
         return sorted(set(found), key=lambda pair: pair[0].start)
 
-    def judge(self, equations: list[Equation]) -> list[Finding]:
-        """A finding for every number given to a named quantity; earlier numbers are the context for later ones."""
+    def unused(self, result) -> tuple[str, ...]:
+        """The [lint.symbols] entries whose written symbol the document's math never contains."""
+        math_text = normalize(" ".join(side.text for equation in result.equations for side in equation.sides))
+        return tuple(written for written in self.table if normalize(written) not in math_text)
+
+    def judge(self, equations: list[Equation], heading_of=None, e_is_name: bool = False) -> list[Finding]:
+        """A finding for every number given to a named quantity; earlier numbers are the context for later ones.
+        With [lint.sections], only the equations under a heading that names one of them are judged
+        (`heading_of(offset)`: the text of the heading an offset is under)."""
+        if self.sections and heading_of is not None:
+            equations = [eq for eq in equations if any(section in heading_of(eq.sides[0].start).casefold()
+                                                       for section in self.sections)]
         findings, earlier = [], {}
         for equation in equations:
             for number, name in self.claims(equation):
                 findings.append(_finding(number, name, self._verdict(number, name, earlier)))
                 earlier[name] = (number.value, number.half_unit)
         claimed = {finding.offset for finding in findings}
-        return findings + SymbolicJudge(self.reader, self.checker.truth).judge(equations, claimed)
+        return findings + SymbolicJudge(self.reader, self.checker.truth, e_is_name).judge(equations, claimed)
 
     def _verdict(self, number: Number, name: str, earlier: dict):
         """check's verdict on one number, the document's earlier numbers of the quantity's inputs as context.
@@ -113,7 +134,7 @@ def _finding(number: Number, name: str, result) -> Finding:
     fix = Fix(number.start, number.end, expected) if result.verdict != "correct" and expected != number.text else None
     return Finding(offset=number.start, kind="quantity", name=name, subject=name, written=number.text,
                    written_value=number.value, expected=expected, expected_value=correct,
-                   verdict=result.verdict, mistake=result.mistake, fix=fix)
+                   verdict=result.verdict, mistake=result.mistake, fix=fix, target=number.start)
 
 
 def split_product(side: Side) -> list[tuple[str, int]]:

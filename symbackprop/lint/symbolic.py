@@ -17,9 +17,10 @@ _EULER = re.compile(r"(?<![\\A-Za-z])e(?=\s*\^)")  # e^{...}: the exponent's sym
 class SymbolicJudge:
     """Compares a symbolic side, its symbols replaced by the spec's values, with the numeric side next to it."""
 
-    def __init__(self, reader: SymbolReader, truth):
+    def __init__(self, reader: SymbolReader, truth, e_is_name: bool = False):
         self.reader = reader
         self.truth = truth  # quantity name -> correct value
+        self.e_is_name = e_is_name  # the document defines e: e^2 is not Euler's
 
     def substituted(self, side: Side) -> Side | None:
         """The side with every symbol replaced by its value, or None when a symbol names no quantity."""
@@ -47,7 +48,9 @@ class SymbolicJudge:
         judged as a quantity (its offset in `claimed`)."""
         findings = []
         for equation in equations:
-            evaluators = {id(side): Evaluator(side) for side in equation.sides}
+            if "update" in equation.relations:
+                continue  # w \leftarrow w - \eta g: not the quantity w
+            evaluators = {id(side): Evaluator(side, self.e_is_name) for side in equation.sides}
             sides = equation.sides
             for index in range(len(equation.relations)):
                 for symbolic, numeric in ((sides[index], sides[index + 1]), (sides[index + 1], sides[index])):

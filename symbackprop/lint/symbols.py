@@ -28,6 +28,17 @@ def normalize(text: str) -> str:
     return text
 
 
+def canonical(text: str) -> str:
+    """One key for the ways a document writes one symbol: i1 and i_1, out_{h1} and out_{h_1}, w_{\\text{new}} and
+    w_{new}, \\mathrm{net}_{o1} and net_{o1}."""
+    key = normalize(text)
+    key = re.sub(r"\\(?:text|mathrm|mathit|operatorname|textrm|rm)\s*\{([^{}]*)\}", r"\1", key)
+    key = re.sub(r"^([A-Za-z]+)(\d+)", r"\1_\2", key)
+    key = re.sub(r"_\{((?:[^{}]|\{[^{}]*\})*)\}", lambda m: "_{" + re.sub(r"[_{}]", "", m.group(1)) + "}", key)
+    key = re.sub(r"([_^])\{([^{}\\])\}", r"\1\2", key)
+    return key
+
+
 def _closing(text: str) -> int:
     """Index of the bracket closing the one that opens `text`."""
     pairs, depth = {"(": ")", "{": "}"}, 0
@@ -48,7 +59,7 @@ class SymbolReader:
         self.network = network
         self.names = Names(network)
         self.base = network.index_base
-        self.table = {normalize(key): value for key, value in (table or {}).items()}
+        self.table = {canonical(key): value for key, value in (table or {}).items()}
         self._known: dict[str, str | None] = {}
 
     def name(self, text: str) -> str | None:
@@ -63,8 +74,8 @@ class SymbolReader:
         written = normalize(text)
         if not written or len(written) > 200:
             return None
-        if written in self.table:
-            return self.table[written]
+        if canonical(written) in self.table:
+            return self.table[canonical(written)]
         for pattern in _DERIVATIVE:
             match = pattern.fullmatch(written)
             if match:
@@ -81,8 +92,8 @@ class SymbolReader:
 
     def _plain(self, text: str) -> str | None:
         written = normalize(text)
-        if written in self.table:
-            return self.table[written]
+        if canonical(written) in self.table:
+            return self.table[canonical(written)]
         name = self._symbol(written)
         return name if name in self.names.table else None
 

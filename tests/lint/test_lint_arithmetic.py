@@ -1,4 +1,4 @@
-"""Arithmetic at printed precision: the tolerance rule, widened by the rounding of the left side's numbers."""
+"""Arithmetic at printed precision: what the left side's numbers give as printed, or unrounded."""
 import math
 
 import pytest
@@ -11,17 +11,24 @@ def _verdicts(text: str) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("text, verdicts", [
-    # 0.10 is a computed result (after \approx): ±0.005 on the right, 3 × ±0.005 from the left: 0.02 in all
+    # 0.10 is e^{-2.3} rounded: unrounded, 3 × 0.100259 = 0.3008; as printed, 3 × 0.10 = 0.30: 0.31 is neither
     ("$e^{-2.3} \\approx 0.10$ and $3 \\times 0.10 = 0.31$", [("correct", "0.10", "0.10"),
-                                                             ("correct", "0.31", "0.31")]),
-    ("$e^{-2.3} \\approx 0.10$ and $3 \\times 0.10 = 0.33$", [("correct", "0.10", "0.10"),
-                                                             ("wrong", "0.30", "0.33")]),
-    # the same 0.10 as a given input is exact: only the right side's ±0.005
+                                                             ("wrong", "0.30", "0.31")]),
+    ("$e^{-2.3} \\approx 0.1003$ and $3 \\times 0.1003 = 0.3008$", [("correct", "0.1003", "0.1003"),
+                                                                   ("correct", "0.3008", "0.3008")]),
+    # as printed 3 × 0.1003 = 0.3009 is right too; 0.3010 is neither
+    ("$e^{-2.3} \\approx 0.1003$ and $3 \\times 0.1003 = 0.3009$", [("correct", "0.1003", "0.1003"),
+                                                                   ("correct", "0.3009", "0.3009")]),
+    ("$e^{-2.3} \\approx 0.1003$ and $3 \\times 0.1003 = 0.3010$", [("correct", "0.1003", "0.1003"),
+                                                                   ("wrong", "0.3009", "0.3010")]),
     ("$3 \\times 0.10 = 0.31$", [("wrong", "0.30", "0.31")]),
-    # 4 significant digits carry their rounding: ±0.00005 + 2 × ±0.00005 = 0.00015
+    # 0.7408's unrounded value is never given: it carries its rounding, ±0.00005 + 2 × ±0.00005 = 0.00015
     ("$2 \\times 0.7408 = 1.4817$", [("correct", "1.4817", "1.4817")]),
     ("$2 \\times 0.7408 = 1.4819$", [("wrong", "1.4816", "1.4819")]),
-    # through a square: ±0.00005 + |2 (1 - 0.5793)| × ±0.00005 = 0.0000921; (1 - 0.5793)^2 = 0.17698849
+    # given as e^{-0.3} rounded, it is 0.740818: 2 × 0.740818 = 1.481636, so 1.4817 is neither that nor 1.4816
+    ("$e^{-0.3} = 0.7408$ and $2 \\times 0.7408 = 1.4817$", [("correct", "0.7408", "0.7408"),
+                                                           ("wrong", "1.4816", "1.4817")]),
+    # (1 - 0.5793)^2 = 0.17698849
     ("$(1 - 0.5793)^2 = 0.1770$", [("correct", "0.1770", "0.1770")]),
     ("$(1 - 0.5793)^2 = 0.1771$", [("wrong", "0.1770", "0.1771")]),
     ("$e^{-0.32} \\approx 0.7621$", [("wrong", f"{math.exp(-0.32):.4f}", "0.7621")]),

@@ -15,10 +15,17 @@ def _only(result, line, kind, name=None):
     return found[0]
 
 
-def test_lecture_without_spec_has_exactly_the_two_arithmetic_errors():
+def test_lecture_without_spec_has_the_two_arithmetic_errors_and_its_own_wrong_derivative():
     result = lint_fixture(str(LECTURE))
-    assert bad(result) == [(12, "arithmetic", None, "wrong"), (22, "arithmetic", None, "wrong")]
-    loss, product = result.bad
+    assert bad(result) == [(12, "arithmetic", None, "wrong"), (18, "definition", "\u2202y_0/\u2202v_0", "wrong"),
+                           (22, "arithmetic", None, "wrong"), (22, "operand", "\u2202y_0/\u2202v_0", "consistent"),
+                           (24, "arithmetic", None, "consistent"), (24, "operand", "\u2202y_0/\u2202v_0", "consistent")]
+    loss, derivative, product, copy, bias, _ = result.bad
+    assert copy.expected_value == pytest.approx(EX["dy/dv"], rel=1e-12)
+    assert bias.expected_value == pytest.approx(-0.6906 * EX["dy/dv"], rel=1e-12)  # the product with the right factor
+    # y_0 = 1 / (1 + e^{-v_0}) is the document's own definition: its derivative at v_0 = 0.32, by hand
+    assert derivative.expected_value == pytest.approx(EX["dy/dv"], rel=1e-12)
+    assert (derivative.expected, derivative.written) == ("0.2437", "0.2261")
     assert loss.expected_value == pytest.approx((1 - 0.5793) ** 2, abs=1e-12)
     assert (loss.expected, loss.written) == (f"{(1 - 0.5793) ** 2:.4f}", "0.1192") == ("0.1770", "0.1192")
     assert product.expected_value == pytest.approx(-0.6906 * 0.2261 * 0.7, abs=1e-12)

@@ -25,7 +25,8 @@ def _math(text: str, fmt: str = "markdown") -> list[str]:
     ("```\n$1 + 1 = 3$\n```\n$2 = 2$", ["2 = 2"]),
     ("~~~~ python\n$1 = 3$\n~~~\n~~~~\n$2 = 2$", ["2 = 2"]),
     ("`$1 = 3$` and ``code ` $1 = 3$`` and $4 = 4$", ["4 = 4"]),
-    ("<!-- $1 = 3$ --> $4 = 4$", ["4 = 4"]),
+    ("text <!-- $1 = 3$ --> $4 = 4$", ["4 = 4"]),
+    ("<!-- $1 = 3$ -->\n\n$4 = 4$", ["4 = 4"]),
     ("[link](http://a.b/$1=3$) ![i](p_$1=3$.png) <https://x.y/$1=3$> $4 = 4$", ["4 = 4"]),
     (r"costs \$5 and \$6, $7 = 7$", ["7 = 7"]),
     (r"\(a = 1\) and \[b = 2\]", ["a = 1", "b = 2"]),
@@ -87,7 +88,7 @@ def test_decimal_comma_rule():
 def test_numbers_signs_subscripts_and_frac_digits():
     result = lint_text(r"$$w^{0}_{12} x_3 + W0 = -0.5 \times -2 - 1 = \frac12 − 0.5 = y_{10}$$", "doc.md")
     sides = result.equations[0].sides
-    assert [n.text for n in sides[0].numbers] == ["0"]  # the layer superscript; subscripts and W0 are names
+    assert [n.text for n in sides[0].numbers] == []  # the layer superscript before a subscript, subscripts and W0 are names
     assert [(n.text, n.value) for n in sides[1].numbers] == [("-0.5", -0.5), ("-2", -2.0), ("1", 1.0)]
     assert [(n.text, n.value) for n in sides[2].numbers] == [("1", 1.0), ("2", 2.0), ("0.5", 0.5)]
     assert sides[3].numbers == ()
