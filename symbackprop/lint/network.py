@@ -54,6 +54,7 @@ class DocumentNetwork:
         self.defined = frozenset(_subjects(equations))
         self.euler = "e" not in self.defined
         self.scope = Scope()
+        self._memo: dict = {}  # values and partials at the point being evaluated (see value())
         self.readings: dict[int, Reading] = {}
         self.extra: list[Finding] = []  # findings on numbers other than the equation's claim
         self.givens: set[int] = set()  # offsets of equations that only gave an input's value
@@ -168,9 +169,11 @@ class DocumentNetwork:
             if not (left.names and right.side.bare is not None and not right.names and left.understood):
                 continue
             expr = left.in_names()
+            self._memo = {}
             truth = self._evaluate(expr, dict(self.scope.given), True, set()) if expr is not None else None
             if truth is None:
                 continue
+            self._memo = {}
             doc = self._evaluate(expr, self._point(), False, set())
             number = right.side.bare
             tolerance = number.half_unit + ROUNDING * max(abs(truth), number.half_unit)
@@ -275,6 +278,7 @@ class DocumentNetwork:
         doc = truth if doc is None or not math.isfinite(doc) else doc
         tolerance = number.half_unit + spread + ROUNDING * max(abs(truth), number.half_unit)
         point = {k: v for k, v in self._point().items() if k != name}
+        self._memo = {}
         through = [self._evaluate(way, point, False, {name}) for way in ways]
         uses = uses | {symbol.name for way in ways for symbol in way.free_symbols}
         tainted = self._tainted(uses - {name})
@@ -316,6 +320,7 @@ class DocumentNetwork:
 
     def value(self, name: str, truth: bool) -> float | None:
         """A name's value: from the inputs alone (truth) or from the document's own other latest numbers."""
+        self._memo = {}  # values and partials at this one point: each computed once, however many paths reach it
         if truth:
             if name not in self._truths:
                 self._truths[name] = self._name_value(name, dict(self.scope.given), True, frozenset())
@@ -333,6 +338,11 @@ class DocumentNetwork:
             return point[name]
         if name in seen or len(seen) > 200:
             return None
+        if name not in self._memo:
+            self._memo[name] = self._name_value_once(name, point, truth, seen)
+        return self._memo[name]
+
+    def _name_value_once(self, name: str, point: dict, truth: bool, seen: frozenset) -> float | None:
         seen = seen | {name}
         derivative = split_derivative(name)
         if derivative is not None:
@@ -361,6 +371,13 @@ class DocumentNetwork:
         when top is not computed from bottom in the document (the derivative is not the document's to judge)."""
         if top == bottom:
             return 1.0
+        key = ("∂", top, bottom)
+        if key not in self._memo:
+            self._memo[key] = self._derivative_once(top, bottom, point, truth, seen)
+        return self._memo[key]
+
+    def _derivative_once(self, top: str, bottom: str, point: dict, truth: bool, seen) -> float | None:
+        """_derivative without the memo."""
         for definition in self.scope.definitions.get(top, ()):
             total, reached, failed = 0.0, False, False
             for symbol in definition.expr.free_symbols:
@@ -413,7 +430,7 @@ class DocumentNetwork:
         if not match:
             return None
         weight = match.group("base")
-        if weight not in self.scope.given:
+        if weight not in self.scope.given or weight in self.losses:  # L^+ is the new loss, not L - η ∂L/∂L
             return None
         gradient = self._gradient(weight)
         if gradient is None:
@@ -441,6 +458,8 @@ class DocumentNetwork:
             if derivative and derivative[1] == weight:
                 return key
         for loss in self.losses:
+            if loss == weight:
+                continue
             key = f"\u2202{loss}/\u2202{weight}"
             if self.value(key, truth=True) is not None:
                 return key
